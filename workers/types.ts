@@ -1,0 +1,60 @@
+// Types at the boundaries between the registry, the filter worker and its hosts (PWA, extension).
+
+export type FilterKind = 'super-resolution' | 'style';
+
+/** One entry of models/registry.json. A filter is this entry plus its weights. */
+export interface FilterEntry {
+  id: string;
+  kind: FilterKind;
+  /** Output size / input size: 2 or 4 for super-resolution, 1 for style. */
+  scale: number;
+  /** Repo-relative path of a TensorFlow.js graph model (model.json). Served at the same path by the apps. */
+  modelUrl: string;
+  macsPerInputPixel: number;
+  title: string;
+  /** How the weights are stored in the weights manifest. */
+  quantization: 'float16' | 'uint8';
+}
+
+export interface Registry {
+  version: 1;
+  filters: FilterEntry[];
+}
+
+export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+
+/** Which backend the worker runs and why, shown to the user. */
+export interface BackendChoice {
+  backend: BackendName;
+  reason: string;
+}
+
+export interface WorkerInit {
+  /** Absolute URL under which `models/` and `tfjs-wasm/` are served (the app's or extension's root). */
+  assetBase: string;
+  /** 'auto' (default) picks by device; anything else forces that backend. */
+  backend?: BackendName | 'auto';
+}
+
+/** A frame handed to the worker; it is transferred and closed by the worker. */
+export type InputFrame = ImageBitmap | VideoFrame;
+
+export interface FrameTiming {
+  /** Model execution including the readback of its output. */
+  inferMs: number;
+  /** Everything in the worker for this frame: upload, model, readback, encode. */
+  totalMs: number;
+}
+
+export interface FilteredFrame {
+  bitmap: ImageBitmap;
+  width: number;
+  height: number;
+  timing: FrameTiming;
+}
+
+export interface LoadedFilter {
+  entry: FilterEntry;
+  /** Time to fetch, build and warm the model. */
+  loadMs: number;
+}

@@ -58,3 +58,35 @@ export interface LoadedFilter {
   /** Time to fetch, build and warm the model. */
   loadMs: number;
 }
+
+/** Options for one `process` call. */
+export interface ProcessOptions {
+  /** Also return the RGBA pixels the model saw (tests compare them with a reference run). */
+  returnInputPixels?: boolean;
+}
+
+/** A filtered frame plus, when asked for, the input pixels the worker read from the frame. */
+export interface ProcessedFrame extends FilteredFrame {
+  inputPixels?: Uint8ClampedArray;
+}
+
+/** Tensor bookkeeping of the worker's TensorFlow.js engine (for leak checks). */
+export interface WorkerMemory {
+  numTensors: number;
+  numBytes: number;
+}
+
+/** What the filter worker exposes through Comlink. Every method is async across the boundary. */
+export interface FilterWorkerApi {
+  /** Picks (or forces) a backend and remembers where assets are served. Call once, first. */
+  init(opts: WorkerInit): Promise<BackendChoice>;
+  /** Filters listed in `models/registry.json` under the asset base. */
+  listFilters(): Promise<FilterEntry[]>;
+  /** Fetches, validates, builds and warms a filter. On failure the previous filter stays loaded. */
+  loadFilter(id: string): Promise<LoadedFilter>;
+  /** Filters one frame with the loaded filter. The frame must be transferred; the worker closes it. */
+  process(frame: InputFrame, opts?: ProcessOptions): Promise<ProcessedFrame>;
+  memory(): Promise<WorkerMemory>;
+  /** Frees the model and the backend's memory. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,91 @@
+// Backend choice. A WebGPU adapter is not proof of a GPU: without one, Chromium hands out
+// SwiftShader, which runs our generators about 60x slower than WASM. So WebGPU is used only
+// on a real (non-fallback) adapter; WASM is the default otherwise and CPU the last resort.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendChoice, BackendName, WorkerInit } from './types.js';
+
+/** What we read from a WebGPU adapter to judge it; null when there is no adapter. */
+export interface AdapterDescription {
+  isFallbackAdapter?: boolean;
+  vendor?: string;
+  architecture?: string;
+  description?: string;
+}
+
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|basic render/i;
+
+/** Pure decision for 'auto': WebGPU on a hardware adapter, otherwise WASM, with the reason. */
+export function pickAutoBackend(adapter: AdapterDescription | null, hasWebGpuApi: boolean): BackendChoice {
+  if (!hasWebGpuApi) return { backend: 'wasm', reason: 'WebGPU is not available in this browser; using WASM' };
+  if (!adapter) return { backend: 'wasm', reason: 'No WebGPU adapter; using WASM' };
+  const name = [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ');
+  const software = name.match(SOFTWARE_ADAPTER)?.[0].toLowerCase();
+  if (adapter.isFallbackAdapter || software) {
+    return {
+      backend: 'wasm',
+      reason: `WebGPU adapter is a software fallback (${software ?? 'isFallbackAdapter'}), about 60x slower than WASM here; using WASM`,
+    };
+  }
+  return { backend: 'webgpu', reason: `Hardware WebGPU adapter${name ? ` (${name})` : ''}` };
+}
+
+interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: AdapterDescription;
+}
+interface GpuLike { requestAdapter(): Promise<GpuAdapterLike | null> }
+
+/** Reads the adapter the way tfjs-backend-webgpu would get it; null when there is none. */
+export async function describeAdapter(): Promise<{ hasApi: boolean; adapter: AdapterDescription | null }> {
+  const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
+  if (!gpu) return { hasApi: false, adapter: null };
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return { hasApi: true, adapter: null };
+  const info = adapter.info ?? {};
+  return {
+    hasApi: true,
+    adapter: {
+      isFallbackAdapter: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
+      vendor: info.vendor, architecture: info.architecture, description: info.description,
+    },
+  };
+}
+
+async function trySetBackend(name: BackendName, assetBase: string): Promise<string | null> {
+  try {
+    if (name === 'wasm') {
+      // Threaded WASM dies inside a bundled module worker ("e is not defined"); one thread works.
+      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      setWasmPaths(new URL('tfjs-wasm/', assetBase).href);
+    }
+    if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') returned false`;
+    await tf.ready();
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** Initialises tfjs on the forced or automatically chosen backend, falling back WebGPU -> WASM -> CPU. */
+export async function initBackend(opts: WorkerInit): Promise<BackendChoice> {
+  const forced = opts.backend && opts.backend !== 'auto' ? opts.backend : null;
+  let choice: BackendChoice;
+  if (forced) {
+    choice = { backend: forced, reason: `${forced} forced by the caller` };
+  } else {
+    const { hasApi, adapter } = await describeAdapter();
+    choice = pickAutoBackend(adapter, hasApi);
+  }
+  const order: BackendName[] = [choice.backend, ...(['wasm', 'cpu'] as const).filter((b) => b !== choice.backend)];
+  const failures: string[] = [];
+  for (const backend of order) {
+    const error = await trySetBackend(backend, opts.assetBase);
+    if (!error) {
+      return failures.length ? { backend, reason: `${failures.join('; ')}; using ${backend}` } : choice;
+    }
+    failures.push(`${backend} failed: ${error}`);
+  }
+  throw new Error(`No TensorFlow.js backend could start: ${failures.join('; ')}`);
+}

@@ -1,0 +1,64 @@
+// One frame through a loaded filter: frame -> RGBA (2d canvas) -> float RGB tensor -> model ->
+// clamp -> one readback -> RGBA -> ImageBitmap. Everything runs in the worker.
+import * as tf from '@tensorflow/tfjs';
+import type { InputFrame, ProcessOptions, ProcessedFrame } from './types.js';
+import { checkFrameSize, rgbFloatsToRgba, rgbaToRgbFloats } from './pixels.js';
+
+const frameSize = (f: InputFrame) =>
+  'displayWidth' in f ? { width: f.displayWidth, height: f.displayHeight } : { width: f.width, height: f.height };
+
+/** Reads frames into RGBA bytes through a reused OffscreenCanvas (software-backed: fast getImageData). */
+export class FrameReader {
+  private canvas = new OffscreenCanvas(1, 1);
+  private ctx = this.canvas.getContext('2d', { willReadFrequently: true, alpha: false })!;
+
+  /** Draws and closes the frame; returns its pixels. */
+  read(frame: InputFrame): ImageData {
+    try {
+      const { width, height } = frameSize(frame);
+      checkFrameSize(width, height);
+      if (this.canvas.width !== width || this.canvas.height !== height) {
+        this.canvas.width = width;
+        this.canvas.height = height;
+      }
+      this.ctx.drawImage(frame, 0, 0);
+      return this.ctx.getImageData(0, 0, width, height);
+    } finally {
+      frame.close();
+    }
+  }
+}
+
+/** Runs the model on RGBA pixels; returns the output's RGBA pixels and the model time. */
+export async function runModel(model: tf.GraphModel, pixels: ImageData, scale: number): Promise<{ rgba: ImageData; inferMs: number }> {
+  const { width, height } = pixels;
+  const t0 = performance.now();
+  const out = tf.tidy(() => {
+    const x = tf.tensor4d(rgbaToRgbFloats(pixels.data), [1, height, width, 3]);
+    return tf.clipByValue(model.execute(x) as tf.Tensor, 0, 1);
+  });
+  let rgb: Float32Array;
+  try {
+    rgb = (await out.data()) as Float32Array;
+  } finally {
+    out.dispose();
+  }
+  const inferMs = performance.now() - t0;
+  const w = width * scale, h = height * scale;
+  if (rgb.length !== w * h * 3) throw new Error(`model returned ${rgb.length / 3} pixels, expected ${w}x${h}`);
+  return { rgba: new ImageData(rgbFloatsToRgba(rgb), w, h), inferMs };
+}
+
+export async function filterFrame(
+  reader: FrameReader, model: tf.GraphModel, scale: number, frame: InputFrame, opts: ProcessOptions = {},
+): Promise<ProcessedFrame> {
+  const t0 = performance.now();
+  const input = reader.read(frame);
+  const { rgba, inferMs } = await runModel(model, input, scale);
+  const bitmap = await createImageBitmap(rgba);
+  return {
+    bitmap, width: rgba.width, height: rgba.height,
+    timing: { inferMs, totalMs: performance.now() - t0 },
+    ...(opts.returnInputPixels ? { inputPixels: input.data } : {}),
+  };
+}

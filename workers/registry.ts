@@ -1,0 +1,34 @@
+// Reads models/registry.json and checks the fields the worker relies on.
+import type { FilterEntry, Registry } from './types.js';
+
+export const REGISTRY_PATH = 'models/registry.json';
+
+/** Validates registry JSON text; errors name the registry file and the bad entry. */
+export function parseRegistry(text: string): Registry {
+  const fail = (detail: string): never => { throw new Error(`${REGISTRY_PATH}: ${detail}`); };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return fail(`invalid JSON: ${(e as Error).message}`);
+  }
+  const reg = json as Partial<Registry>;
+  if (reg?.version !== 1 || !Array.isArray(reg.filters)) return fail('expected {"version": 1, "filters": [...]}');
+  reg.filters.forEach((f: Partial<FilterEntry>, i) => {
+    const ok = typeof f?.id === 'string' && typeof f.modelUrl === 'string' && typeof f.title === 'string'
+      && Number.isInteger(f.scale) && (f.scale as number) >= 1;
+    if (!ok) fail(`filters[${i}] needs string id, title and modelUrl and an integer scale >= 1`);
+  });
+  return reg as Registry;
+}
+
+export async function fetchRegistry(assetBase: string): Promise<Registry> {
+  let res: Response;
+  try {
+    res = await fetch(new URL(REGISTRY_PATH, assetBase));
+  } catch (e) {
+    throw new Error(`${REGISTRY_PATH}: could not be fetched (${(e as Error).message})`);
+  }
+  if (!res.ok) throw new Error(`${REGISTRY_PATH}: HTTP ${res.status} ${res.statusText}`.trim());
+  return parseRegistry(await res.text());
+}

@@ -1,0 +1,106 @@
+// Writes a generator as a TensorFlow.js graph model (model.json + one weights file) that
+// tf.loadGraphModel runs on every backend at any input size, with quantized weights.
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { FilterEntry, Registry } from '../../workers/types.js';
+import { LRELU_ALPHA, SKIP_PAD, macsPerInputPixel, type Generator } from './nets.js';
+import { encode, type Quantization } from './quantize.js';
+
+interface GraphNode { name: string; op: string; input?: string[]; attr?: Record<string, unknown> }
+
+const str = (s: string) => ({ s: Buffer.from(s).toString('base64') });
+const ints = (v: number[]) => ({ list: { i: v.map(String) } });
+const FLOAT = { type: 'DT_FLOAT' };
+
+export const INPUT_NAME = 'input';
+export const OUTPUT_NAME = 'output';
+
+export interface ExportedModel {
+  modelJson: Record<string, unknown>;
+  weights: Uint8Array;
+  artifacts: tf.io.ModelArtifacts;
+}
+
+export function buildGraphModel(g: Generator, quantization: Quantization): ExportedModel {
+  const nodes: GraphNode[] = [{
+    name: INPUT_NAME, op: 'Placeholder',
+    attr: { dtype: FLOAT, shape: { shape: { dim: [{ size: '1' }, { size: '-1' }, { size: '-1' }, { size: '3' }] } } },
+  }];
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const chunks: Uint8Array[] = [];
+  const constant = (name: string, t: tf.Tensor, dtype: 'float32' | 'int32' = 'float32') => {
+    nodes.push({ name, op: 'Const', attr: { dtype: dtype === 'int32' ? { type: 'DT_INT32' } : FLOAT } });
+    if (dtype === 'int32') {
+      chunks.push(new Uint8Array(new Int32Array(t.dataSync()).buffer));
+      specs.push({ name, shape: t.shape, dtype: 'int32' });
+    } else {
+      const enc = encode(t.dataSync() as Float32Array, quantization);
+      chunks.push(enc.bytes);
+      specs.push({ name, shape: t.shape, dtype: 'float32', quantization: { ...enc.quantization, original_dtype: 'float32' } as tf.io.WeightsManifestEntry['quantization'] });
+    }
+    return name;
+  };
+  const convAttrs = (stride: number, padding: 'SAME' | 'VALID') => ({
+    T: FLOAT, strides: ints([1, stride, stride, 1]), padding: str(padding),
+    data_format: str('NHWC'), dilations: ints([1, 1, 1, 1]),
+  });
+
+  let prev = INPUT_NAME;
+  for (const l of g.layers) {
+    const fused = ['BiasAdd', ...(l.act === 'relu' ? ['Relu'] : l.act === 'lrelu' ? ['LeakyRelu'] : [])];
+    nodes.push({
+      name: l.name, op: '_FusedConv2D', input: [prev, constant(`${l.name}/w`, l.w), constant(`${l.name}/b`, l.b)],
+      attr: {
+        ...convAttrs(l.stride, 'SAME'), fused_ops: { list: { s: fused.map((f) => str(f).s) } },
+        num_args: { i: '1' }, epsilon: { f: 0 }, leakyrelu_alpha: { f: LRELU_ALPHA },
+      },
+    });
+    prev = l.name;
+  }
+  const p = SKIP_PAD;
+  const pads = constant('skip/paddings', tf.tensor2d([[0, 0], [p, p], [p, p], [0, 0]], [4, 2], 'int32'), 'int32');
+  nodes.push({ name: 'skip/pad', op: 'MirrorPad', input: [INPUT_NAME, pads], attr: { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('SYMMETRIC') } });
+  nodes.push({ name: 'skip/conv', op: 'Conv2D', input: ['skip/pad', constant('skip/w', g.skipKernel)], attr: convAttrs(1, 'VALID') });
+  nodes.push({ name: 'residual', op: 'AddV2', input: [prev, 'skip/conv'], attr: { T: FLOAT } });
+  nodes.push({ name: 'shuffle', op: 'DepthToSpace', input: ['residual'], attr: { T: FLOAT, block_size: { i: String(g.config.scale) }, data_format: str('NHWC') } });
+  nodes.push({ name: OUTPUT_NAME, op: 'Identity', input: ['shuffle'], attr: { T: FLOAT } });
+
+  const total = chunks.reduce((s, c) => s + c.byteLength, 0);
+  const weights = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) { weights.set(c, off); off += c.byteLength; }
+
+  const modelTopology = { node: nodes, library: {}, versions: { producer: 1 } };
+  const modelJson = {
+    format: 'graph-model',
+    generatedBy: 'models/train/export.ts',
+    convertedBy: null,
+    modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
+  };
+  return {
+    modelJson, weights,
+    artifacts: { modelTopology, weightSpecs: specs, weightData: weights.buffer.slice(0) as ArrayBuffer, format: 'graph-model' },
+  };
+}
+
+/** Registry-relative path of a filter's model.json. */
+export const modelUrlFor = (id: string) => `models/weights/${id}/model.json`;
+
+/** Writes the model under models/weights/<id>/ and adds or replaces its registry entry. */
+export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl' | 'macsPerInputPixel' | 'quantization'>, g: Generator, quantization: Quantization): FilterEntry {
+  const { modelJson, weights } = buildGraphModel(g, quantization);
+  const modelUrl = modelUrlFor(entry.id);
+  const path = join(repoRoot, modelUrl);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(modelJson));
+  writeFileSync(join(dirname(path), 'weights.bin'), weights);
+  const full: FilterEntry = { ...entry, modelUrl, macsPerInputPixel: macsPerInputPixel(g), quantization };
+  const regPath = join(repoRoot, 'models/registry.json');
+  let registry: Registry = { version: 1, filters: [] };
+  try { registry = JSON.parse(readFileSync(regPath, 'utf8')) as Registry; } catch { /* first filter */ }
+  registry.filters = [...registry.filters.filter((f) => f.id !== full.id), full];
+  writeFileSync(regPath, JSON.stringify(registry, null, 2) + '\n');
+  return full;
+}

@@ -1,0 +1,119 @@
+// Generator and discriminator: plain lists of convolutions, so one description drives the
+// training forward pass (ops.ts) and the exported graph model (export.ts).
+import * as tf from '@tensorflow/tfjs';
+import { conv2dSame, depthToSpace } from './ops.js';
+
+export type Activation = 'relu' | 'lrelu' | 'linear';
+
+export interface ConvLayer {
+  name: string;
+  w: tf.Variable<tf.Rank.R4>;
+  b: tf.Variable<tf.Rank.R1>;
+  stride: number;
+  act: Activation;
+}
+
+export interface GeneratorConfig { scale: number; channels: number; blocks: number }
+
+export interface Generator {
+  config: GeneratorConfig;
+  layers: ConvLayer[];
+  /** Fixed (untrained) 5x5 kernel computing bicubic upsampling in depth-to-space layout. */
+  skipKernel: tf.Tensor4D;
+}
+
+export const SKIP_PAD = 2;
+export const LRELU_ALPHA = 0.2;
+
+// Variables get engine-unique names (several trainers may share a process); checkpoints and
+// exports use the layer names instead. Seeded, so a fixed seed gives a repeatable run.
+function convLayer(name: string, k: number, cin: number, cout: number, stride: number, act: Activation, gain: number, seed: number): ConvLayer {
+  const std = gain * Math.sqrt(2 / (k * k * cin));
+  const w0 = tf.randomNormal([k, k, cin, cout], 0, std, 'float32', seed), b0 = tf.zeros([cout]);
+  const layer = { name, stride, act, w: tf.variable(w0) as tf.Variable<tf.Rank.R4>, b: tf.variable(b0) as tf.Variable<tf.Rank.R1> };
+  tf.dispose([w0, b0]);
+  return layer;
+}
+
+function cubic(x: number): number {
+  const t = Math.abs(x), a = -0.5;
+  if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+  if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
+  return 0;
+}
+
+/**
+ * Bicubic upsampling by `scale` as one 5x5 convolution with 3*scale^2 outputs followed by
+ * depthToSpace: output phase p of each input pixel sits at offset (p + 0.5) / scale - 0.5.
+ */
+export function bicubicSkipKernel(scale: number): tf.Tensor4D {
+  const taps = 2 * SKIP_PAD + 1;
+  const k1 = (p: number) => {
+    const off = (p + 0.5) / scale - 0.5;
+    return Array.from({ length: taps }, (_, t) => cubic(t - SKIP_PAD - off));
+  };
+  const w = new Float32Array(taps * taps * 3 * 3 * scale * scale);
+  const cout = 3 * scale * scale;
+  for (let py = 0; py < scale; py++) for (let px = 0; px < scale; px++) {
+    const ky = k1(py), kx = k1(px);
+    for (let c = 0; c < 3; c++) {
+      const o = (py * scale + px) * 3 + c; // TensorFlow DepthToSpace (DCR) channel order
+      for (let y = 0; y < taps; y++) for (let x = 0; x < taps; x++) {
+        w[((y * taps + x) * 3 + c) * cout + o] = ky[y] * kx[x];
+      }
+    }
+  }
+  return tf.tensor4d(w, [taps, taps, 3, cout]);
+}
+
+export function createGenerator(config: GeneratorConfig, seed: number): Generator {
+  const { scale, channels, blocks } = config;
+  const layers = [convLayer('g/in', 3, 3, channels, 1, 'relu', 1, seed)];
+  for (let i = 0; i < blocks; i++) layers.push(convLayer(`g/body${i}`, 3, channels, channels, 1, 'relu', 1, seed + i + 1));
+  // Zero last layer: the network starts as exactly bicubic and learns only the residual.
+  layers.push(convLayer('g/out', 3, channels, 3 * scale * scale, 1, 'linear', 0, seed + blocks + 1));
+  return { config, layers, skipKernel: bicubicSkipKernel(scale) };
+}
+
+/** PatchGAN: stride-2 convolutions down to one realness score per patch. */
+export function createDiscriminator(seed: number): ConvLayer[] {
+  return [
+    convLayer('d/c0', 3, 3, 32, 2, 'lrelu', 1, seed + 100),
+    convLayer('d/c1', 3, 32, 64, 2, 'lrelu', 1, seed + 101),
+    convLayer('d/c2', 3, 64, 128, 2, 'lrelu', 1, seed + 102),
+    convLayer('d/c3', 3, 128, 1, 1, 'linear', 1, seed + 103),
+  ];
+}
+
+function activate(x: tf.Tensor4D, act: Activation): tf.Tensor4D {
+  if (act === 'relu') return tf.relu(x);
+  if (act === 'lrelu') return tf.leakyRelu(x, LRELU_ALPHA);
+  return x;
+}
+
+export function runConvs(layers: ConvLayer[], x: tf.Tensor4D): tf.Tensor4D {
+  return layers.reduce((h, l) => activate(tf.add(conv2dSame(h, l.w, l.stride), l.b), l.act), x);
+}
+
+/** Training-time forward pass of the generator: [B,H,W,3] in [0,1] -> [B,H*s,W*s,3]. */
+export function generate(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
+  const p = SKIP_PAD;
+  const skip = tf.conv2d(tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'symmetric'), g.skipKernel, 1, 'valid');
+  return depthToSpace(tf.add(runConvs(g.layers, x), skip), g.config.scale);
+}
+
+export function discriminate(d: ConvLayer[], x: tf.Tensor4D): tf.Tensor4D {
+  return runConvs(d, tf.sub(x, 0.5));
+}
+
+export const variablesOf = (layers: ConvLayer[]): tf.Variable[] => layers.flatMap((l) => [l.w, l.b]);
+
+/** Variables under stable layer-based names, for checkpoints. */
+export const namedVariables = (layers: ConvLayer[]): { name: string; v: tf.Variable }[] =>
+  layers.flatMap((l) => [{ name: `${l.name}/w`, v: l.w }, { name: `${l.name}/b`, v: l.b }]);
+
+export function macsPerInputPixel(g: Generator): number {
+  const conv = g.layers.reduce((s, l) => s + l.w.shape[0] * l.w.shape[1] * l.w.shape[2] * l.w.shape[3], 0);
+  const skip = g.skipKernel.shape.reduce((a, b) => a * b, 1);
+  return conv + skip;
+}

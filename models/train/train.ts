@@ -1,0 +1,137 @@
+// The super-resolution GAN trainer: L1 pre-training, then L1 + adversarial loss against a
+// PatchGAN discriminator. Resumes from the run folder's checkpoint.
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync } from 'node:fs';
+import { basename } from 'node:path';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { Rng, loadPairs, sampleBatch, splitPhotos } from './data.js';
+import { evaluate, summarize, type EvalRow } from './evaluate.js';
+import { readPng } from './image.js';
+import { createDiscriminator, createGenerator, discriminate, generate, namedVariables, variablesOf, type Generator } from './nets.js';
+
+export interface TrainConfig {
+  data: string;
+  run: string;
+  scale: number;
+  channels: number;
+  blocks: number;
+  l1Steps: number;
+  ganSteps: number;
+  batch: number;
+  lrCrop: number;
+  lrG: number;
+  lrGanG: number;
+  lrD: number;
+  advWeight: number;
+  seed: number;
+  holdOutEvery: number;
+  checkpointEvery: number;
+  evalSize: number;
+}
+
+interface State { step: number; rng: number; history: { step: number; l1: number; adv?: number; d?: number }[] }
+
+export interface TrainResult { generator: Generator; heldOut: string[]; evalAfterL1?: EvalRow[]; seconds: number; steps: number }
+
+type Log = (line: string) => void;
+
+const fmtTime = (s: number) => `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+
+export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
+  mkdirSync(cfg.run, { recursive: true });
+  const g = createGenerator({ scale: cfg.scale, channels: cfg.channels, blocks: cfg.blocks }, cfg.seed);
+  const d = createDiscriminator(cfg.seed);
+  const named = [...namedVariables(g.layers), ...namedVariables(d)];
+  const gVars = variablesOf(g.layers), dVars = variablesOf(d);
+  const optG = tf.train.adam(cfg.lrG, 0.9, 0.99);
+  const optGanG = tf.train.adam(cfg.lrGanG, 0.9, 0.99);
+  const optD = tf.train.adam(cfg.lrD, 0.9, 0.99);
+  const opts = { g: optG, gg: optGanG, d: optD };
+
+  let state: State = { step: 0, rng: cfg.seed, history: [] };
+  const ckpt = loadCheckpoint<State>(cfg.run);
+  if (ckpt) {
+    state = ckpt.state;
+    for (const { name, v } of named) v.assign(ckpt.tensors.get(name)!);
+    for (const [key, opt] of Object.entries(opts)) {
+      const ws = [...ckpt.tensors].filter(([n]) => n.startsWith(`${key}:`)).map(([n, t]) => ({ name: n.slice(key.length + 1), tensor: t }));
+      if (ws.length) await opt.setWeights(ws);
+    }
+    tf.dispose([...ckpt.tensors.values()]);
+    log(`resumed ${cfg.run} at step ${state.step}`);
+  }
+  const save = async () => {
+    // Optimizer slots are matched by position, not name, when restored.
+    const tensors = named.map(({ name, v }) => ({ name, tensor: v as tf.Tensor }));
+    const iterations: tf.Tensor[] = [];
+    for (const [key, opt] of Object.entries(opts)) {
+      const ws = await opt.getWeights();
+      iterations.push(ws[0].tensor); // getWeights makes a fresh 'iter' scalar each call
+      ws.forEach((w, i) => tensors.push({ name: `${key}:${String(i).padStart(4, '0')}`, tensor: w.tensor }));
+    }
+    await saveCheckpoint(cfg.run, state, tensors);
+    tf.dispose(iterations);
+  };
+
+  const { train: trainFiles, heldOut } = splitPhotos(cfg.data, cfg.holdOutEvery);
+  log(`data: ${trainFiles.length} training photos, ${heldOut.length} held out: ${heldOut.map((p) => basename(p)).join(', ')}`);
+  const pairs = loadPairs(trainFiles, cfg.scale, cfg.lrCrop * cfg.scale);
+  const evalSet = heldOut.map((p) => ({ name: basename(p), img: readPng(p) }));
+  const evalNow = () => evaluate(evalSet, cfg.scale, cfg.evalSize, (x) => generate(g, x));
+
+  const rng = new Rng(state.rng);
+  const total = cfg.l1Steps + cfg.ganSteps;
+  const t0 = Date.now();
+  const startStep = state.step;
+  let evalAfterL1: EvalRow[] | undefined;
+  const l1 = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, b)));
+
+  while (state.step < total) {
+    const { lr, hr } = sampleBatch(pairs, rng, cfg.batch, cfg.lrCrop, cfg.scale);
+    const gan = state.step >= cfg.l1Steps;
+    let rec: State['history'][number];
+    if (!gan) {
+      const { value, grads } = tf.variableGrads(() => l1(generate(g, lr), hr) as tf.Scalar, gVars);
+      optG.applyGradients(grads);
+      rec = { step: state.step, l1: (await value.data())[0] };
+      tf.dispose([value, grads]);
+    } else {
+      // Non-saturating GAN: D learns real vs generated patches, G learns to fool D while staying close in L1.
+      const fake = tf.tidy(() => generate(g, lr));
+      const dStep = tf.variableGrads(() => tf.add(
+        tf.mean(tf.softplus(tf.neg(discriminate(d, hr)))), tf.mean(tf.softplus(discriminate(d, fake)))) as tf.Scalar, dVars);
+      optD.applyGradients(dStep.grads);
+      let l1v = 0, adv = 0;
+      const gStep = tf.variableGrads(() => {
+        const sr = generate(g, lr);
+        const lossL1 = l1(sr, hr), lossAdv = tf.mean(tf.softplus(tf.neg(discriminate(d, sr))));
+        l1v = lossL1.dataSync()[0]; adv = lossAdv.dataSync()[0];
+        return tf.add(lossL1, tf.mul(lossAdv, cfg.advWeight)) as tf.Scalar;
+      }, gVars);
+      optGanG.applyGradients(gStep.grads);
+      rec = { step: state.step, l1: l1v, adv, d: (await dStep.value.data())[0] };
+      tf.dispose([fake, dStep.value, dStep.grads, gStep.value, gStep.grads]);
+    }
+    tf.dispose([lr, hr]);
+    state.step++;
+    state.history.push(rec);
+    state.rng = rng.state;
+
+    if (state.step % 20 === 0 || state.step === total) {
+      const done = state.step - startStep;
+      const perStep = (Date.now() - t0) / 1000 / done;
+      const recent = state.history.slice(-20);
+      const avg = (f: (r: State['history'][number]) => number | undefined) => (recent.reduce((s, r) => s + (f(r) ?? 0), 0) / recent.length).toFixed(4);
+      const bar = '#'.repeat(Math.round((30 * state.step) / total)).padEnd(30, '.');
+      log(`[${bar}] step ${state.step}/${total} ${gan ? 'gan' : 'l1 '} l1=${avg((r) => r.l1)}${gan ? ` adv=${avg((r) => r.adv)} d=${avg((r) => r.d)}` : ''} ${perStep.toFixed(2)}s/step ETA ${fmtTime(perStep * (total - state.step))} tensors=${tf.memory().numTensors}`);
+    }
+    if (state.step % cfg.checkpointEvery === 0 || state.step === total || state.step === cfg.l1Steps) await save();
+    if (state.step === cfg.l1Steps && cfg.l1Steps > 0) {
+      evalAfterL1 = evalNow();
+      log(`after L1 pre-training: ${JSON.stringify(summarize(evalAfterL1))}`);
+    }
+  }
+  tf.dispose(dVars);
+  Object.values(opts).forEach((o) => o.dispose());
+  return { generator: g, heldOut: heldOut.map((p) => basename(p)), evalAfterL1, seconds: (Date.now() - t0) / 1000, steps: state.step - startStep };
+}

@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bicubicSkipKernel, SKIP_PAD } from '../../models/train/nets';
+import { conv2dSame, depthToSpace } from '../../models/train/ops';
+import { resizeBicubic } from '../../models/train/resample';
+
+const seq = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+
+async function convGrads(backend: string, stride: number): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const x = tf.tensor4d(seq(2 * 9 * 7 * 3, (i) => Math.sin(i * 0.37)), [2, 9, 7, 3]);
+  const w = tf.tensor4d(seq(3 * 3 * 3 * 4, (i) => Math.cos(i * 0.11)), [3, 3, 3, 4]);
+  // The cpu backend's own conv gradients are the reference.
+  const conv = backend === 'cpu'
+    ? (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same')
+    : (a: tf.Tensor, b: tf.Tensor) => conv2dSame(a as tf.Tensor4D, b as tf.Tensor4D, stride);
+  const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv(a, b))))([x, w]);
+  return [await gx.data() as Float32Array, await gw.data() as Float32Array];
+}
+
+const maxRelErr = (a: Float32Array, ref: Float32Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - ref[i]) / (1 + Math.abs(ref[i]))));
+
+describe('training ops on wasm', () => {
+  afterAll(() => tf.setBackend('cpu'));
+
+  for (const stride of [1, 2]) {
+    it(`conv2dSame gradients match the cpu backend (stride ${stride})`, async () => {
+      const [rx, rw] = await convGrads('cpu', stride);
+      const [ax, aw] = await convGrads('wasm', stride);
+      expect(maxRelErr(ax, rx)).toBeLessThan(1e-4);
+      expect(maxRelErr(aw, rw)).toBeLessThan(1e-4);
+      expect(Math.max(...Array.from(aw, Math.abs))).toBeGreaterThan(1);
+    });
+  }
+
+  it('depthToSpace from reshape/transpose equals the native op and has a gradient', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(seq(2 * 3 * 5 * 12, (i) => i), [2, 3, 5, 12]);
+    expect(Array.from(depthToSpace(x, 2).dataSync())).toEqual(Array.from(tf.depthToSpace(x, 2).dataSync()));
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(depthToSpace(t as tf.Tensor4D, 2), 2)))(x);
+    expect(Array.from(new Set(g.dataSync()))).toEqual([2]);
+  });
+
+  it('the generator skip path is bicubic upsampling away from the borders', async () => {
+    await tf.setBackend('wasm');
+    const w = 12, h = 10;
+    const data = new Float32Array(seq(w * h * 3, (i) => (Math.sin(i * 0.7) + 1) / 2));
+    const ref = resizeBicubic({ width: w, height: h, data }, 2 * w, 2 * h).data;
+    const p = SKIP_PAD;
+    const x = tf.tensor4d(data, [1, h, w, 3]);
+    const out = tf.depthToSpace(tf.conv2d(tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'symmetric'), bicubicSkipKernel(2), 1, 'valid'), 2).dataSync();
+    let err = 0;
+    for (let y = 4; y < 2 * h - 4; y++) for (let xx = 4; xx < 2 * w - 4; xx++) for (let c = 0; c < 3; c++) {
+      const i = (y * 2 * w + xx) * 3 + c;
+      err = Math.max(err, Math.abs(out[i] - ref[i]));
+    }
+    expect(err).toBeLessThan(1e-5);
+  });
+});

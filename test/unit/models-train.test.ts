@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildGraphModel } from '../../models/train/export';
+import { writePng } from '../../models/train/image';
+import { generate } from '../../models/train/nets';
+import { train, type TrainConfig } from '../../models/train/train';
+
+/** Four small synthetic "photos": smooth gradients with edges and texture. */
+function makePhotos(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'photos-'));
+  for (let k = 0; k < 4; k++) {
+    const w = 64, h = 56, data = new Float32Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) {
+      data[(y * w + x) * 3 + c] = 0.5 + 0.3 * Math.sin((x * (k + 1) + y * c) * 0.3) * (x > 20 + k * 5 ? 1 : 0.4) + 0.1 * Math.cos(y * 0.9 + c);
+    }
+    writePng(join(dir, `p${k}.png`), { width: w, height: h, data });
+  }
+  return dir;
+}
+
+const silent = () => {};
+
+describe('GAN trainer (few steps on tiny images)', () => {
+  let data: string;
+  const cfg = (run: string, l1Steps: number, ganSteps: number): TrainConfig => ({
+    data, run, scale: 2, channels: 8, blocks: 1, l1Steps, ganSteps, batch: 2, lrCrop: 12,
+    lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, seed: 7, holdOutEvery: 4, checkpointEvery: 2, evalSize: 32,
+  });
+  const weightsOf = (r: Awaited<ReturnType<typeof train>>) => r.generator.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);
+
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    data = makePhotos();
+  });
+
+  it('runs L1 and adversarial steps, holds out photos, and leaks no tensors', async () => {
+    const lines: string[] = [];
+    const run = mkdtempSync(join(tmpdir(), 'run-'));
+    const before = tf.memory().numTensors;
+    const r = await train(cfg(run, 3, 3), (l) => lines.push(l));
+    // All that remains is the returned generator: its conv weights and biases plus the fixed skip kernel.
+    expect(tf.memory().numTensors - before).toBe(2 * r.generator.layers.length + 1);
+    expect(r.heldOut).toEqual(['p3.png']);
+    expect(r.evalAfterL1?.[0].model).toBeGreaterThan(0);
+    const steps = lines.filter((l) => l.includes('step '));
+    expect(steps.at(-1)).toMatch(/step 6\/6 gan l1=\d\.\d+ adv=\d\.\d+ d=\d\.\d+ .*ETA/);
+    const mid = tf.memory().numTensors;
+    const resumed = await train(cfg(run, 3, 5), silent); // resume: two more GAN steps
+    expect(resumed.steps).toBe(2);
+    expect(tf.memory().numTensors - mid).toBe(2 * r.generator.layers.length + 1);
+  });
+
+  it('resuming from a checkpoint gives the same weights as an uninterrupted run', async () => {
+    const straight = await train(cfg(mkdtempSync(join(tmpdir(), 'run-')), 2, 2), silent);
+    const split = mkdtempSync(join(tmpdir(), 'run-'));
+    await train(cfg(split, 2, 0), silent);
+    const resumed = await train(cfg(split, 2, 2), silent);
+    expect(resumed.steps).toBe(2);
+    const a = weightsOf(straight), b = weightsOf(resumed);
+    expect(a.length).toBe(b.length);
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-6);
+  });
+
+  it('the exported quantized graph model computes what the trained generator computes', async () => {
+    const r = await train(cfg(mkdtempSync(join(tmpdir(), 'run-')), 2, 0), silent);
+    const x = tf.randomUniform([1, 19, 23, 3]) as tf.Tensor4D;
+    const ref = generate(r.generator, x);
+    for (const [q, tol] of [['float16', 2e-3], ['uint8', 5e-2]] as const) {
+      const model = await tf.loadGraphModel(tf.io.fromMemory(buildGraphModel(r.generator, q).artifacts));
+      const y = model.execute(x) as tf.Tensor;
+      expect(y.shape).toEqual([1, 38, 46, 3]);
+      expect(tf.max(tf.abs(tf.sub(y, ref))).dataSync()[0]).toBeLessThan(tol);
+    }
+  });
+});

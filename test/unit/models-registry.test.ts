@@ -1,0 +1,75 @@
+// Every shipped filter honours the model contract: registry fields, quantized weights that
+// match their manifest, and [1,H,W,3] -> [1,H*scale,W*scale,3] at odd sizes.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { existsSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { psnrY } from '../../models/train/image';
+import { resizeBicubic } from '../../models/train/resample';
+import { buildAndWarm } from '../../workers/model-loader';
+import { buildArtifacts, parseModelJson, siblingPath } from '../../workers/model-manifest';
+import { REGISTRY_PATH, parseRegistry } from '../../workers/registry';
+
+const registry = parseRegistry(readFileSync(REGISTRY_PATH, 'utf8'));
+
+function loadFromDisk(modelUrl: string) {
+  const json = parseModelJson(readFileSync(modelUrl, 'utf8'), modelUrl);
+  const files = json.weightsManifest.map((g) => g.paths.map((p) => {
+    const file = siblingPath(modelUrl, p);
+    const buf = readFileSync(file);
+    return { file, data: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer };
+  }));
+  return { json, artifacts: buildArtifacts(json, files, modelUrl) };
+}
+
+/** A textured test card: gradients, hard edges and fine stripes. */
+function testCard(w: number, h: number): Float32Array {
+  const d = new Float32Array(w * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) {
+    d[(y * w + x) * 3 + c] = x < w / 3 ? ((x + y + c) % 4) / 4 : x < (2 * w) / 3 ? (y * (c + 1)) / (h * 3) : (x * y) % 7 > 3 ? 0.8 : 0.2;
+  }
+  return d;
+}
+
+describe('models/registry.json', () => {
+  beforeAll(() => tf.setBackend('wasm'));
+
+  it('lists at least the x2 super-resolution filter, with unique ids and all fields', () => {
+    expect(registry.filters.map((f) => f.id)).toContain('sr-x2');
+    expect(new Set(registry.filters.map((f) => f.id)).size).toBe(registry.filters.length);
+    for (const f of registry.filters) {
+      expect(['super-resolution', 'style']).toContain(f.kind);
+      expect(f.kind === 'style' ? f.scale === 1 : f.scale >= 2).toBe(true);
+      expect(f.macsPerInputPixel).toBeGreaterThan(0);
+      expect(['float16', 'uint8']).toContain(f.quantization);
+      expect(existsSync(f.modelUrl)).toBe(true);
+    }
+  });
+
+  for (const f of registry.filters) {
+    it(`${f.id}: weights stored as ${f.quantization}, output [1,H*${f.scale},W*${f.scale},3] at odd sizes, close to but not bicubic`, async () => {
+      const { json, artifacts } = loadFromDisk(f.modelUrl);
+      const floats = json.weightsManifest.flatMap((g) => g.weights).filter((w) => w.dtype === 'float32');
+      expect(floats.length).toBeGreaterThan(0);
+      for (const w of floats) expect(w.quantization?.dtype).toBe(f.quantization);
+
+      const model = await buildAndWarm(f, artifacts);
+      for (const [h, w] of [[16, 16], [17, 23], [31, 20]]) {
+        const card = testCard(w, h);
+        const y = tf.tidy(() => tf.clipByValue(model.execute(tf.tensor4d(card, [1, h, w, 3])) as tf.Tensor, 0, 1));
+        expect(y.shape).toEqual([1, h * f.scale, w * f.scale, 3]);
+        const out = y.dataSync() as Float32Array;
+        y.dispose();
+        expect(out.every(Number.isFinite)).toBe(true);
+        if (f.kind === 'super-resolution') {
+          const bic = resizeBicubic({ width: w, height: h, data: card }, w * f.scale, h * f.scale);
+          const mad = out.reduce((s, v, i) => s + Math.abs(v - bic.data[i]), 0) / out.length;
+          expect(mad).toBeGreaterThan(1e-3); // really filtered, not a bicubic copy (nor zeros)
+          const close = psnrY({ width: w * f.scale, height: h * f.scale, data: out }, bic, f.scale);
+          expect(close).toBeGreaterThan(20); // and still the same picture
+        }
+      }
+      model.dispose();
+    });
+  }
+});

@@ -2,25 +2,15 @@
 // match their manifest, and [1,H,W,3] -> [1,H*scale,W*scale,3] at odd sizes.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readModelFiles, readRegistry } from '../../models/train/disk-model';
 import { psnrY } from '../../models/train/image';
 import { resizeBicubic } from '../../models/train/resample';
 import { buildAndWarm } from '../../workers/model-loader';
-import { buildArtifacts, parseModelJson, siblingPath } from '../../workers/model-manifest';
-import { REGISTRY_PATH, parseRegistry } from '../../workers/registry';
 
-const registry = parseRegistry(readFileSync(REGISTRY_PATH, 'utf8'));
-
-function loadFromDisk(modelUrl: string) {
-  const json = parseModelJson(readFileSync(modelUrl, 'utf8'), modelUrl);
-  const files = json.weightsManifest.map((g) => g.paths.map((p) => {
-    const file = siblingPath(modelUrl, p);
-    const buf = readFileSync(file);
-    return { file, data: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer };
-  }));
-  return { json, artifacts: buildArtifacts(json, files, modelUrl) };
-}
+const root = process.cwd();
+const registry = readRegistry(root);
 
 /** A textured test card: gradients, hard edges and fine stripes. */
 function testCard(w: number, h: number): Float32Array {
@@ -48,7 +38,7 @@ describe('models/registry.json', () => {
 
   for (const f of registry.filters) {
     it(`${f.id}: weights stored as ${f.quantization}, output [1,H*${f.scale},W*${f.scale},3] at odd sizes, close to but not bicubic`, async () => {
-      const { json, artifacts } = loadFromDisk(f.modelUrl);
+      const { json, artifacts } = readModelFiles(root, f.modelUrl);
       const floats = json.weightsManifest.flatMap((g) => g.weights).filter((w) => w.dtype === 'float32');
       expect(floats.length).toBeGreaterThan(0);
       for (const w of floats) expect(w.quantization?.dtype).toBe(f.quantization);

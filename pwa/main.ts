@@ -1,0 +1,171 @@
+// PWA entry: wires the controls, the video source, the filter worker and the compositor.
+import { Workbox } from 'workbox-window';
+import type { BackendName, FilterEntry, ProcessedFrame } from '../workers/types.js';
+import { Compositor } from './compositor.js';
+import { FilterSession } from './filter-session.js';
+import { FrameLoop } from './frame-loop.js';
+import { startBlob, startDemo, startWebcam, type SourceKind } from './sources.js';
+import { FrameStats } from './stats.js';
+import { installTestHook, type Capture } from './test-hook.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const video = $<HTMLVideoElement>('video');
+const sourceSelect = $<HTMLSelectElement>('source');
+const fileInput = $<HTMLInputElement>('file');
+const filterSelect = $<HTMLSelectElement>('filter');
+const backendSelect = $<HTMLSelectElement>('backend-select');
+const split = $<HTMLInputElement>('split');
+const errorBox = $<HTMLDivElement>('error');
+const backendBadge = $<HTMLSpanElement>('backend');
+
+const assetBase = new URL('./', location.href).href;
+const compositor = new Compositor($<HTMLCanvasElement>('view'));
+const stats = new FrameStats();
+let filters: FilterEntry[] = [];
+let switching = true; // no frames go to the worker while it starts or changes filter
+let capture: Capture | null = null;
+
+function showError(e: unknown): void {
+  const msg = e instanceof Error ? e.message : String(e);
+  errorBox.textContent = msg;
+  errorBox.hidden = false;
+  stats.errors.push(msg);
+  console.error(msg);
+}
+const clearError = () => { errorBox.hidden = true; };
+
+const session = new FilterSession(assetBase, {
+  onCrash: (msg) => showError(`The filter worker crashed (${msg}); restarting it.`),
+  onRestarted: (choice) => { showBackend(); clearError(); console.info('worker restarted on', choice.backend); },
+});
+
+function showBackend(): void {
+  const c = session.choice;
+  backendBadge.textContent = c ? c.backend.toUpperCase() : 'no backend';
+  backendBadge.title = c?.reason ?? '';
+  backendBadge.classList.toggle('ok', Boolean(c));
+  $('reason').textContent = c ? `Backend: ${c.backend}. ${c.reason}.` : '';
+}
+
+function showStats(out: ProcessedFrame): void {
+  $('fps').textContent = stats.fps.toFixed(1);
+  $('latency').textContent = `${stats.latencyMs.toFixed(0)} ms`;
+  $('worker-ms').textContent = `${out.timing.totalMs.toFixed(0)} ms`;
+  $('infer-ms').textContent = `${out.timing.inferMs.toFixed(0)} ms`;
+  $('size').textContent = `${video.videoWidth}×${video.videoHeight} → ${out.width}×${out.height}`;
+  $('dropped').textContent = String(loop.dropped);
+}
+
+async function onFrame(v: HTMLVideoElement): Promise<void> {
+  if (switching || !session.filterId || !v.videoWidth) return;
+  const t0 = performance.now();
+  const want = capture;
+  const keepBefore = !want && compositor.split > 0;
+  const [input, before] = await Promise.all([
+    createImageBitmap(v), keepBefore ? createImageBitmap(v) : Promise.resolve(undefined),
+  ]);
+  let out: ProcessedFrame;
+  try {
+    out = await session.process(input, { returnInputPixels: Boolean(want) });
+  } catch (e) {
+    before?.close();
+    showError(e);
+    return;
+  }
+  compositor.draw(out.bitmap, before);
+  stats.frame(performance.now() - t0, out.timing);
+  showStats(out);
+  if (want && out.inputPixels) {
+    capture = null;
+    want.resolve({ input: new ImageData(new Uint8ClampedArray(out.inputPixels), v.videoWidth, v.videoHeight), output: compositor.pixels() });
+  }
+}
+
+const loop = new FrameLoop(video, onFrame);
+
+async function loadFilter(id: string): Promise<void> {
+  const previous = session.filterId;
+  switching = true;
+  try {
+    const loaded = await session.loadFilter(id);
+    clearError();
+    console.info(`filter ${id} loaded in ${loaded.loadMs.toFixed(0)} ms`);
+  } catch (e) {
+    showError(e);
+    if (previous) filterSelect.value = previous; // the worker still runs the previous filter
+  } finally {
+    switching = false;
+  }
+}
+
+async function startBackend(backend: BackendName | 'auto'): Promise<void> {
+  switching = true;
+  backendBadge.textContent = 'starting…';
+  try {
+    await session.start(backend);
+    showBackend();
+    clearError();
+  } catch (e) {
+    showError(e);
+  } finally {
+    switching = false;
+  }
+}
+
+async function setSource(kind: SourceKind): Promise<void> {
+  try {
+    if (kind === 'webcam') await startWebcam(video);
+    else if (kind === 'demo') await startDemo(video);
+    else {
+      fileInput.click();
+      return; // continues in the file input's change handler
+    }
+    loop.start();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+sourceSelect.addEventListener('change', () => setSource(sourceSelect.value as SourceKind));
+fileInput.addEventListener('change', async () => {
+  const file = fileInput.files?.[0];
+  if (!file) return;
+  try {
+    await startBlob(video, file);
+    loop.start();
+  } catch (e) {
+    showError(e);
+  }
+});
+filterSelect.addEventListener('change', () => loadFilter(filterSelect.value));
+backendSelect.addEventListener('change', () => startBackend(backendSelect.value as BackendName | 'auto'));
+split.addEventListener('input', () => { compositor.split = Number(split.value) / 100; });
+compositor.split = Number(split.value) / 100;
+
+async function main(): Promise<void> {
+  await startBackend('auto');
+  try {
+    filters = await session.listFilters();
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  filterSelect.replaceChildren(...filters.map((f) => new Option(`${f.title} (×${f.scale})`, f.id)));
+  filterSelect.disabled = filters.length === 0;
+  if (!filters.length) showError('models/registry.json lists no filters');
+  else await loadFilter(filters[0].id);
+  await setSource('demo');
+}
+
+installTestHook({
+  stats: () => ({ ...stats.snapshot(), dropped: loop.dropped, backend: session.choice, filterId: session.filterId, filters, switching }),
+  capture: () => new Promise((resolve) => { capture = { resolve }; }),
+  memory: () => session.memory(),
+  assetBase,
+});
+
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  new Workbox('./sw.js').register().catch((e) => console.warn('service worker registration failed', e));
+}
+
+main().catch(showError);

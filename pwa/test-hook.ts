@@ -1,0 +1,84 @@
+// window.__filterApp: a small surface for browser tests (pixel checks against a reference
+// run of the same model, backend comparisons, stats). Pixels cross as base64 to keep it cheap.
+import { createFilterWorker, processFrame } from '../workers/bridge.js';
+import type { BackendName, WorkerMemory } from '../workers/types.js';
+
+export interface Capture {
+  resolve(frames: { input: ImageData; output: ImageData }): void;
+}
+
+/** RGBA image as it crosses to the test: base64 of width*height*4 bytes. */
+export interface Pixels { width: number; height: number; rgba: string }
+
+export interface RunOnceRequest {
+  backend: BackendName;
+  filterId: string;
+  input: Pixels;
+  /** How many times to process the frame (the first run of a new size may compile kernels). */
+  repeat?: number;
+}
+
+interface HookDeps {
+  stats(): unknown;
+  capture(): Promise<{ input: ImageData; output: ImageData }>;
+  memory(): Promise<WorkerMemory>;
+  assetBase: string;
+}
+
+function toBase64(bytes: Uint8ClampedArray): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+function fromBase64(b64: string): Uint8ClampedArray<ArrayBuffer> {
+  const s = atob(b64);
+  const out = new Uint8ClampedArray(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+const pack = (img: ImageData): Pixels => ({ width: img.width, height: img.height, rgba: toBase64(img.data) });
+
+function bitmapPixels(bitmap: ImageBitmap): ImageData {
+  const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d', { willReadFrequently: true })!;
+  ctx.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return ctx.getImageData(0, 0, ctx.canvas.width, ctx.canvas.height);
+}
+
+/**
+ * Runs one frame through a fresh worker on a forced backend: the main app's worker and
+ * display are untouched, and the output is read back on a 2d canvas (no WebGPU presenting).
+ */
+async function runOnce(assetBase: string, req: RunOnceRequest) {
+  const handle = createFilterWorker();
+  try {
+    const choice = await handle.api.init({ assetBase, backend: req.backend });
+    const loaded = await handle.api.loadFilter(req.filterId);
+    const source = new ImageData(fromBase64(req.input.rgba), req.input.width, req.input.height);
+    const timings = [];
+    let output: ImageData | null = null;
+    for (let i = 0; i < (req.repeat ?? 1); i++) {
+      const out = await processFrame(handle, await createImageBitmap(source));
+      timings.push(out.timing);
+      output = bitmapPixels(out.bitmap);
+    }
+    return { choice, loadMs: loaded.loadMs, timings, output: pack(output!), memory: await handle.api.memory() };
+  } finally {
+    handle.terminate();
+  }
+}
+
+export function installTestHook(deps: HookDeps): void {
+  Object.assign(window, {
+    __filterApp: {
+      stats: deps.stats,
+      memory: deps.memory,
+      /** Waits for the next processed frame; returns the worker's input pixels and the displayed output. */
+      capture: async () => {
+        const { input, output } = await deps.capture();
+        return { input: pack(input), output: pack(output) };
+      },
+      runOnce: (req: RunOnceRequest) => runOnce(deps.assetBase, req),
+    },
+  });
+}

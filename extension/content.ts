@@ -1,0 +1,356 @@
+// Content script (classic script, built as an IIFE): adds an "Enhance" button over every <video>.
+// Enhancing = an extension-origin iframe (extension/enhance.html) laid exactly over the video's
+// content box; this script pulls frames with requestVideoFrameCallback + createImageBitmap and
+// transfers them to the iframe over a private MessagePort, at most one frame in flight (frames
+// that arrive while busy are dropped; when the result comes back the newest frame is taken).
+// The iframe runs the filter worker and draws the output on its own canvas. Nothing here touches
+// the network.
+
+import { CONNECT, type ConnectMessage, type FrameToHost, type HostToFrame, type ReadyInfo } from './protocol';
+
+const FRAME_URL = chrome.runtime.getURL('enhance.html');
+const EXT_ORIGIN = new URL(FRAME_URL).origin;
+const HOST_TAG = 'gvf-enhance-overlay';
+const MIN_SIZE = 48; // CSS px; smaller videos get no button
+
+const STYLE = `
+:host { all: initial; }
+.box { position: absolute; pointer-events: none; box-sizing: border-box; }
+.box[hidden] { display: none; }
+iframe { position: absolute; inset: 0; width: 100%; height: 100%; border: 0; margin: 0; padding: 0;
+  pointer-events: none; background: transparent; color-scheme: normal; }
+button { position: absolute; top: 6px; left: 6px; pointer-events: auto; cursor: pointer;
+  font: 600 12px/1.2 system-ui, sans-serif; color: #fff; background: rgba(20,20,30,.72);
+  border: 1px solid rgba(255,255,255,.45); border-radius: 4px; padding: 3px 8px; opacity: .8; }
+button:hover, button:focus-visible { opacity: 1; }
+button[aria-pressed="true"] { background: rgba(30,110,220,.85); }
+.badge { position: absolute; left: 6px; bottom: 6px; max-width: calc(100% - 12px); pointer-events: none;
+  font: 11px/1.3 ui-monospace, monospace; color: #fff; background: rgba(0,0,0,.62); border-radius: 3px;
+  padding: 2px 6px; white-space: pre-wrap; }
+.badge[hidden] { display: none; }
+.badge.error { background: rgba(170,20,20,.88); font-family: system-ui, sans-serif; }
+`;
+
+type State = 'idle' | 'starting' | 'running' | 'error';
+
+class VideoOverlay {
+  readonly host: HTMLElement;
+  private readonly box: HTMLDivElement;
+  private readonly button: HTMLButtonElement;
+  private readonly badge: HTMLDivElement;
+  private iframe: HTMLIFrameElement | null = null;
+  private port: MessagePort | null = null;
+  private state: State = 'idle';
+  private session = 0;
+  private rvfc = 0;
+  private inFlight = false;
+  private dirty = false;
+  private seq = 0;
+  private ready: ReadyInfo | null = null;
+  private doneTimes: number[] = [];
+  private readonly resizeObserver: ResizeObserver;
+
+  constructor(readonly video: HTMLVideoElement) {
+    this.host = document.createElement(HOST_TAG);
+    const root = this.host.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = STYLE;
+    this.box = document.createElement('div');
+    this.box.className = 'box';
+    this.button = document.createElement('button');
+    this.button.type = 'button';
+    this.button.textContent = 'Enhance';
+    this.button.title = 'Upscale this video on this device (GAN super-resolution)';
+    this.button.setAttribute('aria-pressed', 'false');
+    this.button.addEventListener('click', (e) => {
+      e.preventDefault();
+      e.stopPropagation();
+      if (this.state === 'starting' || this.state === 'running') this.stop();
+      else void this.start();
+    });
+    this.badge = document.createElement('div');
+    this.badge.className = 'badge';
+    this.badge.hidden = true;
+    this.badge.setAttribute('role', 'status');
+    this.box.append(this.button, this.badge);
+    root.append(style, this.box);
+    this.host.style.cssText =
+      'position:absolute;left:0;top:0;width:0;height:0;overflow:visible;z-index:2147483647;pointer-events:none;';
+    document.documentElement.append(this.host);
+    this.resizeObserver = new ResizeObserver(() => this.sync());
+    this.resizeObserver.observe(this.video);
+    this.video.addEventListener('loadedmetadata', this.onMetadata);
+    this.sync();
+  }
+
+  private onMetadata = (): void => {
+    this.sync();
+  };
+
+  /** Lays the box over the video's content box (border and padding excluded), in document coordinates. */
+  sync(): void {
+    const v = this.video;
+    const r = v.getBoundingClientRect();
+    const cs = getComputedStyle(v);
+    const px = (s: string): number => parseFloat(s) || 0;
+    const left = r.left + px(cs.borderLeftWidth) + px(cs.paddingLeft);
+    const top = r.top + px(cs.borderTopWidth) + px(cs.paddingTop);
+    const width = r.width - px(cs.borderLeftWidth) - px(cs.paddingLeft) - px(cs.borderRightWidth) - px(cs.paddingRight);
+    const height = r.height - px(cs.borderTopWidth) - px(cs.paddingTop) - px(cs.borderBottomWidth) - px(cs.paddingBottom);
+    const visible = v.isConnected && cs.display !== 'none' && cs.visibility !== 'hidden' && width >= MIN_SIZE && height >= MIN_SIZE;
+    this.box.hidden = !visible;
+    if (!visible) return;
+    // The host sits at the document origin (child of <html>, position:absolute), so add the scroll offset.
+    const s = this.box.style;
+    s.left = `${left + window.scrollX}px`;
+    s.top = `${top + window.scrollY}px`;
+    s.width = `${width}px`;
+    s.height = `${height}px`;
+    if (this.port && this.state === 'running') {
+      const fit = cs.objectFit || 'contain';
+      if (this.iframe && this.iframe.dataset.fit !== fit) {
+        this.iframe.dataset.fit = fit;
+        this.post({ type: 'layout', objectFit: fit });
+      }
+    }
+  }
+
+  private setBadge(text: string | null, error = false): void {
+    this.badge.hidden = text === null;
+    this.badge.textContent = text ?? '';
+    this.badge.classList.toggle('error', error);
+  }
+
+  private fail(message: string): void {
+    this.teardownSession();
+    this.state = 'error';
+    this.button.textContent = 'Enhance';
+    this.button.setAttribute('aria-pressed', 'false');
+    this.setBadge(message, true);
+  }
+
+  async start(): Promise<void> {
+    const session = ++this.session;
+    this.state = 'starting';
+    this.button.textContent = 'Stop';
+    this.button.setAttribute('aria-pressed', 'true');
+    this.setBadge('Starting…');
+    const v = this.video;
+    if (v.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || v.videoWidth === 0) {
+      this.setBadge('Waiting for the video…');
+      await new Promise<void>((resolve) => v.addEventListener('loadeddata', () => resolve(), { once: true }));
+      if (session !== this.session) return;
+    }
+    const taint = pixelsReadable(v);
+    if (taint !== true) {
+      this.fail(taint);
+      return;
+    }
+    const iframe = document.createElement('iframe');
+    iframe.src = FRAME_URL;
+    iframe.title = 'Enhanced video';
+    iframe.setAttribute('aria-hidden', 'true');
+    iframe.tabIndex = -1;
+    const fit = getComputedStyle(v).objectFit || 'contain';
+    iframe.dataset.fit = fit;
+    this.iframe = iframe;
+    this.box.prepend(iframe);
+    await new Promise<void>((resolve) => iframe.addEventListener('load', () => resolve(), { once: true }));
+    if (session !== this.session || !iframe.contentWindow) return;
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.port.onmessage = (e: MessageEvent<FrameToHost>) => {
+      if (session === this.session) this.onFrameMessage(e.data);
+    };
+    const connect: ConnectMessage = {
+      type: CONNECT,
+      objectFit: fit,
+      debug: document.documentElement.hasAttribute('data-gvf-debug'),
+    };
+    iframe.contentWindow.postMessage(connect, EXT_ORIGIN, [channel.port2]);
+    this.setBadge('Loading model…');
+  }
+
+  stop(): void {
+    this.teardownSession();
+    this.state = 'idle';
+    this.button.textContent = 'Enhance';
+    this.button.setAttribute('aria-pressed', 'false');
+    this.setBadge(null);
+  }
+
+  /** Stops frame pumping and removes the iframe (its document, worker and model go with it). */
+  private teardownSession(): void {
+    this.session++;
+    if (this.rvfc) this.video.cancelVideoFrameCallback(this.rvfc);
+    this.rvfc = 0;
+    if (this.port) {
+      this.post({ type: 'stop' });
+      this.port.close();
+    }
+    this.port = null;
+    this.iframe?.remove();
+    this.iframe = null;
+    this.inFlight = false;
+    this.dirty = false;
+    this.ready = null;
+    this.doneTimes = [];
+  }
+
+  destroy(): void {
+    this.teardownSession();
+    this.resizeObserver.disconnect();
+    this.video.removeEventListener('loadedmetadata', this.onMetadata);
+    this.host.remove();
+  }
+
+  private post(msg: HostToFrame, transfer: Transferable[] = []): void {
+    this.port?.postMessage(msg, transfer);
+  }
+
+  private onFrameMessage(msg: FrameToHost): void {
+    switch (msg.type) {
+      case 'status':
+        if (this.state === 'starting') this.setBadge(msg.text);
+        break;
+      case 'ready':
+        this.ready = msg;
+        this.state = 'running';
+        this.setBadge(`${msg.filter.title}: waiting for frames…\nbackend ${msg.backend.backend}`);
+        // Always one frame at start, so a paused video shows its enhanced picture too.
+        void this.sendFrame();
+        this.rvfc = this.video.requestVideoFrameCallback(this.onVideoFrame);
+        break;
+      case 'frame-done': {
+        this.inFlight = false;
+        const now = performance.now();
+        this.doneTimes.push(now);
+        while (this.doneTimes.length > 2 && now - this.doneTimes[0]! > 2000) this.doneTimes.shift();
+        const n = this.doneTimes.length;
+        const fps = n > 1 ? ((n - 1) * 1000) / (now - this.doneTimes[0]!) : 0;
+        const backend = this.ready?.backend.backend ?? '?';
+        this.setBadge(
+          `${fps.toFixed(1)} fps · ${msg.timing.totalMs.toFixed(0)} ms/frame · ${backend}\n` +
+            `${this.video.videoWidth}×${this.video.videoHeight} → ${msg.width}×${msg.height}`,
+        );
+        if (this.dirty) {
+          this.dirty = false;
+          void this.sendFrame();
+        }
+        break;
+      }
+      case 'error':
+        this.fail(`Enhance failed: ${msg.message}`);
+        break;
+    }
+  }
+
+  private onVideoFrame = (): void => {
+    if (this.state !== 'running') return;
+    this.rvfc = this.video.requestVideoFrameCallback(this.onVideoFrame);
+    this.sync();
+    if (this.inFlight) this.dirty = true; // latest wins: taken when the current frame comes back
+    else void this.sendFrame();
+  };
+
+  private async sendFrame(): Promise<void> {
+    if (this.inFlight || !this.port) return;
+    const session = this.session;
+    this.inFlight = true;
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await createImageBitmap(this.video);
+    } catch (err) {
+      this.inFlight = false;
+      // No decoded frame yet (e.g. just after a seek): wait for the next frame callback.
+      if (err instanceof DOMException && err.name === 'InvalidStateError') return;
+      if (session === this.session) this.fail(`Cannot read this video's frames: ${String(err)}`);
+      return;
+    }
+    if (session !== this.session || !this.port) {
+      bitmap.close();
+      return;
+    }
+    try {
+      this.post({ type: 'frame', seq: ++this.seq, bitmap }, [bitmap]);
+    } catch (err) {
+      bitmap.close();
+      this.fail(
+        err instanceof DOMException && err.name === 'DataCloneError' ? TAINTED : `Cannot send frames: ${String(err)}`,
+      );
+    }
+  }
+}
+
+const TAINTED =
+  'Cannot enhance: this video comes from another site that does not allow reading its pixels (no CORS), ' +
+  'so the browser keeps its frames from extensions too.';
+
+/** true when the video's pixels can be read; otherwise a message for the user. */
+function pixelsReadable(video: HTMLVideoElement): true | string {
+  try {
+    const c = document.createElement('canvas');
+    c.width = c.height = 1;
+    const ctx = c.getContext('2d');
+    if (!ctx) return 'Cannot enhance: no 2D canvas available.';
+    ctx.drawImage(video, 0, 0, 1, 1);
+    ctx.getImageData(0, 0, 1, 1);
+    return true;
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'SecurityError') return TAINTED;
+    return `Cannot enhance: ${String(err)}`;
+  }
+}
+
+// ---- Tracking videos on the page -------------------------------------------------------------
+
+const overlays = new Map<HTMLVideoElement, VideoOverlay>();
+
+function scan(): void {
+  for (const [video, overlay] of overlays) {
+    if (!video.isConnected) {
+      overlay.destroy();
+      overlays.delete(video);
+    } else if (!overlay.host.isConnected) {
+      document.documentElement.append(overlay.host); // the page replaced our host's parent contents
+    }
+  }
+  for (const video of document.querySelectorAll('video')) {
+    if (!overlays.has(video)) overlays.set(video, new VideoOverlay(video));
+  }
+}
+
+let syncQueued = false;
+function syncAll(): void {
+  if (syncQueued) return;
+  syncQueued = true;
+  requestAnimationFrame(() => {
+    syncQueued = false;
+    for (const overlay of overlays.values()) overlay.sync();
+  });
+}
+
+let scanQueued = false;
+const mutations = new MutationObserver(() => {
+  if (scanQueued) return;
+  scanQueued = true;
+  queueMicrotask(() => {
+    scanQueued = false;
+    scan();
+    syncAll();
+  });
+});
+
+function main(): void {
+  const w = window as unknown as { __gvfContentLoaded?: boolean };
+  if (w.__gvfContentLoaded) return; // injected twice (extension reload)
+  w.__gvfContentLoaded = true;
+  scan();
+  mutations.observe(document.documentElement, { childList: true, subtree: true });
+  window.addEventListener('scroll', syncAll, { capture: true, passive: true });
+  window.addEventListener('resize', syncAll, { passive: true });
+  // Layout shifts that change no size and fire no event (content inserted above the video).
+  setInterval(syncAll, 1000);
+}
+
+main();

@@ -8,8 +8,10 @@
 
 import { CONNECT, type ConnectMessage, type FrameToHost, type HostToFrame, type ReadyInfo } from './protocol';
 
+// With use_dynamic_url (manifest), getURL gives a per-session URL that redirects to the
+// extension's real origin, which is what the loaded iframe document has.
 const FRAME_URL = chrome.runtime.getURL('enhance.html');
-const EXT_ORIGIN = new URL(FRAME_URL).origin;
+const EXT_ORIGIN = `chrome-extension://${chrome.runtime.id}`;
 const HOST_TAG = 'gvf-enhance-overlay';
 const MIN_SIZE = 48; // CSS px; smaller videos get no button
 
@@ -43,6 +45,7 @@ class VideoOverlay {
   private state: State = 'idle';
   private session = 0;
   private rvfc = 0;
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
   private inFlight = false;
   private dirty = false;
   private seq = 0;
@@ -74,8 +77,11 @@ class VideoOverlay {
     this.badge.setAttribute('role', 'status');
     this.box.append(this.button, this.badge);
     root.append(style, this.box);
-    this.host.style.cssText =
-      'position:absolute;left:0;top:0;width:0;height:0;overflow:visible;z-index:2147483647;pointer-events:none;';
+    // !important: page rules such as `* { position: static !important }` must not move the host.
+    this.host.style.cssText = [
+      'display:block', 'position:absolute', 'left:0', 'top:0', 'width:0', 'height:0', 'margin:0', 'padding:0',
+      'border:0', 'overflow:visible', 'transform:none', 'z-index:2147483647', 'pointer-events:none',
+    ].map((d) => `${d} !important`).join(';');
     document.documentElement.append(this.host);
     this.resizeObserver = new ResizeObserver(() => this.sync());
     this.resizeObserver.observe(this.video);
@@ -100,10 +106,12 @@ class VideoOverlay {
     const visible = v.isConnected && cs.display !== 'none' && cs.visibility !== 'hidden' && width >= MIN_SIZE && height >= MIN_SIZE;
     this.box.hidden = !visible;
     if (!visible) return;
-    // The host sits at the document origin (child of <html>, position:absolute), so add the scroll offset.
+    // The host is an empty absolutely positioned box at (0,0) of its containing block; measuring
+    // it gives that origin whatever the page does to <html> (margins, position, scroll).
+    const origin = this.host.getBoundingClientRect();
     const s = this.box.style;
-    s.left = `${left + window.scrollX}px`;
-    s.top = `${top + window.scrollY}px`;
+    s.left = `${left - origin.left}px`;
+    s.top = `${top - origin.top}px`;
     s.width = `${width}px`;
     s.height = `${height}px`;
     if (this.port && this.state === 'running') {
@@ -160,7 +168,9 @@ class VideoOverlay {
     const channel = new MessageChannel();
     this.port = channel.port1;
     this.port.onmessage = (e: MessageEvent<FrameToHost>) => {
-      if (session === this.session) this.onFrameMessage(e.data);
+      if (session !== this.session) return;
+      clearTimeout(this.watchdog);
+      this.onFrameMessage(e.data);
     };
     const connect: ConnectMessage = {
       type: CONNECT,
@@ -169,6 +179,10 @@ class VideoOverlay {
     };
     iframe.contentWindow.postMessage(connect, EXT_ORIGIN, [channel.port2]);
     this.setBadge('Loading model…');
+    // The iframe answers at once with a status; silence means the connection never happened.
+    this.watchdog = setTimeout(() => {
+      if (session === this.session) this.fail('Enhance failed: the extension page did not answer.');
+    }, 10_000);
   }
 
   stop(): void {
@@ -182,6 +196,7 @@ class VideoOverlay {
   /** Stops frame pumping and removes the iframe (its document, worker and model go with it). */
   private teardownSession(): void {
     this.session++;
+    clearTimeout(this.watchdog);
     if (this.rvfc) this.video.cancelVideoFrameCallback(this.rvfc);
     this.rvfc = 0;
     if (this.port) {
@@ -231,7 +246,8 @@ class VideoOverlay {
         const backend = this.ready?.backend.backend ?? '?';
         this.setBadge(
           `${fps.toFixed(1)} fps · ${msg.timing.totalMs.toFixed(0)} ms/frame · ${backend}\n` +
-            `${this.video.videoWidth}×${this.video.videoHeight} → ${msg.width}×${msg.height}`,
+            `${this.video.videoWidth}×${this.video.videoHeight} → ${msg.width}×${msg.height}` +
+            (msg.timing.totalMs > 150 ? '\ntoo slow for live video on this device: the picture lags' : ''),
         );
         if (this.dirty) {
           this.dirty = false;

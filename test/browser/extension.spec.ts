@@ -19,6 +19,8 @@ const SCALE = 2;
 const CLIP = { width: 128, height: 96 }; // fixtures/clip.webm
 const SCREENSHOT = '/tmp/extension.png';
 
+const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self' http://localhost:*; frame-src 'none'; worker-src 'none'";
+
 let server: Server;
 let port = 0;
 let context: BrowserContext;
@@ -44,7 +46,11 @@ test.beforeAll(async () => {
       return;
     }
     // No Access-Control-Allow-Origin: a video fetched from the other origin stays tainted.
-    res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
+    const headers: Record<string, string> = { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' };
+    // A strict page CSP, like many video sites have: the extension must work regardless
+    // (Chromium lets pages embed web-accessible extension resources whatever frame-src says).
+    if (name.endsWith('.html')) headers['Content-Security-Policy'] = PAGE_CSP;
+    res.writeHead(200, headers);
     res.end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -120,7 +126,8 @@ test('Enhance upscales the playing video in place through the filter worker', as
   const page = await context.newPage();
   const logs: string[] = [];
   page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
-  await page.goto(pageUrl());
+  const response = await page.goto(pageUrl());
+  expect(response?.headers()['content-security-policy']).toContain("frame-src 'none'");
   await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
   await expect(page.locator('gvf-enhance-overlay')).toHaveCount(2);
   const main = overlay(page, 0);

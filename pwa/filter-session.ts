@@ -1,5 +1,6 @@
 // Owns the filter worker for the app: starts it with a backend and filter, and recreates it
-// when it crashes. Pending calls on a crashed worker are rejected instead of hanging.
+// when it crashes. Calls pending on a worker that crashed or was replaced are rejected
+// instead of hanging (a hung call would stall the one-frame-in-flight loop for good).
 import { createFilterWorker, processFrame, type FilterWorkerHandle } from '../workers/bridge.js';
 import type { BackendChoice, BackendName, FilterEntry, LoadedFilter, ProcessOptions, ProcessedFrame } from '../workers/types.js';
 
@@ -9,36 +10,61 @@ export interface SessionEvents {
   onRestarted(choice: BackendChoice): void;
 }
 
+/** Rejection of calls made to a worker that has since been replaced on purpose. */
+export class WorkerReplacedError extends Error {
+  constructor() {
+    super('the filter worker was replaced');
+    this.name = 'WorkerReplacedError';
+  }
+}
+
+interface LiveWorker {
+  handle: FilterWorkerHandle;
+  /** Rejects when the worker crashes or is replaced. */
+  dead: Promise<never>;
+  kill(reason: Error): void;
+}
+
+function startWorker(onCrash: (msg: string) => void): LiveWorker {
+  const handle = createFilterWorker();
+  let kill!: (reason: Error) => void;
+  const dead = new Promise<never>((_, reject) => { kill = reject; });
+  dead.catch(() => {}); // observed through the calls raced against it
+  const crash = (ev: Event) => {
+    const msg = ev instanceof ErrorEvent && ev.message ? ev.message : 'the filter worker stopped unexpectedly';
+    kill(new Error(`Worker crashed: ${msg}`));
+    onCrash(msg);
+  };
+  handle.worker.addEventListener('error', crash);
+  handle.worker.addEventListener('messageerror', crash);
+  return { handle, dead, kill };
+}
+
 export class FilterSession {
-  private handle: FilterWorkerHandle | null = null;
-  private crashed: Promise<never> = new Promise(() => {});
+  private live: LiveWorker | null = null;
+  private restarts: number[] = [];
   backend: BackendName | 'auto' = 'auto';
   choice: BackendChoice | null = null;
   filterId: string | null = null;
-  private restarts: number[] = [];
 
   constructor(private assetBase: string, private events: SessionEvents) {}
 
   /** Starts (or restarts) the worker on a backend; reloads the current filter if there is one. */
   async start(backend: BackendName | 'auto'): Promise<BackendChoice> {
-    this.handle?.terminate();
+    if (this.live) {
+      this.live.kill(new WorkerReplacedError());
+      this.live.handle.terminate();
+    }
     this.backend = backend;
-    const handle = createFilterWorker();
-    this.handle = handle;
-    this.crashed = new Promise<never>((_, reject) => {
-      const crash = (ev: Event) => {
-        if (this.handle !== handle) return;
-        const msg = ev instanceof ErrorEvent && ev.message ? ev.message : 'the filter worker stopped unexpectedly';
-        reject(new Error(`Worker crashed: ${msg}`));
-        this.events.onCrash(msg);
-        this.restartAfterCrash();
-      };
-      handle.worker.addEventListener('error', crash);
-      handle.worker.addEventListener('messageerror', crash);
+    this.choice = null;
+    const live = startWorker((msg) => {
+      if (this.live !== live) return;
+      this.events.onCrash(msg);
+      this.restartAfterCrash();
     });
-    this.crashed.catch(() => {}); // observed through call(); avoid an unhandled rejection
-    this.choice = await this.call(handle.api.init({ assetBase: this.assetBase, backend }));
-    if (this.filterId) await this.call(handle.api.loadFilter(this.filterId));
+    this.live = live;
+    this.choice = await this.call(live, live.handle.api.init({ assetBase: this.assetBase, backend }));
+    if (this.filterId) await this.call(live, live.handle.api.loadFilter(this.filterId));
     return this.choice;
   }
 
@@ -54,32 +80,35 @@ export class FilterSession {
     this.start(this.backend).then((c) => this.events.onRestarted(c), (e) => this.events.onCrash(`restart failed: ${(e as Error).message}`));
   }
 
-  private call<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([p, this.crashed]);
+  private call<T>(live: LiveWorker, p: Promise<T>): Promise<T> {
+    return Promise.race([p, live.dead]);
   }
 
-  private get api() {
-    if (!this.handle) throw new Error('Filter worker not started');
-    return this.handle.api;
+  private get current(): LiveWorker {
+    if (!this.live) throw new Error('Filter worker not started');
+    return this.live;
   }
 
   listFilters(): Promise<FilterEntry[]> {
-    return this.call(this.api.listFilters());
+    const live = this.current;
+    return this.call(live, live.handle.api.listFilters());
   }
 
   async loadFilter(id: string): Promise<LoadedFilter> {
-    const loaded = await this.call(this.api.loadFilter(id));
+    const live = this.current;
+    const loaded = await this.call(live, live.handle.api.loadFilter(id));
     this.filterId = id;
     return loaded;
   }
 
   process(frame: ImageBitmap, opts?: ProcessOptions): Promise<ProcessedFrame> {
-    if (!this.handle) throw new Error('Filter worker not started');
-    return this.call(processFrame(this.handle, frame, opts));
+    const live = this.current;
+    return this.call(live, processFrame(live.handle, frame, opts));
   }
 
-  /** Test/diagnostic access to the worker's tensor count. */
+  /** The worker's tensor count, for leak checks. */
   memory() {
-    return this.call(this.api.memory());
+    const live = this.current;
+    return this.call(live, live.handle.api.memory());
   }
 }

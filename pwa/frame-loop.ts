@@ -10,8 +10,9 @@ export class FrameLoop {
 
   constructor(private video: HTMLVideoElement, private onFrame: FrameHandler) {}
 
+  /** (Re)starts pacing; call after each source change, since reloading the video drops pending callbacks. */
   start(): void {
-    if (this.running) return;
+    this.video.cancelVideoFrameCallback(this.handle);
     this.running = true;
     this.handle = this.video.requestVideoFrameCallback(this.tick);
   }

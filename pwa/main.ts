@@ -2,7 +2,7 @@
 import { Workbox } from 'workbox-window';
 import type { BackendName, FilterEntry, ProcessedFrame } from '../workers/types.js';
 import { Compositor } from './compositor.js';
-import { FilterSession } from './filter-session.js';
+import { FilterSession, WorkerReplacedError } from './filter-session.js';
 import { FrameLoop } from './frame-loop.js';
 import { startBlob, startDemo, startWebcam, type SourceKind } from './sources.js';
 import { FrameStats } from './stats.js';
@@ -35,8 +35,8 @@ function showError(e: unknown): void {
 const clearError = () => { errorBox.hidden = true; };
 
 const session = new FilterSession(assetBase, {
-  onCrash: (msg) => showError(`The filter worker crashed (${msg}); restarting it.`),
-  onRestarted: (choice) => { showBackend(); clearError(); console.info('worker restarted on', choice.backend); },
+  onCrash: (msg) => { switching = true; showError(`The filter worker crashed: ${msg}`); },
+  onRestarted: (choice) => { switching = false; showBackend(); clearError(); console.info('worker restarted on', choice.backend); },
 });
 
 function showBackend(): void {
@@ -69,7 +69,7 @@ async function onFrame(v: HTMLVideoElement): Promise<void> {
     out = await session.process(input, { returnInputPixels: Boolean(want) });
   } catch (e) {
     before?.close();
-    showError(e);
+    if (!(e instanceof WorkerReplacedError)) showError(e);
     return;
   }
   compositor.draw(out.bitmap, before);

@@ -1,0 +1,96 @@
+// Shared by the Playwright config and specs: paths, the Node-side reference run of a filter,
+// and pixel comparisons.
+import type * as TF from '@tensorflow/tfjs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resizeBicubic } from '../../models/train/resample';
+import { rgbFloatsToRgba, rgbaToRgbFloats } from '../../workers/pixels';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CHROMIUM = '/usr/bin/chromium';
+export const PREVIEW_PORT = 4181;
+export const FAKE_CAMERA_Y4M = join(tmpdir(), 'gan-video-filter-tests', 'fake-camera.y4m');
+
+/** RGBA pixels as the page's test hook returns them (base64). */
+export interface Pixels { width: number; height: number; rgba: string }
+export interface Rgba { width: number; height: number; data: Uint8Array }
+
+export const decode = (p: Pixels): Rgba => ({ width: p.width, height: p.height, data: new Uint8Array(Buffer.from(p.rgba, 'base64')) });
+export const encode = (p: Rgba): Pixels => ({ width: p.width, height: p.height, rgba: Buffer.from(p.data).toString('base64') });
+
+/** Runs a registry filter from the repository's files in Node (tfjs WASM backend), like the worker does. */
+export async function referenceFilter(id: string, input: Rgba): Promise<Rgba> {
+  // Imported here so the Playwright config, which imports this file, does not load tfjs.
+  const tf = await import('@tensorflow/tfjs');
+  await import('@tensorflow/tfjs-backend-wasm');
+  const { loadFilterFromDisk } = await import('../../models/train/disk-model');
+  await tf.setBackend('wasm');
+  const { entry, model } = await loadFilterFromDisk(REPO_ROOT, id);
+  try {
+    const out = tf.tidy(() => {
+      const x = tf.tensor4d(rgbaToRgbFloats(new Uint8ClampedArray(input.data)), [1, input.height, input.width, 3]);
+      return tf.clipByValue(model.execute(x) as TF.Tensor, 0, 1);
+    });
+    const rgb = (await out.data()) as Float32Array;
+    out.dispose();
+    return { width: input.width * entry.scale, height: input.height * entry.scale, data: new Uint8Array(rgbFloatsToRgba(rgb)) };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Bicubic upscale (Keys a = -0.5), the baseline a super-resolution filter must not just copy. */
+export function bicubicUpscale(input: Rgba, scale: number): Rgba {
+  const { width, height } = input;
+  const img = resizeBicubic({ width, height, data: rgbaToRgbFloats(new Uint8ClampedArray(input.data)) }, width * scale, height * scale);
+  return { width: img.width, height: img.height, data: new Uint8Array(rgbFloatsToRgba(img.data)) };
+}
+
+export function nearestUpscale(input: Rgba, scale: number): Rgba {
+  const w = input.width * scale, h = input.height * scale;
+  const data = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const s = ((Math.floor(y / scale) * input.width) + Math.floor(x / scale)) * 4;
+    data.set(input.data.subarray(s, s + 4), (y * w + x) * 4);
+  }
+  return { width: w, height: h, data };
+}
+
+/** Absolute RGB differences in 0-255 units: mean, 99th percentile and max (alpha ignored). */
+export function diffStats(a: Rgba, b: Rgba): { mean: number; p99: number; max: number } {
+  if (a.width !== b.width || a.height !== b.height) throw new Error(`size ${a.width}x${a.height} vs ${b.width}x${b.height}`);
+  const hist = new Array<number>(256).fill(0);
+  let sum = 0, n = 0;
+  for (let i = 0; i < a.data.length; i += 4) for (let c = 0; c < 3; c++) {
+    const d = Math.abs(a.data[i + c] - b.data[i + c]);
+    hist[d]++;
+    sum += d;
+    n++;
+  }
+  let acc = 0, p99 = 0;
+  for (let d = 0; d < 256; d++) { acc += hist[d]; if (acc >= 0.99 * n) { p99 = d; break; } }
+  let max = 255;
+  while (max > 0 && hist[max] === 0) max--;
+  return { mean: sum / n, p99, max };
+}
+
+/** Mean of the RGB channels in 0-255 units (an all-black frame gives 0). */
+export function meanLevel(p: Rgba): number {
+  let sum = 0;
+  for (let i = 0; i < p.data.length; i += 4) sum += p.data[i] + p.data[i + 1] + p.data[i + 2];
+  return sum / ((p.data.length / 4) * 3);
+}
+
+/** A deterministic test card: gradients, edges and stripes, opaque. */
+export function testCard(width: number, height: number): Rgba {
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const i = (y * width + x) * 4;
+    data[i] = (x * 255) / (width - 1);
+    data[i + 1] = (y * 255) / (height - 1);
+    data[i + 2] = ((x >> 2) + (y >> 2)) % 2 ? 220 : 40;
+    data[i + 3] = 255;
+  }
+  return { width, height, data };
+}

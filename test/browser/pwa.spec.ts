@@ -1,0 +1,194 @@
+// PWA in headless Chromium: real frames through the filter worker, checked against the same
+// model run in Node; WebGPU (SwiftShader) against WASM; broken models; offline reload.
+import { expect, test, type Page } from '@playwright/test';
+import {
+  PREVIEW_PORT, bicubicUpscale, decode, diffStats, encode, meanLevel, nearestUpscale, referenceFilter, testCard,
+  type Pixels,
+} from './helpers';
+
+const FILTER = 'sr-x2';
+const SCALE = 2;
+
+interface HookStats {
+  frames: number;
+  errors: string[];
+  backend: { backend: string; reason: string } | null;
+  filterId: string | null;
+  filters: { id: string }[];
+  switching: boolean;
+}
+type RunOnceResult = {
+  choice: { backend: string; reason: string };
+  timings: { inferMs: number; totalMs: number }[];
+  output: Pixels;
+  memory: { numTensors: number };
+};
+
+declare global {
+  interface Window {
+    __filterApp: {
+      stats(): HookStats;
+      memory(): Promise<{ numTensors: number; numBytes: number }>;
+      capture(): Promise<{ input: Pixels; output: Pixels }>;
+      runOnce(req: { backend: string; filterId: string; input: Pixels; repeat?: number }): Promise<RunOnceResult>;
+    };
+  }
+}
+
+const stats = (page: Page) => page.evaluate(() => window.__filterApp.stats());
+
+/** Waits until the app has a backend and filter and has shown `frames` more frames. */
+async function waitForFrames(page: Page, more: number, backend?: string): Promise<HookStats> {
+  await page.waitForFunction(() => typeof window.__filterApp !== 'undefined');
+  const start = (await stats(page)).frames;
+  await expect.poll(async () => {
+    const s = await stats(page);
+    const ready = s.filterId === FILTER && !s.switching && (!backend || s.backend?.backend === backend);
+    return ready && s.frames >= start + more;
+  }, { timeout: 120_000 }).toBe(true);
+  return stats(page);
+}
+
+async function selectBackend(page: Page, backend: string): Promise<void> {
+  await page.waitForFunction(() => typeof window.__filterApp !== 'undefined' && window.__filterApp.stats().filterId !== null);
+  await page.selectOption('#backend-select', backend);
+  await expect.poll(async () => (await stats(page)).backend?.reason).toBe(`${backend} forced by the caller`);
+}
+
+test('auto backend avoids the SwiftShader WebGPU adapter and says why', async ({ page }) => {
+  const foreign: string[] = [];
+  page.on('request', (r) => { if (!r.url().startsWith(`http://localhost:${PREVIEW_PORT}/`) && !r.url().startsWith('blob:')) foreign.push(r.url()); });
+  await page.goto('/');
+  const s = await waitForFrames(page, 1);
+  expect(s.backend?.backend).toBe('wasm');
+  expect(s.backend?.reason).toMatch(/software fallback \(swiftshader\)/);
+  await expect(page.locator('#reason')).toContainText('swiftshader');
+  expect(s.errors).toEqual([]);
+  expect(foreign, 'the app requests nothing but itself').toEqual([]);
+});
+
+test('webcam frames filtered by sr-x2 on WASM match the model run in Node', async ({ page }) => {
+  await page.goto('/');
+  await selectBackend(page, 'wasm');
+  await page.selectOption('#source', 'webcam');
+  await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).srcObject !== null);
+  await waitForFrames(page, 2, 'wasm');
+
+  const cap = await page.evaluate(() => window.__filterApp.capture());
+  const input = decode(cap.input), output = decode(cap.output);
+  // The fake camera plays a 160x120 y4m made from the demo clip (global-setup.ts).
+  expect([input.width, input.height]).toEqual([160, 120]);
+  expect([output.width, output.height]).toEqual([160 * SCALE, 120 * SCALE]);
+  expect(meanLevel(input), 'camera frame is a real picture, not black').toBeGreaterThan(20);
+  expect(meanLevel(output), 'output is not all zeros').toBeGreaterThan(20);
+
+  // Same model, same input pixels, tfjs WASM in Node. Tolerance in 0-255 units: mean abs
+  // error <= 1 and 99th percentile <= 3 (allows rounding and float order differences).
+  const ref = await referenceFilter(FILTER, input);
+  const vsRef = diffStats(output, ref);
+  console.log(`sr-x2 webcam frame vs Node reference: mean ${vsRef.mean.toFixed(3)}, p99 ${vsRef.p99}, max ${vsRef.max}`);
+  expect(vsRef.mean).toBeLessThanOrEqual(1);
+  expect(vsRef.p99).toBeLessThanOrEqual(3);
+
+  // The display shows the model's output, not a plain upscale of the input: it is much closer
+  // to the reference than to bicubic, and differs from bicubic/nearest by > 0.25 on average
+  // (sr-x2 learns a residual over bicubic; an interim model already differs by ~0.4).
+  const vsBicubic = diffStats(output, bicubicUpscale(input, SCALE));
+  const vsNearest = diffStats(output, nearestUpscale(input, SCALE));
+  console.log(`output vs bicubic: mean ${vsBicubic.mean.toFixed(3)}; vs nearest: mean ${vsNearest.mean.toFixed(3)}`);
+  expect(vsBicubic.mean).toBeGreaterThan(0.25);
+  expect(vsNearest.mean).toBeGreaterThan(0.25);
+  expect(vsRef.mean).toBeLessThan(vsBicubic.mean / 2);
+
+  // No tensor leak: the worker's tensor count stays flat while frames flow.
+  const before = await page.evaluate(() => window.__filterApp.memory());
+  await waitForFrames(page, 3, 'wasm');
+  const after = await page.evaluate(() => window.__filterApp.memory());
+  expect(after.numTensors).toBe(before.numTensors);
+  expect((await stats(page)).errors).toEqual([]);
+});
+
+test('WebGPU (SwiftShader, forced) gives the WASM output; ms per 320x180 frame on each', async ({ page }) => {
+  await page.goto('/');
+  await waitForFrames(page, 1);
+  const run = (backend: string, input: Pixels, repeat: number) =>
+    page.evaluate((req) => window.__filterApp.runOnce(req), { backend, filterId: FILTER, input, repeat });
+
+  const tiny = encode(testCard(32, 24));
+  const wasm = await run('wasm', tiny, 1);
+  const webgpu = await run('webgpu', tiny, 1);
+  expect(webgpu.choice.backend).toBe('webgpu');
+  const d = diffStats(decode(webgpu.output), decode(wasm.output));
+  console.log(`webgpu vs wasm on 32x24: mean ${d.mean.toFixed(4)}, max ${d.max}`);
+  expect(meanLevel(decode(webgpu.output)), 'WebGPU output is not all zeros').toBeGreaterThan(20);
+  expect(d.max).toBeLessThanOrEqual(1);
+
+  const frame = encode(testCard(320, 180));
+  const wasmT = await run('wasm', frame, 4);
+  const gpuT = await run('webgpu', frame, 2);
+  // The first frame of a new size includes kernel compilation; report the later ones.
+  const median = (r: RunOnceResult) => {
+    const t = r.timings.slice(1).map((x) => x.totalMs).sort((a, b) => a - b);
+    return t[Math.floor(t.length / 2)];
+  };
+  console.log(`ms per 320x180 frame (worker total, incl. readback): wasm ${median(wasmT).toFixed(0)}, webgpu (SwiftShader) ${median(gpuT).toFixed(0)}`);
+  console.log(`  wasm frames ${wasmT.timings.map((t) => t.totalMs.toFixed(0)).join(', ')}; webgpu frames ${gpuT.timings.map((t) => t.totalMs.toFixed(0)).join(', ')}`);
+  const big = diffStats(decode(gpuT.output), decode(wasmT.output));
+  expect(big.max).toBeLessThanOrEqual(1);
+});
+
+test.describe('broken models', () => {
+  test.use({ serviceWorkers: 'block' });
+
+  test('a missing or corrupt model names the file, and the good filter keeps running', async ({ page, context }) => {
+    // A registry with two broken filters: one whose model.json is missing, one whose weights are cut short.
+    await context.route('**/models/registry.json', async (route) => {
+      const reg = await (await route.fetch()).json();
+      reg.filters.push(
+        { ...reg.filters[0], id: 'missing', title: 'Missing model', modelUrl: 'models/weights/missing/model.json' },
+        { ...reg.filters[0], id: 'corrupt', title: 'Corrupt weights', modelUrl: 'models/weights/corrupt/model.json' },
+      );
+      await route.fulfill({ json: reg });
+    });
+    await context.route('**/models/weights/corrupt/model.json', async (route) =>
+      route.fulfill({ response: await route.fetch({ url: route.request().url().replace('/corrupt/', `/${FILTER}/`) }) }));
+    await context.route('**/models/weights/corrupt/weights.bin', async (route) => {
+      const res = await route.fetch({ url: route.request().url().replace('/corrupt/', `/${FILTER}/`) });
+      await route.fulfill({ body: (await res.body()).subarray(0, 1000), contentType: 'application/octet-stream' });
+    });
+
+    await page.goto('/');
+    await waitForFrames(page, 1);
+
+    await page.selectOption('#filter', 'missing');
+    await expect(page.locator('#error')).toContainText('models/weights/missing/model.json: HTTP 404');
+    await expect(page.locator('#filter')).toHaveValue(FILTER);
+    await waitForFrames(page, 2);
+
+    await page.selectOption('#filter', 'corrupt');
+    await expect(page.locator('#error')).toContainText('models/weights/corrupt/weights.bin: 1000 bytes, but the weights manifest');
+    await expect(page.locator('#filter')).toHaveValue(FILTER);
+    const s = await waitForFrames(page, 2);
+    expect(s.errors).toHaveLength(2);
+  });
+});
+
+test('offline: after the service worker takes control, a reload without network still filters the demo clip', async ({ page, context }) => {
+  await page.goto('/');
+  await waitForFrames(page, 1);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+
+  await context.setOffline(true);
+  await page.reload();
+  const s = await waitForFrames(page, 2);
+  expect(s.filters.map((f) => f.id)).toContain(FILTER);
+  expect(s.errors).toEqual([]);
+  expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+  const out = decode((await page.evaluate(() => window.__filterApp.capture())).output);
+  expect(meanLevel(out)).toBeGreaterThan(20);
+});

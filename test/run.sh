@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `npm test`: typecheck, build, unit tests, browser tests (Debian's Chromium, never a downloaded one).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test/run.sh: installing ${need[*]} with apt-get"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}"
+  else
+    echo "test/run.sh: missing ${need[*]}. Install Debian's packages first, e.g." >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${need[*]}" >&2
+    echo "(browser tests use /usr/bin/chromium; do not run 'npx playwright install')" >&2
+    exit 1
+  fi
+fi
+
+npm run typecheck
+npm run build
+npm run test:unit
+npm run test:browser

@@ -1,0 +1,18 @@
+// models/registry.json validation as the worker applies it.
+import { describe, expect, it } from 'vitest';
+import { parseRegistry } from '../../workers/registry';
+
+const entry = { id: 'sr-x2', kind: 'super-resolution', scale: 2, title: 'SR', modelUrl: 'models/weights/sr-x2/model.json', macsPerInputPixel: 1, quantization: 'float16' };
+
+describe('parseRegistry', () => {
+  it('accepts a version 1 registry', () => {
+    expect(parseRegistry(JSON.stringify({ version: 1, filters: [entry] })).filters[0].id).toBe('sr-x2');
+  });
+
+  it('names the registry file in every error', () => {
+    expect(() => parseRegistry('<!doctype html>')).toThrow(/^models\/registry\.json: invalid JSON/);
+    expect(() => parseRegistry('{"version":2,"filters":[]}')).toThrow('models/registry.json: expected {"version": 1');
+    expect(() => parseRegistry(JSON.stringify({ version: 1, filters: [{ ...entry, scale: 1.5 }] }))).toThrow('models/registry.json: filters[0] needs');
+    expect(() => parseRegistry(JSON.stringify({ version: 1, filters: [{ ...entry, modelUrl: undefined }] }))).toThrow('filters[0]');
+  });
+});

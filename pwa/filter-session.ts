@@ -10,11 +10,11 @@ export interface SessionEvents {
   onRestarted(choice: BackendChoice): void;
 }
 
-/** Rejection of calls made to a worker that has since been replaced on purpose. */
-export class WorkerReplacedError extends Error {
-  constructor() {
-    super('the filter worker was replaced');
-    this.name = 'WorkerReplacedError';
+/** Rejection of calls pending on a worker that crashed or was replaced (already reported via events). */
+export class WorkerGoneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkerGoneError';
   }
 }
 
@@ -32,7 +32,7 @@ function startWorker(onCrash: (msg: string) => void): LiveWorker {
   dead.catch(() => {}); // observed through the calls raced against it
   const crash = (ev: Event) => {
     const msg = ev instanceof ErrorEvent && ev.message ? ev.message : 'the filter worker stopped unexpectedly';
-    kill(new Error(`Worker crashed: ${msg}`));
+    kill(new WorkerGoneError(`Worker crashed: ${msg}`));
     onCrash(msg);
   };
   handle.worker.addEventListener('error', crash);
@@ -52,7 +52,7 @@ export class FilterSession {
   /** Starts (or restarts) the worker on a backend; reloads the current filter if there is one. */
   async start(backend: BackendName | 'auto'): Promise<BackendChoice> {
     if (this.live) {
-      this.live.kill(new WorkerReplacedError());
+      this.live.kill(new WorkerGoneError('the filter worker was replaced'));
       this.live.handle.terminate();
     }
     this.backend = backend;
@@ -104,6 +104,11 @@ export class FilterSession {
   process(frame: ImageBitmap, opts?: ProcessOptions): Promise<ProcessedFrame> {
     const live = this.current;
     return this.call(live, processFrame(live.handle, frame, opts));
+  }
+
+  /** The running Worker (tests simulate a crash by dispatching an `error` event on it). */
+  get worker(): Worker | null {
+    return this.live?.handle.worker ?? null;
   }
 
   /** The worker's tensor count, for leak checks. */

@@ -2,7 +2,7 @@
 import { Workbox } from 'workbox-window';
 import type { BackendName, FilterEntry, ProcessedFrame } from '../workers/types.js';
 import { Compositor } from './compositor.js';
-import { FilterSession, WorkerReplacedError } from './filter-session.js';
+import { FilterSession, WorkerGoneError } from './filter-session.js';
 import { FrameLoop } from './frame-loop.js';
 import { startBlob, startDemo, startWebcam, type SourceKind } from './sources.js';
 import { FrameStats } from './stats.js';
@@ -69,7 +69,7 @@ async function onFrame(v: HTMLVideoElement): Promise<void> {
     out = await session.process(input, { returnInputPixels: Boolean(want) });
   } catch (e) {
     before?.close();
-    if (!(e instanceof WorkerReplacedError)) showError(e);
+    if (!(e instanceof WorkerGoneError)) showError(e);
     return;
   }
   compositor.draw(out.bitmap, before);
@@ -161,6 +161,7 @@ installTestHook({
   stats: () => ({ ...stats.snapshot(), dropped: loop.dropped, backend: session.choice, filterId: session.filterId, filters, switching }),
   capture: () => new Promise((resolve) => { capture = { resolve }; }),
   memory: () => session.memory(),
+  simulateCrash: () => { session.worker?.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' })); },
   assetBase,
 });
 

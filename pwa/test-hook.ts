@@ -22,6 +22,7 @@ interface HookDeps {
   stats(): unknown;
   capture(): Promise<{ input: ImageData; output: ImageData }>;
   memory(): Promise<WorkerMemory>;
+  simulateCrash(): void;
   assetBase: string;
 }
 
@@ -73,6 +74,7 @@ export function installTestHook(deps: HookDeps): void {
     __filterApp: {
       stats: deps.stats,
       memory: deps.memory,
+      simulateCrash: deps.simulateCrash,
       /** Waits for the next processed frame; returns the worker's input pixels and the displayed output. */
       capture: async () => {
         const { input, output } = await deps.capture();

@@ -29,6 +29,7 @@ declare global {
     __filterApp: {
       stats(): HookStats;
       memory(): Promise<{ numTensors: number; numBytes: number }>;
+      simulateCrash(): void;
       capture(): Promise<{ input: Pixels; output: Pixels }>;
       runOnce(req: { backend: string; filterId: string; input: Pixels; repeat?: number }): Promise<RunOnceResult>;
     };
@@ -171,6 +172,16 @@ test.describe('broken models', () => {
     const s = await waitForFrames(page, 2);
     expect(s.errors).toHaveLength(2);
   });
+});
+
+test('a crashed worker is reported and recreated, and filtering resumes', async ({ page }) => {
+  await page.goto('/');
+  await waitForFrames(page, 1);
+  await page.evaluate(() => window.__filterApp.simulateCrash());
+  await expect(page.locator('#error')).toContainText('The filter worker crashed: simulated crash');
+  const s = await waitForFrames(page, 2);
+  await expect(page.locator('#error')).toBeHidden();
+  expect(s.errors).toEqual(['The filter worker crashed: simulated crash']);
 });
 
 test('offline: after the service worker takes control, a reload without network still filters the demo clip', async ({ page, context }) => {

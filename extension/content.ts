@@ -25,6 +25,8 @@ button { position: absolute; top: 6px; left: 6px; pointer-events: auto; cursor: 
   font: 600 12px/1.2 system-ui, sans-serif; color: #fff; background: rgba(20,20,30,.72);
   border: 1px solid rgba(255,255,255,.45); border-radius: 4px; padding: 3px 8px; opacity: .8; }
 button:hover, button:focus-visible { opacity: 1; }
+/* Out of the way until the pointer is over the video (or while enhancing / showing a message). */
+.box:not(.hot) button[aria-pressed="false"]:not(:focus-visible) { visibility: hidden; }
 button[aria-pressed="true"] { background: rgba(30,110,220,.85); }
 .badge { position: absolute; left: 6px; bottom: 6px; max-width: calc(100% - 12px); pointer-events: none;
   font: 11px/1.3 ui-monospace, monospace; color: #fff; background: rgba(0,0,0,.62); border-radius: 3px;
@@ -52,6 +54,8 @@ class VideoOverlay {
   private ready: ReadyInfo | null = null;
   private doneTimes: number[] = [];
   private readonly resizeObserver: ResizeObserver;
+  /** The video's content box in viewport coordinates at the last sync (null: not shown). */
+  private rect: { left: number; top: number; right: number; bottom: number } | null = null;
 
   constructor(readonly video: HTMLVideoElement) {
     this.host = document.createElement(HOST_TAG);
@@ -105,6 +109,8 @@ class VideoOverlay {
     const height = r.height - px(cs.borderTopWidth) - px(cs.paddingTop) - px(cs.borderBottomWidth) - px(cs.paddingBottom);
     const visible = v.isConnected && cs.display !== 'none' && cs.visibility !== 'hidden' && width >= MIN_SIZE && height >= MIN_SIZE;
     this.box.hidden = !visible;
+    this.rect = visible ? { left, top, right: left + width, bottom: top + height } : null;
+    this.pointerAt(pointer.x, pointer.y); // the video may have moved under a still pointer
     if (!visible) return;
     // The host is an empty absolutely positioned box at (0,0) of its containing block; measuring
     // it gives that origin whatever the page does to <html> (margins, position, scroll).
@@ -121,6 +127,33 @@ class VideoOverlay {
         this.post({ type: 'layout', objectFit: fit });
       }
     }
+  }
+
+  /** Shows the button while the pointer is over the video. */
+  pointerAt(x: number, y: number): void {
+    const r = this.rect;
+    const hot = r !== null && x >= r.left && x < r.right && y >= r.top && y < r.bottom;
+    this.box.classList.toggle('hot', hot);
+  }
+
+  /** Keeps the overlay visible when a player container goes fullscreen (the top layer hides the rest). */
+  onFullscreenChange(): void {
+    const fs = document.fullscreenElement;
+    const parent = fs && fs !== this.video && fs.contains(this.video) ? fs : document.documentElement;
+    if (this.host.parentNode !== parent) {
+      const p = parent as Element & { moveBefore?: (node: Node, child: Node | null) => void };
+      if (this.host.isConnected && typeof p.moveBefore === 'function') {
+        // State-preserving move (Chrome 133+): the iframe, its worker and model keep running.
+        p.moveBefore(this.host, null);
+      } else {
+        // A plain move reloads the iframe, so restart the session around it.
+        const wasOn = this.state === 'starting' || this.state === 'running';
+        if (wasOn) this.stop();
+        parent.append(this.host);
+        if (wasOn) void this.start();
+      }
+    }
+    this.sync();
   }
 
   private setBadge(text: string | null, error = false): void {
@@ -264,6 +297,8 @@ class VideoOverlay {
   private onVideoFrame = (): void => {
     if (this.state !== 'running') return;
     this.rvfc = this.video.requestVideoFrameCallback(this.onVideoFrame);
+    // The video element itself fullscreen: nothing of ours can be shown over it, so no work.
+    if (document.fullscreenElement === this.video) return;
     this.sync();
     if (this.inFlight) this.dirty = true; // latest wins: taken when the current frame comes back
     else void this.sendFrame();
@@ -321,6 +356,8 @@ function pixelsReadable(video: HTMLVideoElement): true | string {
 // ---- Tracking videos on the page -------------------------------------------------------------
 
 const overlays = new Map<HTMLVideoElement, VideoOverlay>();
+/** Last pointer position, viewport coordinates. */
+const pointer = { x: -1, y: -1 };
 
 function scan(): void {
   for (const [video, overlay] of overlays) {
@@ -328,7 +365,7 @@ function scan(): void {
       overlay.destroy();
       overlays.delete(video);
     } else if (!overlay.host.isConnected) {
-      document.documentElement.append(overlay.host); // the page replaced our host's parent contents
+      overlay.onFullscreenChange(); // the page removed our host: put it back where it belongs
     }
   }
   for (const video of document.querySelectorAll('video')) {
@@ -365,6 +402,16 @@ function main(): void {
   mutations.observe(document.documentElement, { childList: true, subtree: true });
   window.addEventListener('scroll', syncAll, { capture: true, passive: true });
   window.addEventListener('resize', syncAll, { passive: true });
+  const onPointer = (e: PointerEvent): void => {
+    pointer.x = e.clientX;
+    pointer.y = e.clientY;
+    for (const overlay of overlays.values()) overlay.pointerAt(e.clientX, e.clientY);
+  };
+  window.addEventListener('pointermove', onPointer, { capture: true, passive: true });
+  window.addEventListener('pointerdown', onPointer, { capture: true, passive: true });
+  document.addEventListener('fullscreenchange', () => {
+    for (const overlay of overlays.values()) overlay.onFullscreenChange();
+  });
   // Layout shifts that change no size and fire no event (content inserted above the video).
   setInterval(syncAll, 1000);
 }

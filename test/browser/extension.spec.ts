@@ -77,8 +77,19 @@ test.afterAll(async () => {
 
 const pageUrl = () => `http://127.0.0.1:${port}/video-page.html?foreign=${encodeURIComponent(`http://localhost:${port}/`)}`;
 
-/** The overlay (shadow host) the content script made for the n-th video of the page. */
-const overlay = (page: Page, n: number) => page.locator('gvf-enhance-overlay').nth(n);
+/** The overlay (shadow host) the content script made for a video: the one laid over it. */
+async function overlay(page: Page, videoId: string): Promise<Locator> {
+  await page.locator(`#${videoId}`).scrollIntoViewIfNeeded();
+  const index = await page.evaluate((id) => {
+    const r = document.getElementById(id)!.getBoundingClientRect();
+    return [...document.querySelectorAll('gvf-enhance-overlay')].findIndex((host) => {
+      const b = host.shadowRoot?.querySelector('.box')?.getBoundingClientRect();
+      return b && b.width > 0 && Math.abs(b.left + b.width / 2 - (r.left + r.width / 2)) < 8 && Math.abs(b.top + b.height / 2 - (r.top + r.height / 2)) < 8;
+    });
+  }, videoId);
+  expect(index, `an overlay lies over #${videoId}`).toBeGreaterThanOrEqual(0);
+  return page.locator('gvf-enhance-overlay').nth(index);
+}
 const button = (o: Locator) => o.locator('button');
 const badge = (o: Locator) => o.locator('.badge');
 
@@ -130,7 +141,10 @@ test('Enhance upscales the playing video in place through the filter worker', as
   expect(response?.headers()['content-security-policy']).toContain("frame-src 'none'");
   await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
   await expect(page.locator('gvf-enhance-overlay')).toHaveCount(2);
-  const main = overlay(page, 0);
+  let main = await overlay(page, 'main');
+  await expect(button(main), 'the button stays out of the way until the pointer is over the video').toBeHidden();
+  await page.locator('#main').hover();
+  await expect(button(main)).toBeVisible();
   await expect(button(main)).toHaveText('Enhance');
 
   await button(main).click();
@@ -251,7 +265,20 @@ test('Enhance upscales the playing video in place through the filter worker', as
   });
   await expectAligned(page, 'main');
 
+  // A player container goes fullscreen: the overlay moves into it (the top layer hides the rest).
+  await page.locator('#fullscreen').click();
+  await page.waitForFunction(() => document.fullscreenElement?.id === 'player');
+  await expect.poll(() => page.evaluate(() => document.querySelector('#player gvf-enhance-overlay') !== null)).toBe(true);
+  await expectAligned(page, 'main');
+  await page.evaluate(() => document.exitFullscreen());
+  await page.waitForFunction(() => document.fullscreenElement === null);
+  await expect.poll(() => page.evaluate(() => document.querySelector('#player gvf-enhance-overlay') === null)).toBe(true);
+  await expectAligned(page, 'main');
+  const beforeStop = (await debugState(frame)).framesDone;
+  await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 20_000 }).toBeGreaterThan(beforeStop);
+
   // Stop restores the page: no iframe, no badge, button back to Enhance.
+  main = await overlay(page, 'main'); // the fullscreen round trip changed the overlays' DOM order
   await button(main).click();
   await expect(button(main)).toHaveText('Enhance');
   await expect(badge(main)).toBeHidden();
@@ -265,7 +292,8 @@ test('a cross-origin video without CORS shows a clear message instead of failing
   const page = await context.newPage();
   await page.goto(pageUrl());
   await page.waitForFunction(() => (document.getElementById('foreign') as HTMLVideoElement).readyState >= 2);
-  const foreign = overlay(page, 1);
+  const foreign = await overlay(page, 'foreign');
+  await page.locator('#foreign').hover();
   await button(foreign).click();
   await expect(badge(foreign)).toHaveText(/another site.*CORS/);
   await expect(badge(foreign)).toHaveClass(/error/);
@@ -278,7 +306,8 @@ test('removing the video while enhancing removes the overlay and its iframe', as
   const page = await context.newPage();
   await page.goto(pageUrl());
   await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
-  await button(overlay(page, 0)).click();
+  await page.locator('#main').hover();
+  await button(await overlay(page, 'main')).click();
   await expect.poll(() => extensionFrame(page) !== undefined).toBe(true);
   await page.evaluate(() => document.getElementById('main')!.remove());
   await expect(page.locator('gvf-enhance-overlay')).toHaveCount(1); // only the foreign video's

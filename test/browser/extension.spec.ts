@@ -10,7 +10,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { CHROMIUM, REPO_ROOT, bicubicUpscale, decode, diffStats, meanLevel, nearestUpscale, referenceFilter, type Pixels } from './helpers';
+import { PNG } from 'pngjs';
+import { CHROMIUM, REPO_ROOT, bicubicUpscale, decode, diffStats, meanLevel, nearestUpscale, referenceFilter, type Pixels, type Rgba } from './helpers';
 
 const EXT_DIR = join(REPO_ROOT, 'dist/extension');
 const FIXTURES = join(REPO_ROOT, 'test/browser/fixtures');
@@ -212,6 +213,27 @@ test('Enhance upscales the playing video in place through the filter worker', as
   expect(meanLevel(input), 'input is a real picture').toBeGreaterThan(20);
   expect(meanLevel(output), 'output is not all zeros').toBeGreaterThan(20);
   expect(diffStats(shown, output).max, 'the canvas shows the worker output unchanged').toBe(0);
+
+  // And the screen shows it over the video: a screenshot of part of the video's box (clear of
+  // the button and badge) against the same part of the output. The video box is 256x192 CSS px
+  // at device scale 1, so output pixels map 1:1 to screen pixels.
+  const { video: vbox } = await boxes(page, 'main');
+  const region = { x: 120, y: 30, width: 136, height: 120 };
+  const shot = PNG.sync.read(await page.screenshot({ clip: { x: vbox.x + region.x, y: vbox.y + region.y, width: region.width, height: region.height } }));
+  const crop = (img: Rgba): Rgba => {
+    const data = new Uint8Array(region.width * region.height * 4);
+    for (let y = 0; y < region.height; y++) {
+      const from = ((region.y + y) * img.width + region.x) * 4;
+      data.set(img.data.subarray(from, from + region.width * 4), y * region.width * 4);
+    }
+    return { width: region.width, height: region.height, data };
+  };
+  const onScreen: Rgba = { width: shot.width, height: shot.height, data: new Uint8Array(shot.data) };
+  const screenVsOutput = diffStats(onScreen, crop(output));
+  const screenVsPlain = diffStats(onScreen, crop(plain));
+  console.log(`screenshot over the video vs output: mean ${screenVsOutput.mean.toFixed(3)}, max ${screenVsOutput.max}; vs browser scaling: mean ${screenVsPlain.mean.toFixed(3)}`);
+  expect(screenVsOutput.mean, 'the page shows the enhanced frame over the video').toBeLessThanOrEqual(0.5);
+  expect(screenVsOutput.mean).toBeLessThan(screenVsPlain.mean / 2);
 
   // The input is the video's current (paused) frame, as the page itself reads it.
   const pagePixels = await page.evaluate(() => {

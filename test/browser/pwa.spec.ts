@@ -138,6 +138,15 @@ test('WebGPU (SwiftShader, forced) gives the WASM output; ms per 320x180 frame o
   expect(big.max).toBeLessThanOrEqual(1);
 });
 
+test('frames smaller than 16x16 are rejected with a clear message', async ({ page }) => {
+  await page.goto('/');
+  await waitForFrames(page, 1);
+  const message = await page.evaluate(
+    (input) => window.__filterApp.runOnce({ backend: 'wasm', filterId: 'sr-x2', input }).then(() => 'no error', (e: Error) => e.message),
+    encode(testCard(8, 8)));
+  expect(message).toContain('Frame is 8x8; filters need at least 16x16 pixels');
+});
+
 test.describe('broken models', () => {
   test.use({ serviceWorkers: 'block' });
 

@@ -339,6 +339,8 @@ const TAINTED =
 
 /** true when the video's pixels can be read; otherwise a message for the user. */
 function pixelsReadable(video: HTMLVideoElement): true | string {
+  // Encrypted Media (DRM): frames read back black; say so instead of upscaling black.
+  if (video.mediaKeys) return 'Cannot enhance: this video is DRM-protected, so the browser does not let anything read its frames.';
   try {
     const c = document.createElement('canvas');
     c.width = c.height = 1;

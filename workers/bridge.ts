@@ -1,7 +1,7 @@
 // Main-thread side of the filter worker, shared by the PWA and the extension. The URL form
 // below is what Vite recognises to bundle filter-worker.ts as a separate module worker.
 import * as Comlink from 'comlink';
-import type { FilterWorkerApi } from './types.js';
+import type { FilterWorkerApi, InputFrame, ProcessOptions } from './types.js';
 
 export interface FilterWorkerHandle {
   /** Typed proxy: every FilterWorkerApi method, called across the worker boundary. */
@@ -25,8 +25,6 @@ export function createFilterWorker(): FilterWorkerHandle {
 }
 
 /** Transfers a frame into `api.process` (the worker closes it); use instead of a plain call. */
-export function processFrame(handle: FilterWorkerHandle, frame: ImageBitmap | VideoFrame, opts?: Parameters<FilterWorkerApi['process']>[1]) {
+export function processFrame(handle: FilterWorkerHandle, frame: InputFrame, opts?: ProcessOptions) {
   return handle.api.process(Comlink.transfer(frame, [frame]), opts);
 }
-
-export { Comlink };

@@ -3,9 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+export interface NamedTensor { name: string; tensor: tf.Tensor }
+
 interface Meta<S> { state: S; tensors: { name: string; shape: number[]; offset: number }[] }
 
-export async function saveCheckpoint<S>(dir: string, state: S, tensors: tf.NamedTensor[]): Promise<void> {
+export async function saveCheckpoint<S>(dir: string, state: S, tensors: NamedTensor[]): Promise<void> {
   const values = await Promise.all(tensors.map((t) => t.tensor.data() as Promise<Float32Array>));
   const meta: Meta<S> = { state, tensors: [] };
   let offset = 0;

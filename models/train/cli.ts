@@ -28,7 +28,7 @@ function parseArgs(argv: string[]): typeof defaults {
     if (!(key in defaults) || argv[i + 1] === undefined) throw new Error(`unknown or incomplete option ${argv[i]}; options: ${Object.keys(defaults).join(', ')}`);
     cfg[key] = typeof defaults[key as keyof typeof defaults] === 'number' ? Number(argv[i + 1]) : argv[i + 1];
   }
-  return cfg as typeof defaults;
+  return cfg as unknown as typeof defaults;
 }
 
 async function main() {

@@ -37,7 +37,7 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
     } else {
       const enc = encode(t.dataSync() as Float32Array, quantization);
       chunks.push(enc.bytes);
-      specs.push({ name, shape: t.shape, dtype: 'float32', quantization: { ...enc.quantization, original_dtype: 'float32' } as tf.io.WeightsManifestEntry['quantization'] });
+      specs.push({ name, shape: t.shape, dtype: 'float32', quantization: enc.quantization });
     }
     return name;
   };

@@ -20,11 +20,12 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor4D, stride: number): tf.T
   const k = w.shape[0];
   const [pt, pb] = samePadding(h, k, stride);
   const [pl, pr] = samePadding(wd, k, stride);
-  const op = tf.customGrad((xIn: tf.Tensor, wIn: tf.Tensor, save: tf.GradSaveFunc) => {
-    const xp = tf.pad(xIn as tf.Tensor4D, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xIn, wIn, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    const xp = tf.pad(xIn, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
     save([xp, wIn]);
     return {
-      value: tf.conv2d(xp, wIn as tf.Tensor4D, stride, 'valid'),
+      value: tf.conv2d(xp, wIn, stride, 'valid'),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xpS, wS] = saved as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;

@@ -35,6 +35,10 @@ export interface TrainResult { generator: Generator; heldOut: string[]; evalAfte
 
 type Log = (line: string) => void;
 
+// tfjs types applyGradients for variables; a gradient map is what it really takes.
+const applyGrads = (opt: tf.Optimizer, grads: tf.NamedTensorMap) =>
+  opt.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+
 const fmtTime = (s: number) => `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
 
 export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
@@ -92,7 +96,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
     let rec: State['history'][number];
     if (!gan) {
       const { value, grads } = tf.variableGrads(() => l1(generate(g, lr), hr) as tf.Scalar, gVars);
-      optG.applyGradients(grads);
+      applyGrads(optG, grads);
       rec = { step: state.step, l1: (await value.data())[0] };
       tf.dispose([value, grads]);
     } else {
@@ -100,7 +104,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
       const fake = tf.tidy(() => generate(g, lr));
       const dStep = tf.variableGrads(() => tf.add(
         tf.mean(tf.softplus(tf.neg(discriminate(d, hr)))), tf.mean(tf.softplus(discriminate(d, fake)))) as tf.Scalar, dVars);
-      optD.applyGradients(dStep.grads);
+      applyGrads(optD, dStep.grads);
       let l1v = 0, adv = 0;
       const gStep = tf.variableGrads(() => {
         const sr = generate(g, lr);
@@ -108,7 +112,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
         l1v = lossL1.dataSync()[0]; adv = lossAdv.dataSync()[0];
         return tf.add(lossL1, tf.mul(lossAdv, cfg.advWeight)) as tf.Scalar;
       }, gVars);
-      optGanG.applyGradients(gStep.grads);
+      applyGrads(optGanG, gStep.grads);
       rec = { step: state.step, l1: l1v, adv, d: (await dStep.value.data())[0] };
       tf.dispose([fake, dStep.value, dStep.grads, gStep.value, gStep.grads]);
     }

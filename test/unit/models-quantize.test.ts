@@ -4,7 +4,7 @@ import { encode, toFloat16 } from '../../models/train/quantize';
 
 function roundTrip(values: number[], q: 'float16' | 'uint8'): Float32Array {
   const enc = encode(new Float32Array(values), q);
-  const spec = { name: 'w', shape: [values.length], dtype: 'float32' as const, quantization: { ...enc.quantization, original_dtype: 'float32' } };
+  const spec = { name: 'w', shape: [values.length], dtype: 'float32' as const, quantization: enc.quantization };
   const decoded = tf.io.decodeWeights(enc.bytes.buffer.slice(0) as ArrayBuffer, [spec as tf.io.WeightsManifestEntry]);
   return decoded.w.dataSync() as Float32Array;
 }

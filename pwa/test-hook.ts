@@ -16,6 +16,8 @@ export interface RunOnceRequest {
   input: Pixels;
   /** How many times to process the frame (the first run of a new size may compile kernels). */
   repeat?: number;
+  /** Send the frame as a VideoFrame instead of an ImageBitmap. */
+  videoFrame?: boolean;
 }
 
 interface HookDeps {
@@ -59,7 +61,10 @@ async function runOnce(assetBase: string, req: RunOnceRequest) {
     const timings = [];
     let output: ImageData | null = null;
     for (let i = 0; i < (req.repeat ?? 1); i++) {
-      const out = await processFrame(handle, await createImageBitmap(source));
+      const bitmap = await createImageBitmap(source);
+      const frame = req.videoFrame ? new VideoFrame(bitmap, { timestamp: 0 }) : bitmap;
+      if (frame !== bitmap) bitmap.close();
+      const out = await processFrame(handle, frame);
       timings.push(out.timing);
       output = bitmapPixels(out.bitmap);
     }

@@ -87,6 +87,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const total = cfg.l1Steps + cfg.ganSteps;
   const t0 = Date.now();
   const startStep = state.step;
+  let lastLog = { time: t0, step: startStep };
   let evalAfterL1: EvalRow[] | undefined;
   const l1 = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, b)));
 
@@ -122,8 +123,10 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
     state.rng = rng.state;
 
     if (state.step % 20 === 0 || state.step === total) {
-      const done = state.step - startStep;
-      const perStep = (Date.now() - t0) / 1000 / done;
+      // ETA from the recent pace: an adversarial step costs about twice an L1 step.
+      const now = Date.now();
+      const perStep = (now - lastLog.time) / 1000 / (state.step - lastLog.step);
+      lastLog = { time: now, step: state.step };
       const recent = state.history.slice(-20);
       const avg = (f: (r: State['history'][number]) => number | undefined) => (recent.reduce((s, r) => s + (f(r) ?? 0), 0) / recent.length).toFixed(4);
       const bar = '#'.repeat(Math.round((30 * state.step) / total)).padEnd(30, '.');

@@ -92,13 +92,13 @@ test('webcam frames filtered by sr-x2 on WASM match the model run in Node', asyn
   expect(vsRef.p99).toBeLessThanOrEqual(3);
 
   // The display shows the model's output, not a plain upscale of the input: it is much closer
-  // to the reference than to bicubic, and differs from bicubic/nearest by > 0.25 on average
-  // (sr-x2 learns a residual over bicubic; an interim model already differs by ~0.4).
+  // to the reference than to bicubic, and differs from bicubic/nearest by > 1 on average
+  // (the trained sr-x2 differs from bicubic by about 3.6 on this clip).
   const vsBicubic = diffStats(output, bicubicUpscale(input, SCALE));
   const vsNearest = diffStats(output, nearestUpscale(input, SCALE));
   console.log(`output vs bicubic: mean ${vsBicubic.mean.toFixed(3)}; vs nearest: mean ${vsNearest.mean.toFixed(3)}`);
-  expect(vsBicubic.mean).toBeGreaterThan(0.25);
-  expect(vsNearest.mean).toBeGreaterThan(0.25);
+  expect(vsBicubic.mean).toBeGreaterThan(1);
+  expect(vsNearest.mean).toBeGreaterThan(1);
   expect(vsRef.mean).toBeLessThan(vsBicubic.mean / 2);
 
   // No tensor leak: the worker's tensor count stays flat while frames flow.

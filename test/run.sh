@@ -21,5 +21,10 @@ fi
 
 npm run typecheck
 npm run build
-npm run test:unit
-npm run test:browser
+# Both runners always run; each writes a JSON report for the closing summary line.
+rm -rf test/reports && mkdir -p test/reports
+status=0
+npm run test:unit -- --reporter=default --reporter=json --outputFile.json=test/reports/unit.json || status=1
+PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/test/reports/browser.json" npm run test:browser -- --reporter=list,json || status=1
+node test/summary.mjs
+exit $status

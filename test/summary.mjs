@@ -1,0 +1,11 @@
+// Prints one closing line over both runners ("tests: N passed, N failed"), read from the JSON
+// reports that test/run.sh asks vitest and Playwright to write.
+import { existsSync, readFileSync } from 'node:fs';
+
+const read = (f) => (existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null);
+const unit = read('test/reports/unit.json');
+const browser = read('test/reports/browser.json');
+const passed = (unit?.numPassedTests ?? 0) + (browser?.stats.expected ?? 0) + (browser?.stats.flaky ?? 0);
+const failed = (unit ? unit.numFailedTests : 1) + (browser ? browser.stats.unexpected : 1);
+const skipped = (unit?.numPendingTests ?? 0) + (unit?.numTodoTests ?? 0) + (browser?.stats.skipped ?? 0);
+console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluate, summarize } from './evaluate.js';
 import { buildGraphModel, saveFilter } from './export.js';
 import { readPng } from './image.js';
+import { GAN_LOSSES, type GanLoss } from './losses.js';
 import { generate } from './nets.js';
 import type { Quantization } from './quantize.js';
 import { train, type TrainConfig } from './train.js';
@@ -18,7 +19,7 @@ const defaults: TrainConfig & { id: string; title: string; quantization: Quantiz
   id: 'sr-x2', title: 'Super-resolution x2', quantization: 'float16',
   data: resolve(repoRoot, '../shared/data/photos'), run: resolve(repoRoot, 'models/runs/sr-x2'),
   scale: 2, channels: 32, blocks: 3, l1Steps: 3000, ganSteps: 500, batch: 16, lrCrop: 48,
-  lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, seed: 1, holdOutEvery: 12, checkpointEvery: 100, evalSize: 256,
+  lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0, seed: 1, holdOutEvery: 12, checkpointEvery: 100, evalSize: 256,
 };
 
 function parseArgs(argv: string[]): typeof defaults {
@@ -28,6 +29,7 @@ function parseArgs(argv: string[]): typeof defaults {
     if (!(key in defaults) || argv[i + 1] === undefined) throw new Error(`unknown or incomplete option ${argv[i]}; options: ${Object.keys(defaults).join(', ')}`);
     cfg[key] = typeof defaults[key as keyof typeof defaults] === 'number' ? Number(argv[i + 1]) : argv[i + 1];
   }
+  if (!GAN_LOSSES.includes(cfg.ganLoss as GanLoss)) throw new Error(`--gan-loss must be one of ${GAN_LOSSES.join(', ')}`);
   return cfg as unknown as typeof defaults;
 }
 

@@ -7,6 +7,8 @@ import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { Rng, loadPairs, sampleBatch, splitPhotos } from './data.js';
 import { evaluate, summarize, type EvalRow } from './evaluate.js';
 import { readPng } from './image.js';
+import { createEma, updateEma } from './ema.js';
+import { discriminatorLoss, generatorAdvLoss, gradientL1, l1, type GanLoss } from './losses.js';
 import { createDiscriminator, createGenerator, discriminate, generate, namedVariables, variablesOf, type Generator } from './nets.js';
 
 export interface TrainConfig {
@@ -23,6 +25,11 @@ export interface TrainConfig {
   lrGanG: number;
   lrD: number;
   advWeight: number;
+  ganLoss: GanLoss;
+  /** Weight of the image-gradient L1 loss (0 = off). */
+  gradWeight: number;
+  /** Decay of the exported EMA copy of the generator (0 = export the raw weights). */
+  emaDecay: number;
   seed: number;
   holdOutEvery: number;
   checkpointEvery: number;
@@ -45,7 +52,9 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   mkdirSync(cfg.run, { recursive: true });
   const g = createGenerator({ scale: cfg.scale, channels: cfg.channels, blocks: cfg.blocks }, cfg.seed);
   const d = createDiscriminator(cfg.seed);
-  const named = [...namedVariables(g.layers), ...namedVariables(d)];
+  const ema = cfg.emaDecay > 0 ? createEma(g) : null;
+  const named = [...namedVariables(g.layers), ...namedVariables(d), ...(ema ? namedVariables(ema.layers).map((n) => ({ ...n, name: `ema/${n.name}` })) : [])];
+  const exported = ema ?? g;
   const gVars = variablesOf(g.layers), dVars = variablesOf(d);
   const optG = tf.train.adam(cfg.lrG, 0.9, 0.99);
   const optGanG = tf.train.adam(cfg.lrGanG, 0.9, 0.99);
@@ -81,7 +90,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   log(`data: ${trainFiles.length} training photos, ${heldOut.length} held out: ${heldOut.map((p) => basename(p)).join(', ')}`);
   const pairs = loadPairs(trainFiles, cfg.scale, cfg.lrCrop * cfg.scale);
   const evalSet = heldOut.map((p) => ({ name: basename(p), img: readPng(p) }));
-  const evalNow = () => evaluate(evalSet, cfg.scale, cfg.evalSize, (x) => generate(g, x));
+  const evalNow = () => evaluate(evalSet, cfg.scale, cfg.evalSize, (x) => generate(exported, x));
 
   const rng = new Rng(state.rng);
   const total = cfg.l1Steps + cfg.ganSteps;
@@ -89,35 +98,46 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const startStep = state.step;
   let lastLog = { time: t0, step: startStep };
   let evalAfterL1: EvalRow[] | undefined;
-  const l1 = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, b)));
+  // Content loss: L1 plus, optionally, L1 on image gradients.
+  const content = (sr: tf.Tensor4D, hr: tf.Tensor4D) => {
+    const loss = l1(sr, hr);
+    return { l1: loss, total: cfg.gradWeight > 0 ? tf.add(loss, tf.mul(gradientL1(sr, hr), cfg.gradWeight)) as tf.Scalar : loss };
+  };
 
   while (state.step < total) {
     const { lr, hr } = sampleBatch(pairs, rng, cfg.batch, cfg.lrCrop, cfg.scale);
     const gan = state.step >= cfg.l1Steps;
     let rec: State['history'][number];
     if (!gan) {
-      const { value, grads } = tf.variableGrads(() => l1(generate(g, lr), hr) as tf.Scalar, gVars);
+      let l1v = 0;
+      const { value, grads } = tf.variableGrads(() => {
+        const c = content(generate(g, lr), hr);
+        l1v = c.l1.dataSync()[0];
+        return c.total;
+      }, gVars);
       applyGrads(optG, grads);
-      rec = { step: state.step, l1: (await value.data())[0] };
+      rec = { step: state.step, l1: l1v };
       tf.dispose([value, grads]);
     } else {
-      // Non-saturating GAN: D learns real vs generated patches, G learns to fool D while staying close in L1.
+      // D learns real vs generated patches; G learns to fool D while staying close in content.
       const fake = tf.tidy(() => generate(g, lr));
-      const dStep = tf.variableGrads(() => tf.add(
-        tf.mean(tf.softplus(tf.neg(discriminate(d, hr)))), tf.mean(tf.softplus(discriminate(d, fake)))) as tf.Scalar, dVars);
+      const dStep = tf.variableGrads(() => discriminatorLoss(cfg.ganLoss, discriminate(d, hr), discriminate(d, fake)), dVars);
       applyGrads(optD, dStep.grads);
       let l1v = 0, adv = 0;
       const gStep = tf.variableGrads(() => {
         const sr = generate(g, lr);
-        const lossL1 = l1(sr, hr), lossAdv = tf.mean(tf.softplus(tf.neg(discriminate(d, sr))));
-        l1v = lossL1.dataSync()[0]; adv = lossAdv.dataSync()[0];
-        return tf.add(lossL1, tf.mul(lossAdv, cfg.advWeight)) as tf.Scalar;
+        const c = content(sr, hr);
+        const real = cfg.ganLoss === 'ragan' ? discriminate(d, hr) : null;
+        const lossAdv = generatorAdvLoss(cfg.ganLoss, real, discriminate(d, sr));
+        l1v = c.l1.dataSync()[0]; adv = lossAdv.dataSync()[0];
+        return tf.add(c.total, tf.mul(lossAdv, cfg.advWeight)) as tf.Scalar;
       }, gVars);
       applyGrads(optGanG, gStep.grads);
       rec = { step: state.step, l1: l1v, adv, d: (await dStep.value.data())[0] };
       tf.dispose([fake, dStep.value, dStep.grads, gStep.value, gStep.grads]);
     }
     tf.dispose([lr, hr]);
+    if (ema) updateEma(ema, g, cfg.emaDecay, state.step);
     state.step++;
     state.history.push(rec);
     state.rng = rng.state;
@@ -138,7 +158,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
       log(`after L1 pre-training: ${JSON.stringify(summarize(evalAfterL1))}`);
     }
   }
-  tf.dispose(dVars);
+  tf.dispose(ema ? [...dVars, ...gVars] : dVars);
   Object.values(opts).forEach((o) => o.dispose());
-  return { generator: g, heldOut: heldOut.map((p) => basename(p)), evalAfterL1, seconds: (Date.now() - t0) / 1000, steps: state.step - startStep };
+  return { generator: exported, heldOut: heldOut.map((p) => basename(p)), evalAfterL1, seconds: (Date.now() - t0) / 1000, steps: state.step - startStep };
 }

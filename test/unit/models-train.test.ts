@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGraphModel } from '../../models/train/export';
+import { updateEma } from '../../models/train/ema';
 import { writePng } from '../../models/train/image';
+import { GAN_LOSSES, discriminatorLoss, generatorAdvLoss } from '../../models/train/losses';
 import { generate } from '../../models/train/nets';
 import { train, type TrainConfig } from '../../models/train/train';
 
@@ -26,10 +28,12 @@ const silent = () => {};
 
 describe('GAN trainer (few steps on tiny images)', () => {
   let data: string;
-  const cfg = (run: string, l1Steps: number, ganSteps: number): TrainConfig => ({
+  const cfg = (run: string, l1Steps: number, ganSteps: number, more: Partial<TrainConfig> = {}): TrainConfig => ({
     data, run, scale: 2, channels: 8, blocks: 1, l1Steps, ganSteps, batch: 2, lrCrop: 12,
-    lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, seed: 7, holdOutEvery: 4, checkpointEvery: 2, evalSize: 32,
+    lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0,
+    seed: 7, holdOutEvery: 4, checkpointEvery: 2, evalSize: 32, ...more,
   });
+  const tmpRun = () => mkdtempSync(join(tmpdir(), 'run-'));
   const weightsOf = (r: Awaited<ReturnType<typeof train>>) => r.generator.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);
 
   beforeAll(async () => {
@@ -54,9 +58,35 @@ describe('GAN trainer (few steps on tiny images)', () => {
     expect(tf.memory().numTensors - mid).toBe(2 * r.generator.layers.length + 1);
   });
 
+  for (const ganLoss of GAN_LOSSES) {
+    it(`${ganLoss} GAN loss with gradient loss trains: finite losses, weights move`, async () => {
+      const lines: string[] = [];
+      const more = { ganLoss, gradWeight: 0.5, checkpointEvery: 100 };
+      const r = await train(cfg(tmpRun(), 1, 3, more), (l) => lines.push(l));
+      const last = lines.filter((l) => l.includes('step 4/4'))[0];
+      const [, adv, dl] = last.match(/adv=(-?\d+\.\d+) d=(-?\d+\.\d+)/) ?? [];
+      expect(Number.isFinite(Number(adv)) && Number.isFinite(Number(dl))).toBe(true);
+      const l1Only = await train(cfg(tmpRun(), 1, 0, more), silent);
+      expect(weightsOf(r)).not.toEqual(weightsOf(l1Only));
+    });
+  }
+
+  it('exports the EMA copy of the generator, checkpointed with the rest', async () => {
+    const raw = await train(cfg(tmpRun(), 3, 1), silent);
+    const before = tf.memory().numTensors;
+    const withEma = await train(cfg(tmpRun(), 3, 1, { emaDecay: 0.9 }), silent);
+    expect(tf.memory().numTensors - before).toBe(2 * withEma.generator.layers.length + 1); // raw G and D freed
+    const a = weightsOf(raw), b = weightsOf(withEma);
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeGreaterThan(1e-6);
+    const split = tmpRun();
+    await train(cfg(split, 2, 0, { emaDecay: 0.9 }), silent);
+    const resumed = await train(cfg(split, 3, 1, { emaDecay: 0.9 }), silent);
+    expect(Math.max(...weightsOf(resumed).map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-6);
+  });
+
   it('resuming from a checkpoint gives the same weights as an uninterrupted run', async () => {
-    const straight = await train(cfg(mkdtempSync(join(tmpdir(), 'run-')), 2, 2), silent);
-    const split = mkdtempSync(join(tmpdir(), 'run-'));
+    const straight = await train(cfg(tmpRun(), 2, 2), silent);
+    const split = tmpRun();
     await train(cfg(split, 2, 0), silent);
     const resumed = await train(cfg(split, 2, 2), silent);
     expect(resumed.steps).toBe(2);
@@ -75,5 +105,29 @@ describe('GAN trainer (few steps on tiny images)', () => {
       expect(y.shape).toEqual([1, 38, 46, 3]);
       expect(tf.max(tf.abs(tf.sub(y, ref))).dataSync()[0]).toBeLessThan(tol);
     }
+  });
+});
+
+describe('GAN losses and EMA', () => {
+  it('each loss rewards D for telling real from fake and G for fooling it', () => {
+    // Logits where D is right (real near LSGAN's target 1, fake near 0) and where it is fooled.
+    const confident = { real: tf.tensor([1, 1.2, 0.9]), fake: tf.tensor([-0.1, 0, 0.1]) };
+    const fooled = { real: tf.tensor([-1, 0, -0.5]), fake: tf.tensor([1, 1.1, 0.9]) };
+    for (const kind of GAN_LOSSES) {
+      const d = (x: typeof confident) => discriminatorLoss(kind, x.real, x.fake).dataSync()[0];
+      const g = (x: typeof confident) => generatorAdvLoss(kind, x.real, x.fake).dataSync()[0];
+      expect(d(confident)).toBeLessThan(d(fooled));
+      expect(g(fooled)).toBeLessThan(g(confident));
+    }
+  });
+
+  it('updateEma moves the average toward the weights by (1 - decay), ramped early', () => {
+    const layer = (v: number) => ({ name: 'l', stride: 1, act: 'linear' as const, w: tf.variable(tf.fill([1, 1, 1, 1], v)) as tf.Variable<tf.Rank.R4>, b: tf.variable(tf.fill([1], v)) as tf.Variable<tf.Rank.R1> });
+    const gen = (v: number) => ({ config: { scale: 2, channels: 1, blocks: 0 }, layers: [layer(v)], skipKernel: tf.zeros([1, 1, 1, 1]) as tf.Tensor4D });
+    const ema = gen(0), g = gen(1);
+    updateEma(ema, g, 0.99, 1000); // late: decay 0.99 itself
+    expect(ema.layers[0].w.dataSync()[0]).toBeCloseTo(0.01, 6);
+    updateEma(ema, g, 0.99, 0); // first step: min(0.99, 1/10)
+    expect(ema.layers[0].b.dataSync()[0]).toBeCloseTo(0.01 * 0.1 + 0.9, 6);
   });
 });

@@ -12,18 +12,23 @@ export function toTensor(img: Image): tf.Tensor4D {
   return tf.tensor4d(img.data, [1, img.height, img.width, 3]);
 }
 
-/** Center crops of `size` (HR) from each image, downscaled by antialiased bicubic, `scale`-pixel border shaved. */
+export interface Triple { hr: Image; bicubic: Image; sr: Image }
+
+/** A center crop of `size` (HR), downscaled by antialiased bicubic, then upscaled both ways. */
+export function upscaleCrop(img: Image, scale: number, size: number, upscale: Upscaler): Triple {
+  const s = Math.min(size, img.width, img.height);
+  const { hr, lr } = makePair(crop(img, (img.width - s) >> 1, (img.height - s) >> 1, s, s), scale);
+  const out = tf.tidy(() => tf.clipByValue(upscale(toTensor(lr)), 0, 1));
+  const data = out.dataSync() as Float32Array;
+  out.dispose();
+  return { hr, bicubic: resizeBicubic(lr, hr.width, hr.height), sr: { width: hr.width, height: hr.height, data } };
+}
+
+/** PSNR-Y on center crops of each image, `scale`-pixel border shaved. */
 export function evaluate(images: { name: string; img: Image }[], scale: number, size: number, upscale: Upscaler): EvalRow[] {
   return images.map(({ name, img }) => {
-    const s = Math.min(size, img.width, img.height);
-    const hrCrop = crop(img, (img.width - s) >> 1, (img.height - s) >> 1, s, s);
-    const { hr, lr } = makePair(hrCrop, scale);
-    const bic = resizeBicubic(lr, hr.width, hr.height);
-    const out = tf.tidy(() => tf.clipByValue(upscale(toTensor(lr)), 0, 1));
-    const data = out.dataSync() as Float32Array;
-    out.dispose();
-    const sr: Image = { width: hr.width, height: hr.height, data };
-    return { image: name, bicubic: psnrY(hr, bic, scale), model: psnrY(hr, sr, scale) };
+    const { hr, bicubic, sr } = upscaleCrop(img, scale, size, upscale);
+    return { image: name, bicubic: psnrY(hr, bicubic, scale), model: psnrY(hr, sr, scale) };
   });
 }
 

@@ -2,11 +2,12 @@
 // PatchGAN discriminator. Resumes from the run folder's checkpoint.
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { Rng, loadPairs, sampleBatch, splitPhotos } from './data.js';
-import { evaluate, summarize, type EvalRow } from './evaluate.js';
-import { readPng } from './image.js';
+import { evaluate, summarize, upscaleCrop, type EvalRow } from './evaluate.js';
+import { readPng, writePng } from './image.js';
+import { plotCurves, tile } from './sheet.js';
 import { createEma, updateEma } from './ema.js';
 import { discriminatorLoss, generatorAdvLoss, gradientL1, l1, type GanLoss } from './losses.js';
 import { createDiscriminator, createGenerator, discriminate, generate, namedVariables, variablesOf, type Generator } from './nets.js';
@@ -33,6 +34,8 @@ export interface TrainConfig {
   seed: number;
   holdOutEvery: number;
   checkpointEvery: number;
+  /** Every this many steps: samples/step-N.png (bicubic | generator | truth) and losses.png. */
+  sampleEvery: number;
   evalSize: number;
 }
 
@@ -91,6 +94,13 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const pairs = loadPairs(trainFiles, cfg.scale, cfg.lrCrop * cfg.scale);
   const evalSet = heldOut.map((p) => ({ name: basename(p), img: readPng(p) }));
   const evalNow = () => evaluate(evalSet, cfg.scale, cfg.evalSize, (x) => generate(exported, x));
+  const writePictures = () => {
+    mkdirSync(join(cfg.run, 'samples'), { recursive: true });
+    const rows = evalSet.slice(0, 3).map(({ img }) => upscaleCrop(img, cfg.scale, Math.min(cfg.evalSize, 128), (x) => generate(exported, x)));
+    writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(rows.flatMap((r) => [r.bicubic, r.sr, r.hr]), 3));
+    const h = state.history;
+    writePng(join(cfg.run, 'losses.png'), plotCurves([{ values: h.map((r) => r.l1) }, { values: h.map((r) => r.adv) }, { values: h.map((r) => r.d) }]));
+  };
 
   const rng = new Rng(state.rng);
   const total = cfg.l1Steps + cfg.ganSteps;
@@ -153,6 +163,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
       log(`[${bar}] step ${state.step}/${total} ${gan ? 'gan' : 'l1 '} l1=${avg((r) => r.l1)}${gan ? ` adv=${avg((r) => r.adv)} d=${avg((r) => r.d)}` : ''} ${perStep.toFixed(2)}s/step ETA ${fmtTime(perStep * (total - state.step))} tensors=${tf.memory().numTensors}`);
     }
     if (state.step % cfg.checkpointEvery === 0 || state.step === total || state.step === cfg.l1Steps) await save();
+    if (state.step % cfg.sampleEvery === 0 || state.step === total) writePictures();
     if (state.step === cfg.l1Steps && cfg.l1Steps > 0) {
       evalAfterL1 = evalNow();
       log(`after L1 pre-training: ${JSON.stringify(summarize(evalAfterL1))}`);

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGraphModel } from '../../models/train/export';
 import { updateEma } from '../../models/train/ema';
-import { writePng } from '../../models/train/image';
+import { readPng, writePng } from '../../models/train/image';
 import { GAN_LOSSES, discriminatorLoss, generatorAdvLoss } from '../../models/train/losses';
 import { generate } from '../../models/train/nets';
 import { train, type TrainConfig } from '../../models/train/train';
@@ -31,7 +31,7 @@ describe('GAN trainer (few steps on tiny images)', () => {
   const cfg = (run: string, l1Steps: number, ganSteps: number, more: Partial<TrainConfig> = {}): TrainConfig => ({
     data, run, scale: 2, channels: 8, blocks: 1, l1Steps, ganSteps, batch: 2, lrCrop: 12,
     lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0,
-    seed: 7, holdOutEvery: 4, checkpointEvery: 2, evalSize: 32, ...more,
+    seed: 7, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
   });
   const tmpRun = () => mkdtempSync(join(tmpdir(), 'run-'));
   const weightsOf = (r: Awaited<ReturnType<typeof train>>) => r.generator.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);
@@ -52,6 +52,12 @@ describe('GAN trainer (few steps on tiny images)', () => {
     expect(r.evalAfterL1?.[0].model).toBeGreaterThan(0);
     const steps = lines.filter((l) => l.includes('step '));
     expect(steps.at(-1)).toMatch(/step 6\/6 gan l1=\d\.\d+ adv=\d\.\d+ d=\d\.\d+ .*ETA/);
+    // Sample sheets at steps 3 and 6 (one held-out photo: bicubic | generator | truth) and the loss plot.
+    expect(readdirSync(join(run, 'samples'))).toEqual(['step-000003.png', 'step-000006.png']);
+    const sheet = readPng(join(run, 'samples', 'step-000006.png'));
+    expect([sheet.width, sheet.height]).toEqual([3 * 32 + 4, 32]);
+    const plot = readPng(join(run, 'losses.png'));
+    expect(plot.data.some((v) => v < 0.5)).toBe(true); // curves were drawn on the white background
     const mid = tf.memory().numTensors;
     const resumed = await train(cfg(run, 3, 5), silent); // resume: two more GAN steps
     expect(resumed.steps).toBe(2);

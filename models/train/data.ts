@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { degradeWeb } from './degrade.js';
 import { crop, readPng, type Image } from './image.js';
 import { resizeBicubic } from './resample.js';
 
@@ -37,16 +38,23 @@ export function loadPairs(paths: string[], scale: number, minSide: number): Pair
   return paths.map(readPng).filter((im) => Math.min(im.width, im.height) >= minSide).map((im) => makePair(im, scale));
 }
 
-/** A batch of aligned random crops, with one random flip/transpose applied to the whole batch. */
-export function sampleBatch(pairs: Pair[], rng: Rng, batch: number, lrCrop: number, scale: number): { lr: tf.Tensor4D; hr: tf.Tensor4D } {
+/**
+ * A batch of aligned random crops, with one random flip/transpose applied to the whole batch.
+ * A `webMix` share of the samples get their low-res side from the web-video degradation
+ * instead of the standard bicubic downscale.
+ */
+export function sampleBatch(pairs: Pair[], rng: Rng, batch: number, lrCrop: number, scale: number, webMix = 0): { lr: tf.Tensor4D; hr: tf.Tensor4D } {
   const hc = lrCrop * scale;
   const lrData = new Float32Array(batch * lrCrop * lrCrop * 3);
   const hrData = new Float32Array(batch * hc * hc * 3);
   for (let b = 0; b < batch; b++) {
     const p = pairs[rng.int(pairs.length)];
     const x = rng.int(p.lr.width - lrCrop + 1), y = rng.int(p.lr.height - lrCrop + 1);
-    lrData.set(crop(p.lr, x, y, lrCrop, lrCrop).data, b * lrCrop * lrCrop * 3);
-    hrData.set(crop(p.hr, x * scale, y * scale, hc, hc).data, b * hc * hc * 3);
+    const hr = crop(p.hr, x * scale, y * scale, hc, hc);
+    // Only draws for the mix when it is on, so bicubic-only runs keep their random sequence.
+    const web = webMix > 0 && rng.next() < webMix;
+    lrData.set((web ? degradeWeb(hr, scale, rng) : crop(p.lr, x, y, lrCrop, lrCrop)).data, b * lrCrop * lrCrop * 3);
+    hrData.set(hr.data, b * hc * hc * 3);
   }
   const aug = rng.int(8);
   return tf.tidy(() => {

@@ -2,6 +2,7 @@
 // training forward pass (ops.ts) and the exported graph model (export.ts).
 import * as tf from '@tensorflow/tfjs';
 import { conv2dSame, depthToSpace } from './ops.js';
+import { cubic } from './resample.js';
 
 export type Activation = 'relu' | 'lrelu' | 'linear';
 
@@ -33,13 +34,6 @@ function convLayer(name: string, k: number, cin: number, cout: number, stride: n
   const layer = { name, stride, act, w: tf.variable(w0) as tf.Variable<tf.Rank.R4>, b: tf.variable(b0) as tf.Variable<tf.Rank.R1> };
   tf.dispose([w0, b0]);
   return layer;
-}
-
-function cubic(x: number): number {
-  const t = Math.abs(x), a = -0.5;
-  if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
-  if (t < 2) return (((t - 5) * t + 8) * t - 4) * a;
-  return 0;
 }
 
 /**

@@ -33,6 +33,8 @@ export interface TrainConfig {
   emaDecay: number;
   seed: number;
   holdOutEvery: number;
+  /** Share of training samples degraded as web video (blur, resampler, noise, JPEG) instead of plain bicubic. */
+  webMix: number;
   checkpointEvery: number;
   /** Every this many steps: samples/step-N.png (bicubic | generator | truth) and losses.png. */
   sampleEvery: number;
@@ -115,7 +117,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   };
 
   while (state.step < total) {
-    const { lr, hr } = sampleBatch(pairs, rng, cfg.batch, cfg.lrCrop, cfg.scale);
+    const { lr, hr } = sampleBatch(pairs, rng, cfg.batch, cfg.lrCrop, cfg.scale, cfg.webMix);
     const gan = state.step >= cfg.l1Steps;
     let rec: State['history'][number];
     if (!gan) {

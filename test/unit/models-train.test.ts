@@ -31,7 +31,7 @@ describe('GAN trainer (few steps on tiny images)', () => {
   const cfg = (run: string, l1Steps: number, ganSteps: number, more: Partial<TrainConfig> = {}): TrainConfig => ({
     data, run, scale: 2, channels: 8, blocks: 1, l1Steps, ganSteps, batch: 2, lrCrop: 12,
     lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0,
-    seed: 7, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
+    seed: 7, holdOutEvery: 4, webMix: 0, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
   });
   const tmpRun = () => mkdtempSync(join(tmpdir(), 'run-'));
   const weightsOf = (r: Awaited<ReturnType<typeof train>>) => r.generator.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);
@@ -65,9 +65,9 @@ describe('GAN trainer (few steps on tiny images)', () => {
   });
 
   for (const ganLoss of GAN_LOSSES) {
-    it(`${ganLoss} GAN loss with gradient loss trains: finite losses, weights move`, async () => {
+    it(`${ganLoss} GAN loss with gradient loss and web degradations trains: finite losses, weights move`, async () => {
       const lines: string[] = [];
-      const more = { ganLoss, gradWeight: 0.5, checkpointEvery: 100 };
+      const more = { ganLoss, gradWeight: 0.5, webMix: 0.5, checkpointEvery: 100 };
       const r = await train(cfg(tmpRun(), 1, 3, more), (l) => lines.push(l));
       const last = lines.filter((l) => l.includes('step 4/4'))[0];
       const [, adv, dl] = last.match(/adv=(-?\d+\.\d+) d=(-?\d+\.\d+)/) ?? [];

@@ -19,7 +19,7 @@ const defaults: TrainConfig & { id: string; title: string; quantization: Quantiz
   id: 'sr-x2', title: 'Super-resolution x2', quantization: 'float16',
   data: resolve(repoRoot, '../shared/data/photos'), run: resolve(repoRoot, 'models/runs/sr-x2'),
   scale: 2, channels: 32, blocks: 3, l1Steps: 3000, ganSteps: 500, batch: 16, lrCrop: 48,
-  lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0, seed: 1, holdOutEvery: 12, webMix: 0, checkpointEvery: 100, sampleEvery: 500, evalSize: 256,
+  lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0, seed: 1, holdOutEvery: 12, webMix: 0, threads: 1, checkpointEvery: 100, sampleEvery: 500, evalSize: 256,
 };
 
 function parseArgs(argv: string[]): typeof defaults {

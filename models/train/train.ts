@@ -9,8 +9,10 @@ import { evaluate, summarize, upscaleCrop, type EvalRow } from './evaluate.js';
 import { readPng, writePng } from './image.js';
 import { plotCurves, tile } from './sheet.js';
 import { createEma, updateEma } from './ema.js';
-import { discriminatorLoss, generatorAdvLoss, gradientL1, l1, type GanLoss } from './losses.js';
-import { createDiscriminator, createGenerator, discriminate, generate, namedVariables, variablesOf, type Generator } from './nets.js';
+import type { GanLoss } from './losses.js';
+import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator } from './nets.js';
+import { stepGrads, stepVariables, type StepKind, type StepLosses } from './steps.js';
+import { TwoCores } from './two-cores.js';
 
 export interface TrainConfig {
   data: string;
@@ -35,6 +37,8 @@ export interface TrainConfig {
   holdOutEvery: number;
   /** Share of training samples degraded as web video (blur, resampler, noise, JPEG) instead of plain bicubic. */
   webMix: number;
+  /** 1, or 2 to compute each step's gradients on both CPU cores (half a batch each). */
+  threads: number;
   checkpointEvery: number;
   /** Every this many steps: samples/step-N.png (bicubic | generator | truth) and losses.png. */
   sampleEvery: number;
@@ -46,10 +50,6 @@ interface State { step: number; rng: number; history: { step: number; l1: number
 export interface TrainResult { generator: Generator; heldOut: string[]; evalAfterL1?: EvalRow[]; seconds: number; steps: number }
 
 type Log = (line: string) => void;
-
-// tfjs types applyGradients for variables; a gradient map is what it really takes.
-const applyGrads = (opt: tf.Optimizer, grads: tf.NamedTensorMap) =>
-  opt.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
 
 const fmtTime = (s: number) => `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
 
@@ -110,10 +110,14 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const startStep = state.step;
   let lastLog = { time: t0, step: startStep };
   let evalAfterL1: EvalRow[] | undefined;
-  // Content loss: L1 plus, optionally, L1 on image gradients.
-  const content = (sr: tf.Tensor4D, hr: tf.Tensor4D) => {
-    const loss = l1(sr, hr);
-    return { l1: loss, total: cfg.gradWeight > 0 ? tf.add(loss, tf.mul(gradientL1(sr, hr), cfg.gradWeight)) as tf.Scalar : loss };
+  if (cfg.threads === 2 && cfg.batch % 2) throw new Error('--threads 2 needs an even --batch');
+  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, gradWeight: cfg.gradWeight };
+  const cores = cfg.threads === 2 ? await TwoCores.start(g.config, lossCfg) : null;
+  const runStep = async (kind: StepKind, opt: tf.Optimizer, lr: tf.Tensor4D, hr: tf.Tensor4D): Promise<StepLosses> => {
+    const r = cores ? await cores.stepGrads(kind, g, d, lr, hr, lossCfg) : stepGrads(kind, g, d, lr, hr, lossCfg);
+    opt.applyGradients(stepVariables(kind, g, d).map((v, i) => ({ name: v.name, tensor: r.grads[i] })));
+    tf.dispose(r.grads);
+    return r.losses;
   };
 
   while (state.step < total) {
@@ -121,32 +125,12 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
     const gan = state.step >= cfg.l1Steps;
     let rec: State['history'][number];
     if (!gan) {
-      let l1v = 0;
-      const { value, grads } = tf.variableGrads(() => {
-        const c = content(generate(g, lr), hr);
-        l1v = c.l1.dataSync()[0];
-        return c.total;
-      }, gVars);
-      applyGrads(optG, grads);
-      rec = { step: state.step, l1: l1v };
-      tf.dispose([value, grads]);
+      rec = { step: state.step, l1: (await runStep('l1', optG, lr, hr)).l1! };
     } else {
       // D learns real vs generated patches; G learns to fool D while staying close in content.
-      const fake = tf.tidy(() => generate(g, lr));
-      const dStep = tf.variableGrads(() => discriminatorLoss(cfg.ganLoss, discriminate(d, hr), discriminate(d, fake)), dVars);
-      applyGrads(optD, dStep.grads);
-      let l1v = 0, adv = 0;
-      const gStep = tf.variableGrads(() => {
-        const sr = generate(g, lr);
-        const c = content(sr, hr);
-        const real = cfg.ganLoss === 'ragan' ? discriminate(d, hr) : null;
-        const lossAdv = generatorAdvLoss(cfg.ganLoss, real, discriminate(d, sr));
-        l1v = c.l1.dataSync()[0]; adv = lossAdv.dataSync()[0];
-        return tf.add(c.total, tf.mul(lossAdv, cfg.advWeight)) as tf.Scalar;
-      }, gVars);
-      applyGrads(optGanG, gStep.grads);
-      rec = { step: state.step, l1: l1v, adv, d: (await dStep.value.data())[0] };
-      tf.dispose([fake, dStep.value, dStep.grads, gStep.value, gStep.grads]);
+      const dl = await runStep('d', optD, lr, hr);
+      const gl = await runStep('g', optGanG, lr, hr);
+      rec = { step: state.step, l1: gl.l1!, adv: gl.adv, d: dl.d };
     }
     tf.dispose([lr, hr]);
     if (ema) updateEma(ema, g, cfg.emaDecay, state.step);
@@ -171,6 +155,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
       log(`after L1 pre-training: ${JSON.stringify(summarize(evalAfterL1))}`);
     }
   }
+  await cores?.stop();
   tf.dispose(ema ? [...dVars, ...gVars] : dVars);
   Object.values(opts).forEach((o) => o.dispose());
   return { generator: exported, heldOut: heldOut.map((p) => basename(p)), evalAfterL1, seconds: (Date.now() - t0) / 1000, steps: state.step - startStep };

@@ -31,7 +31,7 @@ describe('GAN trainer (few steps on tiny images)', () => {
   const cfg = (run: string, l1Steps: number, ganSteps: number, more: Partial<TrainConfig> = {}): TrainConfig => ({
     data, run, scale: 2, channels: 8, blocks: 1, l1Steps, ganSteps, batch: 2, lrCrop: 12,
     lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0,
-    seed: 7, holdOutEvery: 4, webMix: 0, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
+    seed: 7, holdOutEvery: 4, webMix: 0, threads: 1, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
   });
   const tmpRun = () => mkdtempSync(join(tmpdir(), 'run-'));
   const weightsOf = (r: Awaited<ReturnType<typeof train>>) => r.generator.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);
@@ -88,6 +88,16 @@ describe('GAN trainer (few steps on tiny images)', () => {
     await train(cfg(split, 2, 0, { emaDecay: 0.9 }), silent);
     const resumed = await train(cfg(split, 3, 1, { emaDecay: 0.9 }), silent);
     expect(Math.max(...weightsOf(resumed).map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-6);
+  });
+
+  it('two cores (half a batch each) give the one-core result and leak nothing', async () => {
+    const one = await train(cfg(tmpRun(), 2, 2), silent);
+    const before = tf.memory().numTensors;
+    const two = await train(cfg(tmpRun(), 2, 2, { threads: 2 }), silent);
+    expect(tf.memory().numTensors - before).toBe(2 * two.generator.layers.length + 1);
+    const a = weightsOf(one), b = weightsOf(two);
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-4);
+    expect(Math.max(...b.map(Math.abs))).toBeGreaterThan(0.01);
   });
 
   it('resuming from a checkpoint gives the same weights as an uninterrupted run', async () => {

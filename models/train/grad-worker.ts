@@ -1,0 +1,26 @@
+// The second core: a worker thread with its own tfjs-wasm instance that computes one step's
+// gradients on the other half of the batch, with weights sent from the trainer each step.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createDiscriminator, createGenerator, type GeneratorConfig } from './nets.js';
+import { stepGrads, stepVariables, type LossConfig } from './steps.js';
+import type { HalfStepRequest, HalfStepReply } from './two-cores.js';
+
+const { genConfig, loss } = workerData as { genConfig: GeneratorConfig; loss: LossConfig };
+await tf.setBackend('wasm');
+const g = createGenerator(genConfig, 0);
+const d = createDiscriminator(0);
+
+parentPort!.on('message', (m: HalfStepRequest) => {
+  tf.tidy(() => {
+    [...stepVariables('l1', g, d), ...stepVariables('d', g, d)].forEach((v, i) => v.assign(tf.tensor(m.weights[i], v.shape)));
+  });
+  const lr = tf.tensor4d(m.lr, m.lrShape), hr = tf.tensor4d(m.hr, m.hrShape);
+  const r = stepGrads(m.kind, g, d, lr, hr, loss);
+  const grads = r.grads.map((t) => t.dataSync() as Float32Array);
+  tf.dispose([lr, hr, ...r.grads]);
+  const reply: HalfStepReply = { grads, losses: r.losses };
+  parentPort!.postMessage(reply);
+});
+parentPort!.postMessage('ready');

@@ -1,0 +1,44 @@
+// One training step's loss and gradients on one (half) batch. Shared by the trainer's own
+// thread and the second-core gradient worker (grad-worker.ts), so both compute the same thing.
+import * as tf from '@tensorflow/tfjs';
+import { discriminatorLoss, generatorAdvLoss, gradientL1, l1, type GanLoss } from './losses.js';
+import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
+
+/** l1: generator content-only step; d: discriminator step; g: generator adversarial step. */
+export type StepKind = 'l1' | 'd' | 'g';
+
+export interface LossConfig { ganLoss: GanLoss; advWeight: number; gradWeight: number }
+
+export interface StepLosses { l1?: number; adv?: number; d?: number }
+
+export interface StepGrads { grads: tf.Tensor[]; losses: StepLosses }
+
+export const stepVariables = (kind: StepKind, g: Generator, d: ConvLayer[]): tf.Variable[] =>
+  kind === 'd' ? variablesOf(d) : variablesOf(g.layers);
+
+/** Gradients ordered as stepVariables(kind); the caller disposes them. */
+export function stepGrads(kind: StepKind, g: Generator, d: ConvLayer[], lr: tf.Tensor4D, hr: tf.Tensor4D, cfg: LossConfig): StepGrads {
+  const losses: StepLosses = {};
+  const content = (sr: tf.Tensor4D) => {
+    const loss = l1(sr, hr);
+    losses.l1 = loss.dataSync()[0];
+    return cfg.gradWeight > 0 ? tf.add(loss, tf.mul(gradientL1(sr, hr), cfg.gradWeight)) : loss;
+  };
+  const fake = kind === 'd' ? tf.tidy(() => generate(g, lr)) : null;
+  const vars = stepVariables(kind, g, d);
+  const { value, grads } = tf.variableGrads(() => {
+    if (kind === 'l1') return content(generate(g, lr)) as tf.Scalar;
+    if (kind === 'd') {
+      const loss = discriminatorLoss(cfg.ganLoss, discriminate(d, hr), discriminate(d, fake!));
+      losses.d = loss.dataSync()[0];
+      return loss;
+    }
+    const sr = generate(g, lr);
+    const real = cfg.ganLoss === 'ragan' ? discriminate(d, hr) : null;
+    const adv = generatorAdvLoss(cfg.ganLoss, real, discriminate(d, sr));
+    losses.adv = adv.dataSync()[0];
+    return tf.add(content(sr), tf.mul(adv, cfg.advWeight)) as tf.Scalar;
+  }, vars);
+  tf.dispose([value, fake ?? []]);
+  return { grads: vars.map((v) => grads[v.name]), losses };
+}

@@ -1,28 +1,66 @@
-// npm run eval -- --id sr-x2 --images DIR [--size 256]: PSNR-Y of a shipped filter against
-// bicubic on center crops of the PNGs in DIR (downscaled by antialiased bicubic first).
+// npm run eval -- --id sr-x2[,sr-x4...] --images DIR [--size 256] [--out DIR]
+// Scores shipped super-resolution filters against bicubic on center crops of the PNGs in DIR
+// (downscaled by antialiased bicubic first): PSNR-Y, SSIM-Y, detail ratio, and ms per
+// 640x360 frame on wasm. With --out: results.json and a contact sheet per scale
+// (rows: images; columns: bicubic, each filter, ground truth).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFilterFromDisk } from './disk-model.js';
-import { evaluate, summarize } from './evaluate.js';
-import { readPng } from './image.js';
+import { evaluate, summarize, upscaleCrop, type Scores } from './evaluate.js';
+import { readPng, writePng } from './image.js';
+import { tile } from './sheet.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
+function msPerFrame(model: tf.GraphModel, w: number, h: number): number {
+  const x = tf.randomUniform([1, h, w, 3]);
+  const times = Array.from({ length: 4 }, () => {
+    const t0 = performance.now();
+    const y = model.execute(x) as tf.Tensor;
+    y.dataSync();
+    y.dispose();
+    return performance.now() - t0;
+  }).slice(1).sort((a, b) => a - b); // the first run compiles
+  x.dispose();
+  return times[1];
+}
+
+const fmt = (s: Scores) => `${s.psnr.toFixed(2)} dB  SSIM ${s.ssim.toFixed(4)}  detail ${s.detail.toFixed(2)}`;
+
 async function main() {
   const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
-  if (!args.id || !args.images) throw new Error('usage: npm run eval -- --id FILTER --images DIR [--size 256]');
+  if (!args.id || !args.images) throw new Error('usage: npm run eval -- --id FILTER[,FILTER...] --images DIR [--size 256] [--out DIR]');
+  const size = Number(args.size ?? 256);
   await tf.setBackend('wasm');
-  const { entry, model } = await loadFilterFromDisk(repoRoot, args.id);
   const images = readdirSync(args.images).filter((f) => f.endsWith('.png')).sort().map((name) => ({ name, img: readPng(join(args.images, name)) }));
-  const t0 = performance.now();
-  const rows = evaluate(images, entry.scale, Number(args.size ?? 256), (x) => model.execute(x) as tf.Tensor4D);
-  const ms = (performance.now() - t0) / rows.length;
-  for (const r of rows) console.log(`${r.image.padEnd(56)} bicubic ${r.bicubic.toFixed(2)} dB  ${entry.id} ${r.model.toFixed(2)} dB  (${(r.model - r.bicubic >= 0 ? '+' : '') + (r.model - r.bicubic).toFixed(2)})`);
-  const s = summarize(rows);
-  console.log(`mean over ${rows.length}: bicubic ${s.bicubic.toFixed(2)} dB, ${entry.id} ${s.model.toFixed(2)} dB, gain ${s.gain.toFixed(2)} dB; ${ms.toFixed(0)} ms per image incl. metrics`);
+  const results = [];
+  for (const id of args.id.split(',')) {
+    const { entry, model } = await loadFilterFromDisk(repoRoot, id);
+    const upscale = (x: tf.Tensor4D) => model.execute(x) as tf.Tensor4D;
+    const rows = evaluate(images, entry.scale, size, upscale);
+    const s = summarize(rows);
+    const ms = msPerFrame(model, 640, 360);
+    console.log(`\n${id} (x${entry.scale}, ${entry.macsPerInputPixel} MACs/px, ${ms.toFixed(0)} ms per 640x360 frame on wasm, 1 thread)`);
+    for (const r of rows) console.log(`  ${r.image.padEnd(54)} bicubic ${fmt(r.bicubic)} | ${id} ${fmt(r.model)}`);
+    console.log(`  mean: bicubic ${fmt(s.bicubic)} | ${id} ${fmt(s.model)} | PSNR gain ${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(2)} dB`);
+    results.push({ id, scale: entry.scale, macsPerInputPixel: entry.macsPerInputPixel, msPer640x360: ms, ...s, perImage: rows, upscale });
+  }
+  if (!args.out) return;
+  mkdirSync(args.out, { recursive: true });
+  writeFileSync(join(args.out, 'results.json'), JSON.stringify(results.map(({ upscale: _, ...r }) => r), null, 2));
+  for (const scale of new Set(results.map((r) => r.scale))) {
+    const group = results.filter((r) => r.scale === scale);
+    const cells = images.flatMap(({ img }) => {
+      const crops = group.map((r) => upscaleCrop(img, scale, Math.min(size, 192), r.upscale));
+      return [crops[0].bicubic, ...crops.map((c) => c.sr), crops[0].hr];
+    });
+    const file = join(args.out, `sheet-x${scale}.png`);
+    writePng(file, tile(cells, group.length + 2));
+    console.log(`\ncontact sheet ${file}: columns bicubic, ${group.map((r) => r.id).join(', ')}, ground truth`);
+  }
 }
 
 main().catch((e) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });

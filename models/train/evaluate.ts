@@ -1,12 +1,16 @@
-// PSNR-Y of a super-resolution filter against bicubic on held-out photos.
+// Scores of a super-resolution filter against bicubic on held-out photos.
 import * as tf from '@tensorflow/tfjs';
-import { crop, psnrY, type Image } from './image.js';
+import { crop, type Image } from './image.js';
+import { detail, psnrY, ssimY } from './metrics.js';
 import { makePair } from './data.js';
 import { resizeBicubic } from './resample.js';
 
 export type Upscaler = (lr: tf.Tensor4D) => tf.Tensor4D;
 
-export interface EvalRow { image: string; bicubic: number; model: number }
+/** PSNR-Y (dB), SSIM-Y, and detail as a ratio to the ground truth's (1 = as much fine texture). */
+export interface Scores { psnr: number; ssim: number; detail: number }
+
+export interface EvalRow { image: string; bicubic: Scores; model: Scores }
 
 export function toTensor(img: Image): tf.Tensor4D {
   return tf.tensor4d(img.data, [1, img.height, img.width, 3]);
@@ -28,12 +32,18 @@ export function upscaleCrop(img: Image, scale: number, size: number, upscale: Up
 export function evaluate(images: { name: string; img: Image }[], scale: number, size: number, upscale: Upscaler): EvalRow[] {
   return images.map(({ name, img }) => {
     const { hr, bicubic, sr } = upscaleCrop(img, scale, size, upscale);
-    return { image: name, bicubic: psnrY(hr, bicubic, scale), model: psnrY(hr, sr, scale) };
+    const truthDetail = detail(hr, scale);
+    const score = (x: Image): Scores => ({ psnr: psnrY(hr, x, scale), ssim: ssimY(hr, x, scale), detail: detail(x, scale) / truthDetail });
+    return { image: name, bicubic: score(bicubic), model: score(sr) };
   });
 }
 
-export function summarize(rows: EvalRow[]): { bicubic: number; model: number; gain: number } {
-  const mean = (f: (r: EvalRow) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
-  const bicubic = mean((r) => r.bicubic), model = mean((r) => r.model);
-  return { bicubic, model, gain: model - bicubic };
+export function meanScores(all: Scores[]): Scores {
+  const mean = (k: keyof Scores) => all.reduce((s, r) => s + r[k], 0) / all.length;
+  return { psnr: mean('psnr'), ssim: mean('ssim'), detail: mean('detail') };
+}
+
+export function summarize(rows: EvalRow[]): { bicubic: Scores; model: Scores; gain: number } {
+  const bicubic = meanScores(rows.map((r) => r.bicubic)), model = meanScores(rows.map((r) => r.model));
+  return { bicubic, model, gain: model.psnr - bicubic.psnr };
 }

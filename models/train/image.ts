@@ -1,4 +1,4 @@
-// Float RGB images in [0,1] (HWC), PNG I/O and the luma PSNR used to judge filters.
+// Float RGB images in [0,1] (HWC) and PNG I/O.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 
@@ -34,19 +34,3 @@ export function crop(img: Image, x0: number, y0: number, w: number, h: number): 
 }
 
 export const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
-
-/** PSNR on BT.601 luma (as MATLAB's rgb2ycbcr), 8-bit quantized, with `shave` border pixels ignored. */
-export function psnrY(a: Image, b: Image, shave: number): number {
-  const lum = (d: Float32Array, i: number) =>
-    16 + 65.481 * q(d[i]) + 128.553 * q(d[i + 1]) + 24.966 * q(d[i + 2]);
-  const q = (v: number) => Math.round(clamp01(v) * 255) / 255;
-  let se = 0, n = 0;
-  for (let y = shave; y < a.height - shave; y++) {
-    for (let x = shave; x < a.width - shave; x++) {
-      const i = (y * a.width + x) * 3;
-      const d = lum(a.data, i) - lum(b.data, i);
-      se += d * d; n++;
-    }
-  }
-  return 10 * Math.log10((255 * 255) / (se / n));
-}

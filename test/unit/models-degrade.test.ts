@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../models/train/data';
 import { degradeWeb } from '../../models/train/degrade';
-import { psnrY, type Image } from '../../models/train/image';
+import type { Image } from '../../models/train/image';
+import { psnrY } from '../../models/train/metrics';
 import { resizeBicubic } from '../../models/train/resample';
 
 function card(w: number, h: number): Image {

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readModelFiles, readRegistry } from '../../models/train/disk-model';
-import { psnrY } from '../../models/train/image';
+import { psnrY } from '../../models/train/metrics';
 import { resizeBicubic } from '../../models/train/resample';
 import { buildAndWarm } from '../../workers/model-loader';
 

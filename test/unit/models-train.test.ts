@@ -49,7 +49,8 @@ describe('GAN trainer (few steps on tiny images)', () => {
     // All that remains is the returned generator: its conv weights and biases plus the fixed skip kernel.
     expect(tf.memory().numTensors - before).toBe(2 * r.generator.layers.length + 1);
     expect(r.heldOut).toEqual(['p3.png']);
-    expect(r.evalAfterL1?.[0].model).toBeGreaterThan(0);
+    expect(r.evalAfterL1?.[0].model.psnr).toBeGreaterThan(0);
+    expect(r.evalAfterL1?.[0].model.ssim).toBeGreaterThan(0);
     const steps = lines.filter((l) => l.includes('step '));
     expect(steps.at(-1)).toMatch(/step 6\/6 gan l1=\d\.\d+ adv=\d\.\d+ d=\d\.\d+ .*ETA/);
     // Sample sheets at steps 3 and 6 (one held-out photo: bicubic | generator | truth) and the loss plot.

@@ -1,8 +1,8 @@
-// npm run eval -- --id sr-x2[,sr-x4...] --images DIR [--size 256] [--out DIR]
-// Scores shipped super-resolution filters against bicubic on center crops of the PNGs in DIR
-// (downscaled by antialiased bicubic first): PSNR-Y, SSIM-Y, detail ratio, and ms per
-// 640x360 frame on wasm. With --out: results.json and a contact sheet per scale
-// (rows: images; columns: bicubic, each filter, ground truth).
+// npm run eval -- --id sr-x2[,sr-x4...] --images DIR [--size 256] [--peers esrgan-slim,esrgan-medium] [--out DIR]
+// Scores shipped super-resolution filters, and optionally the UpscalerJS peers at the same
+// scales, against bicubic on center crops of the PNGs in DIR (downscaled by antialiased bicubic
+// first): PSNR-Y, SSIM-Y, detail ratio, and ms per 640x360 frame on wasm. With --out:
+// results.json and a contact sheet per scale (rows: images; columns: bicubic, each model, truth).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -11,15 +11,18 @@ import { fileURLToPath } from 'node:url';
 import { loadFilterFromDisk } from './disk-model.js';
 import { evaluate, summarize, upscaleCrop, type Scores } from './evaluate.js';
 import { readPng, writePng } from './image.js';
+import { PEERS, loadPeer, type PeerName } from './peers.js';
 import { tile } from './sheet.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
-function msPerFrame(model: tf.GraphModel, w: number, h: number): number {
-  const x = tf.randomUniform([1, h, w, 3]);
+type Upscale = (x: tf.Tensor4D) => tf.Tensor4D;
+
+function msPerFrame(upscale: Upscale, w: number, h: number): number {
+  const x = tf.randomUniform([1, h, w, 3]) as tf.Tensor4D;
   const times = Array.from({ length: 4 }, () => {
     const t0 = performance.now();
-    const y = model.execute(x) as tf.Tensor;
+    const y = tf.tidy(() => upscale(x));
     y.dataSync();
     y.dispose();
     return performance.now() - t0;
@@ -36,17 +39,24 @@ async function main() {
   const size = Number(args.size ?? 256);
   await tf.setBackend('wasm');
   const images = readdirSync(args.images).filter((f) => f.endsWith('.png')).sort().map((name) => ({ name, img: readPng(join(args.images, name)) }));
-  const results = [];
+  const candidates: { id: string; scale: number; macsPerInputPixel?: number; upscale: Upscale }[] = [];
   for (const id of args.id.split(',')) {
     const { entry, model } = await loadFilterFromDisk(repoRoot, id);
-    const upscale = (x: tf.Tensor4D) => model.execute(x) as tf.Tensor4D;
-    const rows = evaluate(images, entry.scale, size, upscale);
+    candidates.push({ id, scale: entry.scale, macsPerInputPixel: entry.macsPerInputPixel, upscale: (x) => model.execute(x) as tf.Tensor4D });
+  }
+  for (const name of (args.peers ?? '').split(',').filter(Boolean)) {
+    if (!PEERS.includes(name as PeerName)) throw new Error(`--peers takes ${PEERS.join(', ')}`);
+    for (const scale of new Set(candidates.map((c) => c.scale))) candidates.push(await loadPeer(name as PeerName, scale));
+  }
+  const results = [];
+  for (const { id, scale, macsPerInputPixel, upscale } of candidates) {
+    const rows = evaluate(images, scale, size, upscale);
     const s = summarize(rows);
-    const ms = msPerFrame(model, 640, 360);
-    console.log(`\n${id} (x${entry.scale}, ${entry.macsPerInputPixel} MACs/px, ${ms.toFixed(0)} ms per 640x360 frame on wasm, 1 thread)`);
-    for (const r of rows) console.log(`  ${r.image.padEnd(54)} bicubic ${fmt(r.bicubic)} | ${id} ${fmt(r.model)}`);
+    const ms = msPerFrame(upscale, 640, 360);
+    console.log(`\n${id} (x${scale}${macsPerInputPixel ? `, ${macsPerInputPixel} MACs/px` : ''}, ${ms.toFixed(0)} ms per 640x360 frame on wasm, 1 thread)`);
+    for (const r of rows) console.log(`  ${r.image.padEnd(54)} bicubic ${fmt(r.bicubic)} | ${fmt(r.model)}`);
     console.log(`  mean: bicubic ${fmt(s.bicubic)} | ${id} ${fmt(s.model)} | PSNR gain ${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(2)} dB`);
-    results.push({ id, scale: entry.scale, macsPerInputPixel: entry.macsPerInputPixel, msPer640x360: ms, ...s, perImage: rows, upscale });
+    results.push({ id, scale, macsPerInputPixel, msPer640x360: ms, ...s, perImage: rows, upscale });
   }
   if (!args.out) return;
   mkdirSync(args.out, { recursive: true });

@@ -1,0 +1,26 @@
+// The UpscalerJS ESRGAN-family models (dev dependencies), loaded in Node as peers to measure
+// our filters against. Their RDN variants take and return RGB in 0..255.
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+export const PEERS = ['esrgan-slim', 'esrgan-medium'] as const;
+export type PeerName = (typeof PEERS)[number];
+
+export interface Peer { id: string; scale: number; upscale: (x: tf.Tensor4D) => tf.Tensor4D }
+
+export async function loadPeer(name: PeerName, scale: number): Promise<Peer> {
+  // The package's exports hide its files; find its folder through its main entry instead.
+  const main = createRequire(import.meta.url).resolve(`@upscalerjs/${name}`);
+  const dir = join(main.slice(0, main.lastIndexOf(`@upscalerjs/${name}`)), `@upscalerjs/${name}`, 'models', `x${scale}`);
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  const group = json.weightsManifest[0];
+  const bins = group.paths.map((p: string) => readFileSync(join(dir, p)));
+  const weightData = new Uint8Array(Buffer.concat(bins)).buffer;
+  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: group.weights, weightData }));
+  return {
+    id: `${name} x${scale}`, scale,
+    upscale: (x) => tf.div(model.predict(tf.mul(x, 255)) as tf.Tensor4D, 255),
+  };
+}

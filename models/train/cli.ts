@@ -19,7 +19,7 @@ const defaults: TrainConfig & { id: string; title: string; quantization: Quantiz
   id: 'sr-x2', title: 'Super-resolution x2', quantization: 'float16',
   data: resolve(repoRoot, '../shared/data/photos'), run: resolve(repoRoot, 'models/runs/sr-x2'),
   scale: 2, channels: 32, blocks: 3, l1Steps: 3000, ganSteps: 500, batch: 16, lrCrop: 48,
-  lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0, seed: 1, holdOutEvery: 12, webMix: 0, threads: 1, checkpointEvery: 100, sampleEvery: 500, evalSize: 256,
+  lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0, spectralNorm: false, seed: 1, holdOutEvery: 12, webMix: 0, threads: 1, checkpointEvery: 100, sampleEvery: 500, evalSize: 256,
 };
 
 function parseArgs(argv: string[]): typeof defaults {
@@ -27,7 +27,8 @@ function parseArgs(argv: string[]): typeof defaults {
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     if (!(key in defaults) || argv[i + 1] === undefined) throw new Error(`unknown or incomplete option ${argv[i]}; options: ${Object.keys(defaults).join(', ')}`);
-    cfg[key] = typeof defaults[key as keyof typeof defaults] === 'number' ? Number(argv[i + 1]) : argv[i + 1];
+    const kind = typeof defaults[key as keyof typeof defaults];
+    cfg[key] = kind === 'number' ? Number(argv[i + 1]) : kind === 'boolean' ? ['1', 'true', 'yes'].includes(argv[i + 1]) : argv[i + 1];
   }
   if (!GAN_LOSSES.includes(cfg.ganLoss as GanLoss)) throw new Error(`--gan-loss must be one of ${GAN_LOSSES.join(', ')}`);
   return cfg as unknown as typeof defaults;
@@ -54,6 +55,8 @@ async function main() {
     float: summarize(floatRows), quantized: summarize(quantRows), perImage: quantRows,
   };
   writeFileSync(join(cfg.run, 'report.json'), JSON.stringify(report, null, 2));
+  const quantLoss = report.float.model.psnr - report.quantized.model.psnr;
+  if (quantLoss > 0.05) throw new Error(`${cfg.quantization} weights lose ${quantLoss.toFixed(3)} dB against float32 (limit 0.05): export with --quantization float16`);
   log(`held-out PSNR-Y (${basename(cfg.run)}): ${JSON.stringify({ afterL1: report.afterL1, float: report.float, quantized: report.quantized })}`);
 }
 

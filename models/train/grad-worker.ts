@@ -7,10 +7,10 @@ import { createDiscriminator, createGenerator, type GeneratorConfig } from './ne
 import { stepGrads, stepVariables, type LossConfig } from './steps.js';
 import type { HalfStepRequest, HalfStepReply } from './two-cores.js';
 
-const { genConfig, loss } = workerData as { genConfig: GeneratorConfig; loss: LossConfig };
+const { genConfig, spectralNorm, loss } = workerData as { genConfig: GeneratorConfig; spectralNorm: boolean; loss: LossConfig };
 await tf.setBackend('wasm');
 const g = createGenerator(genConfig, 0);
-const d = createDiscriminator(0);
+const d = createDiscriminator(0, spectralNorm); // its power-iteration vectors converge on their own
 
 parentPort!.on('message', (m: HalfStepRequest) => {
   tf.tidy(() => {

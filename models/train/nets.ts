@@ -12,6 +12,8 @@ export interface ConvLayer {
   b: tf.Variable<tf.Rank.R1>;
   stride: number;
   act: Activation;
+  /** Power-iteration estimate of the weight's top singular vector, when spectrally normalized. */
+  u?: tf.Variable<tf.Rank.R2>;
 }
 
 export interface GeneratorConfig { scale: number; channels: number; blocks: number }
@@ -70,13 +72,37 @@ export function createGenerator(config: GeneratorConfig, seed: number): Generato
 }
 
 /** PatchGAN: stride-2 convolutions down to one realness score per patch. */
-export function createDiscriminator(seed: number): ConvLayer[] {
-  return [
+export function createDiscriminator(seed: number, spectralNorm = false): ConvLayer[] {
+  const layers = [
     convLayer('d/c0', 3, 3, 32, 2, 'lrelu', 1, seed + 100),
     convLayer('d/c1', 3, 32, 64, 2, 'lrelu', 1, seed + 101),
     convLayer('d/c2', 3, 64, 128, 2, 'lrelu', 1, seed + 102),
     convLayer('d/c3', 3, 128, 1, 1, 'linear', 1, seed + 103),
   ];
+  if (spectralNorm) {
+    layers.forEach((l, i) => {
+      l.u = tf.tidy(() => tf.variable(tf.randomNormal([1, l.w.shape[3]], 0, 1, 'float32', seed + 200 + i), false)) as tf.Variable<tf.Rank.R2>;
+    });
+  }
+  return layers;
+}
+
+/**
+ * Spectral normalization (Miyato et al. 2018): the kernel, as a [k*k*cin, cout] matrix, divided
+ * by its largest singular value, estimated with one power-iteration step per call. The singular
+ * vectors are constants for the gradient, as in the paper.
+ */
+export function spectralNormalized(l: ConvLayer & { u: tf.Variable<tf.Rank.R2> }): tf.Tensor4D {
+  const m = tf.reshape(l.w, [-1, l.w.shape[3]]) as tf.Tensor2D;
+  const unit = (t: tf.Tensor2D) => tf.div(t, tf.add(tf.norm(t), 1e-12)) as tf.Tensor2D;
+  const [vData, uData] = tf.tidy(() => {
+    const v = unit(tf.matMul(m, l.u, false, true)); // [K, 1]
+    return [v.dataSync(), unit(tf.matMul(v, m, true, false)).dataSync()]; // [1, cout]
+  });
+  const v = tf.tensor2d(vData, [vData.length, 1]), u = tf.tensor2d(uData, [1, uData.length]);
+  l.u.assign(u);
+  const sigma = tf.sum(tf.matMul(tf.matMul(v, m, true, false), u, false, true));
+  return tf.div(l.w, sigma) as tf.Tensor4D;
 }
 
 function activate(x: tf.Tensor4D, act: Activation): tf.Tensor4D {
@@ -86,7 +112,10 @@ function activate(x: tf.Tensor4D, act: Activation): tf.Tensor4D {
 }
 
 export function runConvs(layers: ConvLayer[], x: tf.Tensor4D): tf.Tensor4D {
-  return layers.reduce((h, l) => activate(tf.add(conv2dSame(h, l.w, l.stride), l.b), l.act), x);
+  return layers.reduce((h, l) => {
+    const w = l.u ? spectralNormalized(l as ConvLayer & { u: tf.Variable<tf.Rank.R2> }) : l.w;
+    return activate(tf.add(conv2dSame(h, w, l.stride), l.b), l.act);
+  }, x);
 }
 
 /** Training-time forward pass of the generator: [B,H,W,3] in [0,1] -> [B,H*s,W*s,3]. */
@@ -102,9 +131,9 @@ export function discriminate(d: ConvLayer[], x: tf.Tensor4D): tf.Tensor4D {
 
 export const variablesOf = (layers: ConvLayer[]): tf.Variable[] => layers.flatMap((l) => [l.w, l.b]);
 
-/** Variables under stable layer-based names, for checkpoints. */
+/** Variables (trained ones and spectral-norm state) under stable layer-based names, for checkpoints. */
 export const namedVariables = (layers: ConvLayer[]): { name: string; v: tf.Variable }[] =>
-  layers.flatMap((l) => [{ name: `${l.name}/w`, v: l.w }, { name: `${l.name}/b`, v: l.b }]);
+  layers.flatMap((l) => [{ name: `${l.name}/w`, v: l.w }, { name: `${l.name}/b`, v: l.b }, ...(l.u ? [{ name: `${l.name}/u`, v: l.u as tf.Variable }] : [])]);
 
 export function macsPerInputPixel(g: Generator): number {
   const conv = g.layers.reduce((s, l) => s + l.w.shape[0] * l.w.shape[1] * l.w.shape[2] * l.w.shape[3], 0);

@@ -33,6 +33,8 @@ export interface TrainConfig {
   gradWeight: number;
   /** Decay of the exported EMA copy of the generator (0 = export the raw weights). */
   emaDecay: number;
+  /** Spectral normalization of the discriminator's convolutions. */
+  spectralNorm: boolean;
   seed: number;
   holdOutEvery: number;
   /** Share of training samples degraded as web video (blur, resampler, noise, JPEG) instead of plain bicubic. */
@@ -56,11 +58,11 @@ const fmtTime = (s: number) => `${Math.floor(s / 60)}m${String(Math.round(s % 60
 export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   mkdirSync(cfg.run, { recursive: true });
   const g = createGenerator({ scale: cfg.scale, channels: cfg.channels, blocks: cfg.blocks }, cfg.seed);
-  const d = createDiscriminator(cfg.seed);
+  const d = createDiscriminator(cfg.seed, cfg.spectralNorm);
   const ema = cfg.emaDecay > 0 ? createEma(g) : null;
   const named = [...namedVariables(g.layers), ...namedVariables(d), ...(ema ? namedVariables(ema.layers).map((n) => ({ ...n, name: `ema/${n.name}` })) : [])];
   const exported = ema ?? g;
-  const gVars = variablesOf(g.layers), dVars = variablesOf(d);
+  const gVars = variablesOf(g.layers);
   const optG = tf.train.adam(cfg.lrG, 0.9, 0.99);
   const optGanG = tf.train.adam(cfg.lrGanG, 0.9, 0.99);
   const optD = tf.train.adam(cfg.lrD, 0.9, 0.99);
@@ -112,7 +114,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   let evalAfterL1: EvalRow[] | undefined;
   if (cfg.threads === 2 && cfg.batch % 2) throw new Error('--threads 2 needs an even --batch');
   const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, gradWeight: cfg.gradWeight };
-  const cores = cfg.threads === 2 ? await TwoCores.start(g.config, lossCfg) : null;
+  const cores = cfg.threads === 2 ? await TwoCores.start(g.config, cfg.spectralNorm, lossCfg) : null;
   const runStep = async (kind: StepKind, opt: tf.Optimizer, lr: tf.Tensor4D, hr: tf.Tensor4D): Promise<StepLosses> => {
     const r = cores ? await cores.stepGrads(kind, g, d, lr, hr, lossCfg) : stepGrads(kind, g, d, lr, hr, lossCfg);
     opt.applyGradients(stepVariables(kind, g, d).map((v, i) => ({ name: v.name, tensor: r.grads[i] })));
@@ -156,7 +158,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
     }
   }
   await cores?.stop();
-  tf.dispose(ema ? [...dVars, ...gVars] : dVars);
+  tf.dispose([...namedVariables(d).map((n) => n.v), ...(ema ? gVars : [])]);
   Object.values(opts).forEach((o) => o.dispose());
   return { generator: exported, heldOut: heldOut.map((p) => basename(p)), evalAfterL1, seconds: (Date.now() - t0) / 1000, steps: state.step - startStep };
 }

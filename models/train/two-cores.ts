@@ -25,11 +25,11 @@ export class TwoCores {
     worker.on('exit', (code) => this.pending?.reject(new Error(`gradient worker exited (${code})`)));
   }
 
-  static async start(genConfig: Generator['config'], loss: LossConfig): Promise<TwoCores> {
+  static async start(genConfig: Generator['config'], spectralNorm: boolean, loss: LossConfig): Promise<TwoCores> {
     // The worker is TypeScript too: a tiny bootstrap registers tsx in that thread, then loads it.
     const entry = new URL('./grad-worker.ts', import.meta.url).href;
     const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(entry)}); })`;
-    const worker = new Worker(boot, { eval: true, workerData: { genConfig, loss } });
+    const worker = new Worker(boot, { eval: true, workerData: { genConfig, spectralNorm, loss } });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);

@@ -8,7 +8,7 @@ import { buildGraphModel } from '../../models/train/export';
 import { updateEma } from '../../models/train/ema';
 import { readPng, writePng } from '../../models/train/image';
 import { GAN_LOSSES, discriminatorLoss, generatorAdvLoss } from '../../models/train/losses';
-import { generate } from '../../models/train/nets';
+import { createDiscriminator, generate, spectralNormalized } from '../../models/train/nets';
 import { train, type TrainConfig } from '../../models/train/train';
 
 /** Four small synthetic "photos": smooth gradients with edges and texture. */
@@ -30,7 +30,7 @@ describe('GAN trainer (few steps on tiny images)', () => {
   let data: string;
   const cfg = (run: string, l1Steps: number, ganSteps: number, more: Partial<TrainConfig> = {}): TrainConfig => ({
     data, run, scale: 2, channels: 8, blocks: 1, l1Steps, ganSteps, batch: 2, lrCrop: 12,
-    lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0,
+    lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0, spectralNorm: false,
     seed: 7, holdOutEvery: 4, webMix: 0, threads: 1, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
   });
   const tmpRun = () => mkdtempSync(join(tmpdir(), 'run-'));
@@ -68,7 +68,7 @@ describe('GAN trainer (few steps on tiny images)', () => {
   for (const ganLoss of GAN_LOSSES) {
     it(`${ganLoss} GAN loss with gradient loss and web degradations trains: finite losses, weights move`, async () => {
       const lines: string[] = [];
-      const more = { ganLoss, gradWeight: 0.5, webMix: 0.5, checkpointEvery: 100 };
+      const more = { ganLoss, gradWeight: 0.5, webMix: 0.5, spectralNorm: ganLoss === 'hinge', checkpointEvery: 100 };
       const r = await train(cfg(tmpRun(), 1, 3, more), (l) => lines.push(l));
       const last = lines.filter((l) => l.includes('step 4/4'))[0];
       const [, adv, dl] = last.match(/adv=(-?\d+\.\d+) d=(-?\d+\.\d+)/) ?? [];
@@ -146,5 +146,22 @@ describe('GAN losses and EMA', () => {
     expect(ema.layers[0].w.dataSync()[0]).toBeCloseTo(0.01, 6);
     updateEma(ema, g, 0.99, 0); // first step: min(0.99, 1/10)
     expect(ema.layers[0].b.dataSync()[0]).toBeCloseTo(0.01 * 0.1 + 0.9, 6);
+  });
+});
+
+describe('spectral normalization', () => {
+  it('scales each discriminator kernel to a largest singular value of 1', () => {
+    const d = createDiscriminator(3, true);
+    for (const l of d.slice(0, 2)) {
+      let w = tf.zeros([1]) as tf.Tensor;
+      for (let i = 0; i < 40; i++) { w.dispose(); w = spectralNormalized(l as Parameters<typeof spectralNormalized>[0]); }
+      // Independent estimate: many power iterations on W^T W.
+      const m = tf.reshape(w, [-1, l.w.shape[3]]) as tf.Tensor2D;
+      let v = tf.ones([l.w.shape[3], 1]) as tf.Tensor2D;
+      for (let i = 0; i < 200; i++) v = tf.tidy(() => { const x = tf.matMul(m, tf.matMul(m, v), true); return tf.div(x, tf.norm(x)) as tf.Tensor2D; });
+      const sigma = tf.norm(tf.matMul(m, v)).dataSync()[0];
+      expect(sigma).toBeCloseTo(1, 2);
+      expect(tf.norm(l.w).dataSync()[0]).toBeGreaterThan(1.5); // the raw kernel is not itself normalized
+    }
   });
 });

@@ -261,11 +261,11 @@ test('Enhance upscales the playing video in place through the filter worker', as
     `vs nearest: mean ${vsNearest.mean.toFixed(3)}`);
   expect(vsRef.mean).toBeLessThanOrEqual(1);
   expect(vsRef.p99).toBeLessThanOrEqual(3);
-  // Not a plain upscale: the (interim) sr-x2 weights stay close to bicubic on this soft clip
-  // (mean 0.45 levels), so the check is relative: the output must be at least 4x closer to the
-  // model's reference than to any plain upscale, and differ from each somewhere by >= 8 levels.
+  // Not a plain upscale: the trained sr-x2 differs from each plain upscale by about 4 levels on
+  // average on this clip; require more than 1, a pixel off by 8 or more, and the output at
+  // least 4x closer to the model's reference than to any plain upscale.
   for (const [name, d] of [['bicubic', vsBicubic], ['browser scaling', vsPlain], ['nearest', vsNearest]] as const) {
-    expect(d.mean, `output is not a plain ${name} upscale`).toBeGreaterThan(0.2);
+    expect(d.mean, `output is not a plain ${name} upscale`).toBeGreaterThan(1);
     expect(d.max, `output is not a plain ${name} upscale`).toBeGreaterThanOrEqual(8);
     expect(vsRef.mean, `output is the model's, not a ${name} upscale`).toBeLessThanOrEqual(d.mean / 4);
   }

@@ -6,6 +6,7 @@
 // The iframe runs the filter worker and draws the output on its own canvas. Nothing here touches
 // the network.
 
+import { FpsMeter } from '../workers/fps-meter';
 import { CONNECT, type ConnectMessage, type FrameToHost, type HostToFrame, type ReadyInfo } from './protocol';
 
 // With use_dynamic_url (manifest), getURL gives a per-session URL that redirects to the
@@ -52,7 +53,7 @@ class VideoOverlay {
   private dirty = false;
   private seq = 0;
   private ready: ReadyInfo | null = null;
-  private doneTimes: number[] = [];
+  private readonly fps = new FpsMeter();
   private readonly resizeObserver: ResizeObserver;
   /** The video's content box in viewport coordinates at the last sync (null: not shown). */
   private rect: { left: number; top: number; right: number; bottom: number } | null = null;
@@ -242,7 +243,7 @@ class VideoOverlay {
     this.inFlight = false;
     this.dirty = false;
     this.ready = null;
-    this.doneTimes = [];
+    this.fps.reset();
   }
 
   destroy(): void {
@@ -271,14 +272,10 @@ class VideoOverlay {
         break;
       case 'frame-done': {
         this.inFlight = false;
-        const now = performance.now();
-        this.doneTimes.push(now);
-        while (this.doneTimes.length > 2 && now - this.doneTimes[0]! > 2000) this.doneTimes.shift();
-        const n = this.doneTimes.length;
-        const fps = n > 1 ? ((n - 1) * 1000) / (now - this.doneTimes[0]!) : 0;
+        this.fps.tick();
         const backend = this.ready?.backend.backend ?? '?';
         this.setBadge(
-          `${fps.toFixed(1)} fps · ${msg.timing.totalMs.toFixed(0)} ms/frame · ${backend}\n` +
+          `${this.fps.fps.toFixed(1)} fps · ${msg.timing.totalMs.toFixed(0)} ms/frame · ${backend}\n` +
             `${this.video.videoWidth}×${this.video.videoHeight} → ${msg.width}×${msg.height}` +
             (msg.timing.totalMs > 150 ? '\ntoo slow for live video on this device: the picture lags' : ''),
         );

@@ -4,8 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDiscriminator, createGenerator, type GeneratorConfig } from './nets.js';
-import { stepGrads, stepVariables, type LossConfig } from './steps.js';
-import type { HalfStepRequest, HalfStepReply } from './two-cores.js';
+import { stepGrads, type LossConfig } from './steps.js';
+import { syncedVariables, type HalfStepRequest, type HalfStepReply } from './two-cores.js';
 
 const { genConfig, spectralNorm, loss } = workerData as { genConfig: GeneratorConfig; spectralNorm: boolean; loss: LossConfig };
 await tf.setBackend('wasm');
@@ -14,7 +14,7 @@ const d = createDiscriminator(0, spectralNorm); // its power-iteration vectors c
 
 parentPort!.on('message', (m: HalfStepRequest) => {
   tf.tidy(() => {
-    [...stepVariables('l1', g, d), ...stepVariables('d', g, d)].forEach((v, i) => v.assign(tf.tensor(m.weights[i], v.shape)));
+    syncedVariables(m.kind, g, d).forEach((v, i) => v.assign(tf.tensor(m.weights[i], v.shape)));
   });
   const lr = tf.tensor4d(m.lr, m.lrShape), hr = tf.tensor4d(m.hr, m.hrShape);
   const r = stepGrads(m.kind, g, d, lr, hr, loss);

@@ -7,9 +7,13 @@ import { Worker } from 'node:worker_threads';
 import type { ConvLayer, Generator } from './nets.js';
 import { stepGrads, stepVariables, type LossConfig, type StepGrads, type StepKind, type StepLosses } from './steps.js';
 
+/** What a step reads: an L1 step needs only the generator, adversarial steps both nets. */
+export const syncedVariables = (kind: StepKind, g: Generator, d: ConvLayer[]): tf.Variable[] =>
+  [...stepVariables('l1', g, d), ...(kind === 'l1' ? [] : stepVariables('d', g, d))];
+
 export interface HalfStepRequest {
   kind: StepKind;
-  /** Generator then discriminator variables, in stepVariables order. */
+  /** Generator, then (for d and g steps) discriminator variables, in stepVariables order. */
   weights: Float32Array[];
   lr: Float32Array; lrShape: [number, number, number, number];
   hr: Float32Array; hrShape: [number, number, number, number];
@@ -41,7 +45,7 @@ export class TwoCores {
   async stepGrads(kind: StepKind, g: Generator, d: ConvLayer[], lr: tf.Tensor4D, hr: tf.Tensor4D, loss: LossConfig): Promise<StepGrads> {
     const [lrA, lrB] = tf.split(lr, 2) as tf.Tensor4D[];
     const [hrA, hrB] = tf.split(hr, 2) as tf.Tensor4D[];
-    const weights = [...stepVariables('l1', g, d), ...stepVariables('d', g, d)].map((v) => v.dataSync() as Float32Array);
+    const weights = syncedVariables(kind, g, d).map((v) => v.dataSync() as Float32Array);
     const request: HalfStepRequest = { kind, weights, lr: lrB.dataSync() as Float32Array, lrShape: lrB.shape, hr: hrB.dataSync() as Float32Array, hrShape: hrB.shape };
     const reply = new Promise<HalfStepReply>((resolve, reject) => { this.pending = { resolve, reject }; });
     this.worker.postMessage(request);

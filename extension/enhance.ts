@@ -45,7 +45,7 @@ function stop(): void {
 function pickFilter(filters: FilterEntry[], wanted?: string): FilterEntry {
   const hit =
     filters.find((f) => f.id === wanted) ??
-    filters.find((f) => f.id === 'sr-x2') ??
+    filters.find((f) => f.id === 'sr-x2-quality') ??
     filters.find((f) => f.kind === 'super-resolution');
   if (!hit) throw new Error('no super-resolution filter in models/registry.json');
   return hit;

@@ -45,7 +45,7 @@ const api: FilterWorkerApi = {
       frame.close();
       throw new Error('No filter loaded: call loadFilter() first');
     }
-    const out = await filterFrame(reader, current.model, current.entry.scale, frame, opts);
+    const out = await filterFrame(reader, current.model, current.entry, frame, opts);
     const transfers: Transferable[] = [out.bitmap];
     if (out.inputPixels) transfers.push(out.inputPixels.buffer as ArrayBuffer);
     return Comlink.transfer(out, transfers);

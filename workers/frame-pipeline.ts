@@ -1,7 +1,8 @@
 // One frame through a loaded filter: frame -> RGBA (2d canvas) -> float RGB tensor -> model ->
 // clamp -> one readback -> RGBA -> ImageBitmap. Everything runs in the worker.
 import * as tf from '@tensorflow/tfjs';
-import type { InputFrame, ProcessOptions, ProcessedFrame } from './types.js';
+import type { FilterEntry, InputFrame, ProcessOptions, ProcessedFrame } from './types.js';
+import { executeFilter } from './execute.js';
 import { checkFrameSize, rgbFloatsToRgba, rgbaToRgbFloats } from './pixels.js';
 
 const frameSize = (f: InputFrame) =>
@@ -30,12 +31,13 @@ export class FrameReader {
 }
 
 /** Runs the model on RGBA pixels; returns the output's RGBA pixels and the model time. */
-export async function runModel(model: tf.GraphModel, pixels: ImageData, scale: number): Promise<{ rgba: ImageData; inferMs: number }> {
+export async function runModel(model: tf.GraphModel, entry: FilterEntry, pixels: ImageData): Promise<{ rgba: ImageData; inferMs: number }> {
   const { width, height } = pixels;
+  const { scale } = entry;
   const t0 = performance.now();
   const out = tf.tidy(() => {
     const x = tf.tensor4d(rgbaToRgbFloats(pixels.data), [1, height, width, 3]);
-    return tf.clipByValue(model.execute(x) as tf.Tensor, 0, 1);
+    return tf.clipByValue(executeFilter(model, entry, x), 0, 1);
   });
   let rgb: Float32Array;
   try {
@@ -50,11 +52,11 @@ export async function runModel(model: tf.GraphModel, pixels: ImageData, scale: n
 }
 
 export async function filterFrame(
-  reader: FrameReader, model: tf.GraphModel, scale: number, frame: InputFrame, opts: ProcessOptions = {},
+  reader: FrameReader, model: tf.GraphModel, entry: FilterEntry, frame: InputFrame, opts: ProcessOptions = {},
 ): Promise<ProcessedFrame> {
   const t0 = performance.now();
   const input = reader.read(frame);
-  const { rgba, inferMs } = await runModel(model, input, scale);
+  const { rgba, inferMs } = await runModel(model, entry, input);
   const bitmap = await createImageBitmap(rgba);
   return {
     bitmap, width: rgba.width, height: rgba.height,

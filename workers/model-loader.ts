@@ -2,6 +2,7 @@
 // the graph model from memory and warms it up, checking the output shape the registry promises.
 import * as tf from '@tensorflow/tfjs';
 import type { FilterEntry } from './types.js';
+import { executeFilter } from './execute.js';
 import { MIN_FRAME_SIZE } from './pixels.js';
 import { ModelFileError, buildArtifacts, parseModelJson, siblingPath, type WeightFile } from './model-manifest.js';
 
@@ -45,7 +46,7 @@ export async function buildAndWarm(entry: FilterEntry, artifacts: tf.io.ModelArt
   try {
     const n = MIN_FRAME_SIZE;
     const out = tf.tidy(() => {
-      const y = model.execute(tf.zeros([1, n, n, 3]));
+      const y = executeFilter(model, entry, tf.zeros([1, n, n, 3]));
       if (!(y instanceof tf.Tensor)) throw new Error('the graph must have exactly one output');
       return y;
     });

@@ -77,7 +77,7 @@ export function expectedGroupBytes(group: WeightsGroup, file: string): number {
 
 /** One fetched or read weight file: its manifest path and its bytes. */
 export interface WeightFile {
-  /** The path shown in errors (e.g. models/weights/sr-x2/weights.bin). */
+  /** The path shown in errors (e.g. models/weights/sr-x2-quality/weights.bin). */
   file: string;
   data: ArrayBuffer;
 }

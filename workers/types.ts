@@ -14,6 +14,11 @@ export interface FilterEntry {
   title: string;
   /** How the weights are stored in the weights manifest. */
   quantization: 'float16' | 'uint8';
+  /**
+   * Frame sides must be a multiple of this (networks that downsample inside); the pipeline pads
+   * by mirroring and crops the output back. Absent means any size.
+   */
+  inputMultiple?: number;
 }
 
 export interface Registry {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
 export interface AssetFile {
-  /** Path in the served app, e.g. `models/weights/sr-x2/model.json`. */
+  /** Path in the served app, e.g. `models/weights/sr-x2-quality/model.json`. */
   url: string;
   /** File on disk. */
   file: string;

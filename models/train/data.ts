@@ -56,18 +56,38 @@ export function sampleBatch(pairs: Pair[], rng: Rng, batch: number, lrCrop: numb
     lrData.set((web ? degradeWeb(hr, scale, rng) : crop(p.lr, x, y, lrCrop, lrCrop)).data, b * lrCrop * lrCrop * 3);
     hrData.set(hr.data, b * hc * hc * 3);
   }
-  const aug = rng.int(8);
-  return tf.tidy(() => {
-    const apply = (t: tf.Tensor4D) => {
-      let r = t;
-      if (aug & 1) r = tf.reverse(r, 2);
-      if (aug & 2) r = tf.reverse(r, 1);
-      if (aug & 4) r = tf.transpose(r, [0, 2, 1, 3]);
-      return r;
-    };
-    return {
-      lr: apply(tf.tensor4d(lrData, [batch, lrCrop, lrCrop, 3])),
-      hr: apply(tf.tensor4d(hrData, [batch, hc, hc, 3])),
-    };
+  const [lr, hr] = augmented(rng.int(8), [tf.tensor4d(lrData, [batch, lrCrop, lrCrop, 3]), tf.tensor4d(hrData, [batch, hc, hc, 3])]);
+  return { lr, hr };
+}
+
+/** The same flip/transpose (one of 8, from `aug`) applied to every tensor; the inputs are disposed. */
+function augmented(aug: number, ts: tf.Tensor4D[]): tf.Tensor4D[] {
+  return ts.map((t) => {
+    const r = tf.tidy(() => {
+      let y = t;
+      if (aug & 1) y = tf.reverse(y, 2);
+      if (aug & 2) y = tf.reverse(y, 1);
+      if (aug & 4) y = tf.transpose(y, [0, 2, 1, 3]);
+      return y === t ? tf.clone(t) : y;
+    });
+    t.dispose();
+    return r;
   });
+}
+
+/** Images from a folder (PNG), skipping those smaller than `minSide`. */
+export function loadImages(paths: string[], minSide: number): Image[] {
+  return paths.map(readPng).filter((im) => Math.min(im.width, im.height) >= minSide);
+}
+
+/** A batch of random square crops from random images, each with its own flip/transpose. */
+export function randomCrops(images: Image[], rng: Rng, batch: number, size: number): tf.Tensor4D {
+  const crops = Array.from({ length: batch }, () => {
+    const im = images[rng.int(images.length)];
+    const c = crop(im, rng.int(im.width - size + 1), rng.int(im.height - size + 1), size, size);
+    return augmented(rng.int(8), [tf.tensor4d(c.data, [1, size, size, 3])])[0];
+  });
+  const out = tf.concat(crops) as tf.Tensor4D;
+  tf.dispose(crops);
+  return out;
 }

@@ -1,4 +1,4 @@
-// npm run eval -- --id sr-x2[,sr-x4...] --images DIR [--size 256] [--peers esrgan-slim,esrgan-medium] [--out DIR]
+// npm run eval -- --id sr-x2-quality[,sr-x4...] --images DIR [--size 256] [--peers esrgan-slim,esrgan-medium] [--out DIR]
 // Scores shipped super-resolution filters, and optionally the UpscalerJS peers at the same
 // scales, against bicubic on center crops of the PNGs in DIR (downscaled by antialiased bicubic
 // first): PSNR-Y, SSIM-Y, detail ratio, and ms per 640x360 frame on wasm. With --out:

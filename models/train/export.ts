@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FilterEntry, Registry } from '../../workers/types.js';
-import { LRELU_ALPHA, SKIP_PAD, macsPerInputPixel, type Generator } from './nets.js';
+import { LRELU_ALPHA, SKIP_PAD, inputMultiple, macsPerInputPixel, type Generator } from './nets.js';
 import { encode, type Quantization } from './quantize.js';
 
 interface GraphNode { name: string; op: string; input?: string[]; attr?: Record<string, unknown> }
@@ -47,6 +47,8 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
   });
 
   let prev = INPUT_NAME;
+  const shuffle = (name: string, input: string, block: number) =>
+    nodes.push({ name, op: 'DepthToSpace', input: [input], attr: { T: FLOAT, block_size: { i: String(block) }, data_format: str('NHWC') } });
   for (const l of g.layers) {
     const fused = ['BiasAdd', ...(l.act === 'relu' ? ['Relu'] : l.act === 'lrelu' ? ['LeakyRelu'] : [])];
     nodes.push({
@@ -57,14 +59,21 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
       },
     });
     prev = l.name;
+    if (l.shuffle) shuffle(prev = `${l.name}/shuffle`, l.name, l.shuffle);
   }
-  const p = SKIP_PAD;
-  const pads = constant('skip/paddings', tf.tensor2d([[0, 0], [p, p], [p, p], [0, 0]], [4, 2], 'int32'), 'int32');
-  nodes.push({ name: 'skip/pad', op: 'MirrorPad', input: [INPUT_NAME, pads], attr: { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('SYMMETRIC') } });
-  nodes.push({ name: 'skip/conv', op: 'Conv2D', input: ['skip/pad', constant('skip/w', g.skipKernel)], attr: convAttrs(1, 'VALID') });
-  nodes.push({ name: 'residual', op: 'AddV2', input: [prev, 'skip/conv'], attr: { T: FLOAT } });
-  nodes.push({ name: 'shuffle', op: 'DepthToSpace', input: ['residual'], attr: { T: FLOAT, block_size: { i: String(g.config.scale) }, data_format: str('NHWC') } });
-  nodes.push({ name: OUTPUT_NAME, op: 'Identity', input: ['shuffle'], attr: { T: FLOAT } });
+  if (g.skipKernel) {
+    const p = SKIP_PAD;
+    const pads = constant('skip/paddings', tf.tensor2d([[0, 0], [p, p], [p, p], [0, 0]], [4, 2], 'int32'), 'int32');
+    nodes.push({ name: 'skip/pad', op: 'MirrorPad', input: [INPUT_NAME, pads], attr: { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('SYMMETRIC') } });
+    nodes.push({ name: 'skip/conv', op: 'Conv2D', input: ['skip/pad', constant('skip/w', g.skipKernel)], attr: convAttrs(1, 'VALID') });
+    nodes.push({ name: 'residual', op: 'AddV2', input: [prev, 'skip/conv'], attr: { T: FLOAT } });
+    shuffle('shuffle', 'residual', g.config.scale);
+    prev = 'shuffle';
+  } else {
+    nodes.push({ name: 'residual', op: 'AddV2', input: [prev, INPUT_NAME], attr: { T: FLOAT } });
+    prev = 'residual';
+  }
+  nodes.push({ name: OUTPUT_NAME, op: 'Identity', input: [prev], attr: { T: FLOAT } });
 
   const total = chunks.reduce((s, c) => s + c.byteLength, 0);
   const weights = new Uint8Array(total);
@@ -89,14 +98,15 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
 export const modelUrlFor = (id: string) => `models/weights/${id}/model.json`;
 
 /** Writes the model under models/weights/<id>/ and adds or replaces its registry entry. */
-export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl' | 'macsPerInputPixel' | 'quantization'>, g: Generator, quantization: Quantization): FilterEntry {
+export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl' | 'macsPerInputPixel' | 'quantization' | 'inputMultiple'>, g: Generator, quantization: Quantization): FilterEntry {
   const { modelJson, weights } = buildGraphModel(g, quantization);
   const modelUrl = modelUrlFor(entry.id);
   const path = join(repoRoot, modelUrl);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(modelJson));
   writeFileSync(join(dirname(path), 'weights.bin'), weights);
-  const full: FilterEntry = { ...entry, modelUrl, macsPerInputPixel: macsPerInputPixel(g), quantization };
+  const multiple = inputMultiple(g.config);
+  const full: FilterEntry = { ...entry, modelUrl, macsPerInputPixel: macsPerInputPixel(g), quantization, ...(multiple > 1 ? { inputMultiple: multiple } : {}) };
   const regPath = join(repoRoot, 'models/registry.json');
   let registry: Registry = { version: 1, filters: [] };
   try { registry = JSON.parse(readFileSync(regPath, 'utf8')) as Registry; } catch { /* first filter */ }

@@ -17,7 +17,7 @@ parentPort!.on('message', (m: HalfStepRequest) => {
     syncedVariables(m.kind, g, d).forEach((v, i) => v.assign(tf.tensor(m.weights[i], v.shape)));
   });
   const lr = tf.tensor4d(m.lr, m.lrShape), hr = tf.tensor4d(m.hr, m.hrShape);
-  const r = stepGrads(m.kind, g, d, lr, hr, loss);
+  const r = stepGrads(m.kind, g, d, lr, hr, loss, m.seed);
   const grads = r.grads.map((t) => t.dataSync() as Float32Array);
   tf.dispose([lr, hr, ...r.grads]);
   const reply: HalfStepReply = { grads, losses: r.losses };

@@ -5,9 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 /**
  * ns: non-saturating (Goodfellow et al.); hinge (as in SAGAN/BigGAN); lsgan: least squares
  * (Mao et al.); ragan: relativistic average (Jolicoeur-Martineau; as in ESRGAN), where D judges
- * whether real patches look more real than the average fake one and vice versa.
+ * whether real patches look more real than the average fake one and vice versa; wgan-gp:
+ * Wasserstein critic (Gulrajani et al.), whose gradient penalty is added by discriminatorObjective.
  */
-export const GAN_LOSSES = ['ns', 'hinge', 'lsgan', 'ragan'] as const;
+export const GAN_LOSSES = ['ns', 'hinge', 'lsgan', 'ragan', 'wgan-gp'] as const;
 export type GanLoss = (typeof GAN_LOSSES)[number];
 
 const mean = (t: tf.Tensor) => tf.mean(t) as tf.Scalar;
@@ -19,6 +20,7 @@ export function discriminatorLoss(kind: GanLoss, real: tf.Tensor, fake: tf.Tenso
     case 'hinge': return tf.add(mean(tf.relu(tf.sub(1, real))), mean(tf.relu(tf.add(1, fake))));
     case 'lsgan': return tf.mul(0.5, tf.add(mean(tf.square(tf.sub(real, 1))), mean(tf.square(fake))));
     case 'ragan': return tf.add(softplusMean(tf.neg(tf.sub(real, tf.mean(fake)))), softplusMean(tf.sub(fake, tf.mean(real))));
+    case 'wgan-gp': return tf.sub(mean(fake), mean(real));
   }
 }
 
@@ -32,15 +34,95 @@ export function generatorAdvLoss(kind: GanLoss, real: tf.Tensor | null, fake: tf
       if (!real) throw new Error('ragan needs the real logits');
       return tf.add(softplusMean(tf.neg(tf.sub(fake, tf.mean(real)))), softplusMean(tf.sub(real, tf.mean(fake))));
     }
+    case 'wgan-gp': return tf.neg(mean(fake));
   }
+}
+
+export type Critic = (x: tf.Tensor4D) => tf.Tensor;
+
+/** Per sample, the squared norm of the gradient of D's mean patch score with respect to its input. */
+function inputGradNormSq(critic: Critic, x: tf.Tensor4D): tf.Tensor1D {
+  const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mean(critic(t as tf.Tensor4D), [1, 2, 3])))(x);
+  return tf.sum(tf.square(g), [1, 2, 3]) as tf.Tensor1D;
+}
+
+/** R1 (Mescheder et al. 2018): half the expected squared input-gradient norm on real data. */
+export const r1Penalty = (critic: Critic, real: tf.Tensor4D): tf.Scalar => tf.mul(0.5, mean(inputGradNormSq(critic, real)));
+
+/** WGAN-GP: (|grad D| - 1)^2 at random points between real and generated samples. */
+export function gradientPenalty(critic: Critic, real: tf.Tensor4D, fake: tf.Tensor4D, seed: number): tf.Scalar {
+  const eps = tf.randomUniform([real.shape[0], 1, 1, 1], 0, 1, 'float32', seed);
+  const between = tf.add(tf.mul(real, eps), tf.mul(fake, tf.sub(1, eps))) as tf.Tensor4D;
+  return mean(tf.square(tf.sub(tf.sqrt(tf.add(inputGradNormSq(critic, between), 1e-12)), 1)));
+}
+
+export interface PenaltyConfig {
+  ganLoss: GanLoss;
+  /** Weight of the R1 penalty on real data (0 = off). */
+  r1Weight: number;
+  /** Weight of the WGAN-GP gradient penalty (used with ganLoss wgan-gp). */
+  gpWeight: number;
+}
+
+/** D's loss with the configured gradient penalties; `seed` draws the WGAN-GP interpolation. */
+export function discriminatorObjective(cfg: PenaltyConfig, critic: Critic, real: tf.Tensor4D, fake: tf.Tensor4D, seed: number): tf.Scalar {
+  let loss = discriminatorLoss(cfg.ganLoss, critic(real), critic(fake));
+  if (cfg.r1Weight > 0) loss = tf.add(loss, tf.mul(r1Penalty(critic, real), cfg.r1Weight));
+  if (cfg.ganLoss === 'wgan-gp') loss = tf.add(loss, tf.mul(gradientPenalty(critic, real, fake, seed), cfg.gpWeight));
+  return loss;
 }
 
 export const l1 = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => mean(tf.abs(tf.sub(a, b)));
 
 /** L1 between horizontal and vertical image gradients: rewards edges in the right place. */
 export function gradientL1(a: tf.Tensor4D, b: tf.Tensor4D): tf.Scalar {
-  const [, h, w] = a.shape;
-  const dx = (t: tf.Tensor4D) => tf.sub(tf.slice(t, [0, 0, 1, 0], [-1, h, w - 1, -1]), tf.slice(t, [0, 0, 0, 0], [-1, h, w - 1, -1]));
-  const dy = (t: tf.Tensor4D) => tf.sub(tf.slice(t, [0, 1, 0, 0], [-1, h - 1, w, -1]), tf.slice(t, [0, 0, 0, 0], [-1, h - 1, w, -1]));
-  return tf.add(l1(dx(a), dx(b)), l1(dy(a), dy(b)));
+  const [ax, ay] = imageGradients(a), [bx, by] = imageGradients(b);
+  return tf.add(l1(ax, bx), l1(ay, by));
+}
+
+/** Horizontal and vertical forward differences. */
+function imageGradients(t: tf.Tensor4D): [tf.Tensor4D, tf.Tensor4D] {
+  const [, h, w] = t.shape;
+  return [
+    tf.sub(tf.slice(t, [0, 0, 1, 0], [-1, h, w - 1, -1]), tf.slice(t, [0, 0, 0, 0], [-1, h, w - 1, -1])),
+    tf.sub(tf.slice(t, [0, 1, 0, 0], [-1, h - 1, w, -1]), tf.slice(t, [0, 0, 0, 0], [-1, h - 1, w, -1])),
+  ];
+}
+
+// Content preservation for the unpaired style filters (no pretrained feature network here):
+// layout and colours at a coarse scale, edges at half resolution, so textures may change.
+// Squared errors, not L1: G starts as the identity, and L1's constant pull at zero error
+// would hold it there against the adversarial gradient.
+
+const mse = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => mean(tf.square(tf.sub(a, b)));
+
+const LUMA = [0.299, 0.587, 0.114];
+
+export const luma = (x: tf.Tensor4D): tf.Tensor4D => tf.sum(tf.mul(x, tf.tensor1d(LUMA)), 3, true) as tf.Tensor4D;
+
+/** k x k box average by reshape and mean (differentiable on every backend); sides must divide by k. */
+export function boxDown(x: tf.Tensor4D, k: number): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  return tf.mean(tf.reshape(x, [b, h / k, k, w / k, k, c]), [2, 4]) as tf.Tensor4D;
+}
+
+/** Edges of the luma at half resolution stay where they were. */
+export function structureL2(out: tf.Tensor4D, input: tf.Tensor4D): tf.Scalar {
+  const [ax, ay] = imageGradients(boxDown(luma(out), 2)), [bx, by] = imageGradients(boxDown(luma(input), 2));
+  return tf.add(mse(ax, bx), mse(ay, by));
+}
+
+/** Colours averaged over 8x8 blocks stay close: the filter restyles, it does not repaint. */
+export const colorL2 = (out: tf.Tensor4D, input: tf.Tensor4D): tf.Scalar => mse(boxDown(out, 8), boxDown(input, 8));
+
+/**
+ * Temporal stability: the output of the input shifted by (dy, dx) pixels (0..3) must be the
+ * shifted output. Networks that downsample by 4 are not shift-equivariant on their own; this
+ * trains away the shimmer a panning video would show. A margin skips the borders' padding.
+ */
+export function shiftL2(generate: (x: tf.Tensor4D) => tf.Tensor4D, input: tf.Tensor4D, out: tf.Tensor4D, dy: number, dx: number, margin = 8): tf.Scalar {
+  const [, h, w] = input.shape;
+  const shifted = generate(tf.slice(input, [0, dy, dx, 0], [-1, h - 4, w - 4, -1]));
+  const region = (t: tf.Tensor4D, oy: number, ox: number) => tf.slice(t, [0, oy + margin, ox + margin, 0], [-1, h - 4 - 2 * margin, w - 4 - 2 * margin, -1]);
+  return mse(region(shifted, 0, 0), region(out, dy, dx));
 }

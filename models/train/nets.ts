@@ -14,15 +14,24 @@ export interface ConvLayer {
   act: Activation;
   /** Power-iteration estimate of the weight's top singular vector, when spectrally normalized. */
   u?: tf.Variable<tf.Rank.R2>;
+  /** depthToSpace block size applied after the activation (upsampling inside the network). */
+  shuffle?: number;
 }
 
-export interface GeneratorConfig { scale: number; channels: number; blocks: number }
+/**
+ * sr: full-resolution convolutions, then depthToSpace by `scale` plus a bicubic skip.
+ * style: `scale` 1; two stride-2 convolutions down to 1/16 of the pixels, the body there, two
+ * depthToSpace steps back up, and the input itself as the skip.
+ */
+export type Architecture = 'sr' | 'style';
+
+export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture }
 
 export interface Generator {
   config: GeneratorConfig;
   layers: ConvLayer[];
-  /** Fixed (untrained) 5x5 kernel computing bicubic upsampling in depth-to-space layout. */
-  skipKernel: tf.Tensor4D;
+  /** Fixed (untrained) 5x5 kernel computing bicubic upsampling in depth-to-space layout; null for scale 1. */
+  skipKernel: tf.Tensor4D | null;
 }
 
 export const SKIP_PAD = 2;
@@ -62,12 +71,32 @@ export function bicubicSkipKernel(scale: number): tf.Tensor4D {
   return tf.tensor4d(w, [taps, taps, 3, cout]);
 }
 
+/** Input sides must be a multiple of this for the output to be exactly `scale` times the input. */
+export const inputMultiple = (config: GeneratorConfig): number => (config.arch === 'style' ? 4 : 1);
+
 export function createGenerator(config: GeneratorConfig, seed: number): Generator {
-  const { scale, channels, blocks } = config;
-  const layers = [convLayer('g/in', 3, 3, channels, 1, 'relu', 1, seed)];
-  for (let i = 0; i < blocks; i++) layers.push(convLayer(`g/body${i}`, 3, channels, channels, 1, 'relu', 1, seed + i + 1));
-  // Zero last layer: the network starts as exactly bicubic and learns only the residual.
-  layers.push(convLayer('g/out', 3, channels, 3 * scale * scale, 1, 'linear', 0, seed + blocks + 1));
+  const { scale, channels: c, blocks } = config;
+  const body = (i: number) => convLayer(`g/body${i}`, 3, c, c, 1, 'relu', 1, seed + i + 1);
+  const bodies = Array.from({ length: blocks }, (_, i) => body(i));
+  // Zero last layer: the network starts as exactly its skip (bicubic, or identity for style)
+  // and learns only the residual.
+  if (config.arch === 'style') {
+    if (scale !== 1) throw new Error('style generators keep the frame size (scale 1)');
+    const up0 = c / 2, up1 = 16;
+    return {
+      config, skipKernel: null,
+      layers: [
+        convLayer('g/in', 3, 3, up1, 2, 'relu', 1, seed),
+        convLayer('g/down', 3, up1, c, 2, 'relu', 1, seed + 100),
+        ...bodies,
+        { ...convLayer('g/up0', 3, c, 4 * up0, 1, 'relu', 1, seed + 101), shuffle: 2 },
+        { ...convLayer('g/up1', 3, up0, 4 * up1, 1, 'relu', 1, seed + 102), shuffle: 2 },
+        convLayer('g/out', 3, up1, 3, 1, 'linear', 0, seed + blocks + 1),
+      ],
+    };
+  }
+  const layers = [convLayer('g/in', 3, 3, c, 1, 'relu', 1, seed), ...bodies];
+  layers.push(convLayer('g/out', 3, c, 3 * scale * scale, 1, 'linear', 0, seed + blocks + 1));
   return { config, layers, skipKernel: bicubicSkipKernel(scale) };
 }
 
@@ -107,19 +136,23 @@ export function spectralNormalized(l: ConvLayer & { u: tf.Variable<tf.Rank.R2> }
 
 function activate(x: tf.Tensor4D, act: Activation): tf.Tensor4D {
   if (act === 'relu') return tf.relu(x);
-  if (act === 'lrelu') return tf.leakyRelu(x, LRELU_ALPHA);
+  // As a*x + (1-a)*relu(x): tf.leakyRelu's gradient goes through Greater, which has none, so
+  // gradient penalties (second order) could not differentiate it.
+  if (act === 'lrelu') return tf.add(tf.mul(x, LRELU_ALPHA), tf.mul(tf.relu(x), 1 - LRELU_ALPHA));
   return x;
 }
 
 export function runConvs(layers: ConvLayer[], x: tf.Tensor4D): tf.Tensor4D {
   return layers.reduce((h, l) => {
     const w = l.u ? spectralNormalized(l as ConvLayer & { u: tf.Variable<tf.Rank.R2> }) : l.w;
-    return activate(tf.add(conv2dSame(h, w, l.stride), l.b), l.act);
+    const y = activate(tf.add(conv2dSame(h, w, l.stride), l.b), l.act);
+    return l.shuffle ? depthToSpace(y, l.shuffle) : y;
   }, x);
 }
 
 /** Training-time forward pass of the generator: [B,H,W,3] in [0,1] -> [B,H*s,W*s,3]. */
 export function generate(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
+  if (!g.skipKernel) return tf.add(runConvs(g.layers, x), x);
   const p = SKIP_PAD;
   const skip = tf.conv2d(tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'symmetric'), g.skipKernel, 1, 'valid');
   return depthToSpace(tf.add(runConvs(g.layers, x), skip), g.config.scale);
@@ -135,8 +168,13 @@ export const variablesOf = (layers: ConvLayer[]): tf.Variable[] => layers.flatMa
 export const namedVariables = (layers: ConvLayer[]): { name: string; v: tf.Variable }[] =>
   layers.flatMap((l) => [{ name: `${l.name}/w`, v: l.w }, { name: `${l.name}/b`, v: l.b }, ...(l.u ? [{ name: `${l.name}/u`, v: l.u as tf.Variable }] : [])]);
 
+/** Each layer's kernel MACs times its output pixels per input pixel (strides shrink, shuffles grow). */
 export function macsPerInputPixel(g: Generator): number {
-  const conv = g.layers.reduce((s, l) => s + l.w.shape[0] * l.w.shape[1] * l.w.shape[2] * l.w.shape[3], 0);
-  const skip = g.skipKernel.shape.reduce((a, b) => a * b, 1);
-  return conv + skip;
+  let area = 1, macs = 0;
+  for (const l of g.layers) {
+    area /= l.stride * l.stride;
+    macs += area * l.w.shape[0] * l.w.shape[1] * l.w.shape[2] * l.w.shape[3];
+    area *= (l.shuffle ?? 1) ** 2;
+  }
+  return Math.round(macs + (g.skipKernel?.shape.reduce((a, b) => a * b, 1) ?? 0));
 }

@@ -1,13 +1,13 @@
 // One training step's loss and gradients on one (half) batch. Shared by the trainer's own
 // thread and the second-core gradient worker (grad-worker.ts), so both compute the same thing.
 import * as tf from '@tensorflow/tfjs';
-import { discriminatorLoss, generatorAdvLoss, gradientL1, l1, type GanLoss } from './losses.js';
+import { discriminatorObjective, generatorAdvLoss, gradientL1, l1, type PenaltyConfig } from './losses.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
 
 /** l1: generator content-only step; d: discriminator step; g: generator adversarial step. */
 export type StepKind = 'l1' | 'd' | 'g';
 
-export interface LossConfig { ganLoss: GanLoss; advWeight: number; gradWeight: number }
+export interface LossConfig extends PenaltyConfig { advWeight: number; gradWeight: number }
 
 export interface StepLosses { l1?: number; adv?: number; d?: number }
 
@@ -16,8 +16,8 @@ export interface StepGrads { grads: tf.Tensor[]; losses: StepLosses }
 export const stepVariables = (kind: StepKind, g: Generator, d: ConvLayer[]): tf.Variable[] =>
   kind === 'd' ? variablesOf(d) : variablesOf(g.layers);
 
-/** Gradients ordered as stepVariables(kind); the caller disposes them. */
-export function stepGrads(kind: StepKind, g: Generator, d: ConvLayer[], lr: tf.Tensor4D, hr: tf.Tensor4D, cfg: LossConfig): StepGrads {
+/** Gradients ordered as stepVariables(kind); the caller disposes them. `seed` feeds the step's random draws. */
+export function stepGrads(kind: StepKind, g: Generator, d: ConvLayer[], lr: tf.Tensor4D, hr: tf.Tensor4D, cfg: LossConfig, seed: number): StepGrads {
   const losses: StepLosses = {};
   const content = (sr: tf.Tensor4D) => {
     const loss = l1(sr, hr);
@@ -29,7 +29,7 @@ export function stepGrads(kind: StepKind, g: Generator, d: ConvLayer[], lr: tf.T
   const { value, grads } = tf.variableGrads(() => {
     if (kind === 'l1') return content(generate(g, lr)) as tf.Scalar;
     if (kind === 'd') {
-      const loss = discriminatorLoss(cfg.ganLoss, discriminate(d, hr), discriminate(d, fake!));
+      const loss = discriminatorObjective(cfg, (x) => discriminate(d, x), hr, fake!, seed);
       losses.d = loss.dataSync()[0];
       return loss;
     }

@@ -3,7 +3,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { Rng, loadPairs, sampleBatch, splitPhotos } from './data.js';
 import { evaluate, summarize, upscaleCrop, type EvalRow } from './evaluate.js';
 import { readPng, writePng } from './image.js';
@@ -13,6 +12,7 @@ import type { GanLoss } from './losses.js';
 import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator } from './nets.js';
 import { stepGrads, stepVariables, type StepKind, type StepLosses } from './steps.js';
 import { TwoCores } from './two-cores.js';
+import { Progress, restoreRun, saveRun } from './run-state.js';
 
 export interface TrainConfig {
   data: string;
@@ -35,6 +35,9 @@ export interface TrainConfig {
   emaDecay: number;
   /** Spectral normalization of the discriminator's convolutions. */
   spectralNorm: boolean;
+  /** R1 penalty weight on real data, and the WGAN-GP penalty weight (with --gan-loss wgan-gp). */
+  r1Weight: number;
+  gpWeight: number;
   seed: number;
   holdOutEvery: number;
   /** Share of training samples degraded as web video (blur, resampler, noise, JPEG) instead of plain bicubic. */
@@ -53,8 +56,6 @@ export interface TrainResult { generator: Generator; heldOut: string[]; evalAfte
 
 type Log = (line: string) => void;
 
-const fmtTime = (s: number) => `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
-
 export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   mkdirSync(cfg.run, { recursive: true });
   const g = createGenerator({ scale: cfg.scale, channels: cfg.channels, blocks: cfg.blocks }, cfg.seed);
@@ -69,29 +70,14 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const opts = { g: optG, gg: optGanG, d: optD };
 
   let state: State = { step: 0, rng: cfg.seed, history: [] };
-  const ckpt = loadCheckpoint<State>(cfg.run);
-  if (ckpt) {
-    state = ckpt.state;
-    for (const { name, v } of named) v.assign(ckpt.tensors.get(name)!);
-    for (const [key, opt] of Object.entries(opts)) {
-      const ws = [...ckpt.tensors].filter(([n]) => n.startsWith(`${key}:`)).map(([n, t]) => ({ name: n.slice(key.length + 1), tensor: t }));
-      if (ws.length) await opt.setWeights(ws);
-    }
-    tf.dispose([...ckpt.tensors.values()]);
-    log(`resumed ${cfg.run} at step ${state.step}`);
+  const restored = await restoreRun<State>(cfg.run, named, opts);
+  if (restored) {
+    state = restored.state;
+    // An EMA switched on when resuming starts from the restored generator.
+    if (ema && restored.missing.some((n) => n.startsWith('ema/'))) updateEma(ema, g, 0, 0);
+    log(`resumed ${cfg.run} at step ${state.step}${restored.missing.length ? ` (not in the checkpoint, kept as initialized: ${restored.missing.join(', ')})` : ''}`);
   }
-  const save = async () => {
-    // Optimizer slots are matched by position, not name, when restored.
-    const tensors = named.map(({ name, v }) => ({ name, tensor: v as tf.Tensor }));
-    const iterations: tf.Tensor[] = [];
-    for (const [key, opt] of Object.entries(opts)) {
-      const ws = await opt.getWeights();
-      iterations.push(ws[0].tensor); // getWeights makes a fresh 'iter' scalar each call
-      ws.forEach((w, i) => tensors.push({ name: `${key}:${String(i).padStart(4, '0')}`, tensor: w.tensor }));
-    }
-    await saveCheckpoint(cfg.run, state, tensors);
-    tf.dispose(iterations);
-  };
+  const save = () => saveRun(cfg.run, state, named, opts);
 
   const { train: trainFiles, heldOut } = splitPhotos(cfg.data, cfg.holdOutEvery);
   log(`data: ${trainFiles.length} training photos, ${heldOut.length} held out: ${heldOut.map((p) => basename(p)).join(', ')}`);
@@ -110,13 +96,14 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const total = cfg.l1Steps + cfg.ganSteps;
   const t0 = Date.now();
   const startStep = state.step;
-  let lastLog = { time: t0, step: startStep };
+  const progress = new Progress(total, startStep);
   let evalAfterL1: EvalRow[] | undefined;
   if (cfg.threads === 2 && cfg.batch % 2) throw new Error('--threads 2 needs an even --batch');
-  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, gradWeight: cfg.gradWeight };
+  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, gradWeight: cfg.gradWeight, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
   const cores = cfg.threads === 2 ? await TwoCores.start(g.config, cfg.spectralNorm, lossCfg) : null;
   const runStep = async (kind: StepKind, opt: tf.Optimizer, lr: tf.Tensor4D, hr: tf.Tensor4D): Promise<StepLosses> => {
-    const r = cores ? await cores.stepGrads(kind, g, d, lr, hr, lossCfg) : stepGrads(kind, g, d, lr, hr, lossCfg);
+    const seed = cfg.seed * 1_000_003 + state.step;
+    const r = cores ? await cores.stepGrads(kind, g, d, lr, hr, lossCfg, seed) : stepGrads(kind, g, d, lr, hr, lossCfg, seed);
     opt.applyGradients(stepVariables(kind, g, d).map((v, i) => ({ name: v.name, tensor: r.grads[i] })));
     tf.dispose(r.grads);
     return r.losses;
@@ -140,19 +127,13 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
     state.history.push(rec);
     state.rng = rng.state;
 
-    if (state.step % 20 === 0 || state.step === total) {
-      // ETA from the recent pace: an adversarial step costs about twice an L1 step.
-      const now = Date.now();
-      const perStep = (now - lastLog.time) / 1000 / (state.step - lastLog.step);
-      lastLog = { time: now, step: state.step };
-      const recent = state.history.slice(-20);
-      const avg = (f: (r: State['history'][number]) => number | undefined) => (recent.reduce((s, r) => s + (f(r) ?? 0), 0) / recent.length).toFixed(4);
-      const bar = '#'.repeat(Math.round((30 * state.step) / total)).padEnd(30, '.');
-      log(`[${bar}] step ${state.step}/${total} ${gan ? 'gan' : 'l1 '} l1=${avg((r) => r.l1)}${gan ? ` adv=${avg((r) => r.adv)} d=${avg((r) => r.d)}` : ''} ${perStep.toFixed(2)}s/step ETA ${fmtTime(perStep * (total - state.step))} tensors=${tf.memory().numTensors}`);
-    }
+    if (state.step % 20 === 0 || state.step === total) log(progress.line(state.step, gan ? 'gan' : 'l1 ', state.history.slice(-20)));
     if (state.step % cfg.checkpointEvery === 0 || state.step === total || state.step === cfg.l1Steps) await save();
     if (state.step % cfg.sampleEvery === 0 || state.step === total) writePictures();
     if (state.step === cfg.l1Steps && cfg.l1Steps > 0) {
+      // Keep the L1-only generator beside the run, so both checkpoints can be reported.
+      mkdirSync(join(cfg.run, 'l1'), { recursive: true });
+      await saveRun(join(cfg.run, 'l1'), state, named.filter((n) => !n.name.startsWith('d/')), {});
       evalAfterL1 = evalNow();
       log(`after L1 pre-training: ${JSON.stringify(summarize(evalAfterL1))}`);
     }

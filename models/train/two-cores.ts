@@ -13,6 +13,7 @@ export const syncedVariables = (kind: StepKind, g: Generator, d: ConvLayer[]): t
 
 export interface HalfStepRequest {
   kind: StepKind;
+  seed: number;
   /** Generator, then (for d and g steps) discriminator variables, in stepVariables order. */
   weights: Float32Array[];
   lr: Float32Array; lrShape: [number, number, number, number];
@@ -42,14 +43,14 @@ export class TwoCores {
   }
 
   /** Same result shape as stepGrads on the whole batch: the mean of both halves' gradients. */
-  async stepGrads(kind: StepKind, g: Generator, d: ConvLayer[], lr: tf.Tensor4D, hr: tf.Tensor4D, loss: LossConfig): Promise<StepGrads> {
+  async stepGrads(kind: StepKind, g: Generator, d: ConvLayer[], lr: tf.Tensor4D, hr: tf.Tensor4D, loss: LossConfig, seed: number): Promise<StepGrads> {
     const [lrA, lrB] = tf.split(lr, 2) as tf.Tensor4D[];
     const [hrA, hrB] = tf.split(hr, 2) as tf.Tensor4D[];
     const weights = syncedVariables(kind, g, d).map((v) => v.dataSync() as Float32Array);
-    const request: HalfStepRequest = { kind, weights, lr: lrB.dataSync() as Float32Array, lrShape: lrB.shape, hr: hrB.dataSync() as Float32Array, hrShape: hrB.shape };
+    const request: HalfStepRequest = { kind, seed: seed + 1, weights, lr: lrB.dataSync() as Float32Array, lrShape: lrB.shape, hr: hrB.dataSync() as Float32Array, hrShape: hrB.shape };
     const reply = new Promise<HalfStepReply>((resolve, reject) => { this.pending = { resolve, reject }; });
     this.worker.postMessage(request);
-    const local = stepGrads(kind, g, d, lrA, hrA, loss); // runs on this core meanwhile
+    const local = stepGrads(kind, g, d, lrA, hrA, loss, seed); // runs on this core meanwhile
     tf.dispose([lrA, lrB, hrA, hrB]);
     const remote = await reply;
     this.pending = null;

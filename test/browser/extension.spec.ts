@@ -15,7 +15,7 @@ import { CHROMIUM, REPO_ROOT, bicubicUpscale, decode, diffStats, meanLevel, near
 
 const EXT_DIR = join(REPO_ROOT, 'dist/extension');
 const FIXTURES = join(REPO_ROOT, 'test/browser/fixtures');
-const FILTER = 'sr-x2';
+const FILTER = 'sr-x2-quality';
 const SCALE = 2;
 const CLIP = { width: 128, height: 96 }; // fixtures/clip.webm
 const SCREENSHOT = '/tmp/extension.png';
@@ -261,7 +261,7 @@ test('Enhance upscales the playing video in place through the filter worker', as
     `vs nearest: mean ${vsNearest.mean.toFixed(3)}`);
   expect(vsRef.mean).toBeLessThanOrEqual(1);
   expect(vsRef.p99).toBeLessThanOrEqual(3);
-  // Not a plain upscale: the trained sr-x2 differs from each plain upscale by about 4 levels on
+  // Not a plain upscale: the trained sr-x2-quality differs from each plain upscale by about 4 levels on
   // average on this clip; require more than 1, a pixel off by 8 or more, and the output at
   // least 4x closer to the model's reference than to any plain upscale.
   for (const [name, d] of [['bicubic', vsBicubic], ['browser scaling', vsPlain], ['nearest', vsNearest]] as const) {

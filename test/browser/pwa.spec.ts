@@ -6,7 +6,7 @@ import {
   type Pixels,
 } from './helpers';
 
-const FILTER = 'sr-x2';
+const FILTER = 'sr-x2-quality';
 const SCALE = 2;
 
 interface HookStats {
@@ -68,7 +68,7 @@ test('auto backend avoids the SwiftShader WebGPU adapter and says why', async ({
   expect(foreign, 'the app requests nothing but itself').toEqual([]);
 });
 
-test('webcam frames filtered by sr-x2 on WASM match the model run in Node', async ({ page }) => {
+test('webcam frames filtered by sr-x2-quality on WASM match the model run in Node', async ({ page }) => {
   await page.goto('/');
   await selectBackend(page, 'wasm');
   await page.selectOption('#source', 'webcam');
@@ -87,13 +87,13 @@ test('webcam frames filtered by sr-x2 on WASM match the model run in Node', asyn
   // error <= 1 and 99th percentile <= 3 (allows rounding and float order differences).
   const ref = await referenceFilter(FILTER, input);
   const vsRef = diffStats(output, ref);
-  console.log(`sr-x2 webcam frame vs Node reference: mean ${vsRef.mean.toFixed(3)}, p99 ${vsRef.p99}, max ${vsRef.max}`);
+  console.log(`sr-x2-quality webcam frame vs Node reference: mean ${vsRef.mean.toFixed(3)}, p99 ${vsRef.p99}, max ${vsRef.max}`);
   expect(vsRef.mean).toBeLessThanOrEqual(1);
   expect(vsRef.p99).toBeLessThanOrEqual(3);
 
   // The display shows the model's output, not a plain upscale of the input: it is much closer
   // to the reference than to bicubic, and differs from bicubic/nearest by > 1 on average
-  // (the trained sr-x2 differs from bicubic by about 3.6 on this clip).
+  // (the trained sr-x2-quality differs from bicubic by about 3.6 on this clip).
   const vsBicubic = diffStats(output, bicubicUpscale(input, SCALE));
   const vsNearest = diffStats(output, nearestUpscale(input, SCALE));
   console.log(`output vs bicubic: mean ${vsBicubic.mean.toFixed(3)}; vs nearest: mean ${vsNearest.mean.toFixed(3)}`);
@@ -145,7 +145,7 @@ test('frames smaller than 16x16 are rejected with a clear message', async ({ pag
   await page.goto('/');
   await waitForFrames(page, 1);
   const message = await page.evaluate(
-    (input) => window.__filterApp.runOnce({ backend: 'wasm', filterId: 'sr-x2', input }).then(() => 'no error', (e: Error) => e.message),
+    (input) => window.__filterApp.runOnce({ backend: 'wasm', filterId: 'sr-x2-quality', input }).then(() => 'no error', (e: Error) => e.message),
     encode(testCard(8, 8)));
   expect(message).toContain('Frame is 8x8; filters need at least 16x16 pixels');
 });

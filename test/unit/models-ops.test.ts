@@ -34,6 +34,26 @@ describe('training ops on wasm', () => {
     });
   }
 
+  // R1 and WGAN-GP differentiate D's input gradient with respect to D's weights.
+  for (const stride of [1, 2]) {
+    it(`conv2dSame gradients of gradients match the cpu backend (stride ${stride})`, async () => {
+      const secondOrder = async (backend: string) => {
+        await tf.setBackend(backend);
+        const x = tf.tensor4d(seq(2 * 9 * 7 * 3, (i) => Math.sin(i * 0.37)), [2, 9, 7, 3]);
+        const w1 = tf.tensor4d(seq(3 * 3 * 3 * 4, (i) => Math.cos(i * 0.11)), [3, 3, 3, 4]);
+        const w2 = tf.tensor4d(seq(3 * 3 * 4 * 2, (i) => Math.cos(i * 0.23)), [3, 3, 4, 2]);
+        const conv = (a: tf.Tensor4D, b: tf.Tensor4D) => (backend === 'cpu' ? tf.conv2d(a, b, stride, 'same') : conv2dSame(a, b, stride));
+        const critic = (xx: tf.Tensor4D, w: tf.Tensor4D) => tf.sum(tf.square(conv(tf.tanh(conv(xx, w)) as tf.Tensor4D, w2)));
+        const g = tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.grad((xx: tf.Tensor) => critic(xx as tf.Tensor4D, w as tf.Tensor4D))(x))))(w1);
+        return await g.data() as Float32Array;
+      };
+      const ref = await secondOrder('cpu');
+      const got = await secondOrder('wasm');
+      expect(maxRelErr(got, ref)).toBeLessThan(1e-4);
+      expect(Math.max(...Array.from(got, Math.abs))).toBeGreaterThan(1);
+    });
+  }
+
   it('depthToSpace from reshape/transpose equals the native op and has a gradient', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor4d(seq(2 * 3 * 5 * 12, (i) => i), [2, 3, 5, 12]);

@@ -25,7 +25,7 @@ describe('models/registry.json', () => {
   beforeAll(() => tf.setBackend('wasm'));
 
   it('lists at least the x2 super-resolution filter, with unique ids and all fields', () => {
-    expect(registry.filters.map((f) => f.id)).toContain('sr-x2');
+    expect(registry.filters.map((f) => f.id)).toContain('sr-x2-quality');
     expect(new Set(registry.filters.map((f) => f.id)).size).toBe(registry.filters.length);
     for (const f of registry.filters) {
       expect(['super-resolution', 'style']).toContain(f.kind);

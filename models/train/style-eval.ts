@@ -1,0 +1,117 @@
+// How style filters are judged, with no paired ground truth: structure kept (SSIM of luma
+// against the input), closeness of simple image statistics to the style set, and stability
+// (a shifted input gives the shifted output; frame-to-frame change on a panning clip).
+import * as tf from '@tensorflow/tfjs';
+import { execFileSync } from 'node:child_process';
+import { crop, type Image } from './image.js';
+import { lumaY, ssimY } from './metrics.js';
+import { toTensor } from './evaluate.js';
+
+export type Stylize = (x: tf.Tensor4D) => tf.Tensor4D;
+
+export function stylize(run: Stylize, img: Image): Image {
+  const out = tf.tidy(() => tf.clipByValue(run(toTensor(img)), 0, 1));
+  const data = out.dataSync() as Float32Array;
+  out.dispose();
+  return { width: img.width, height: img.height, data };
+}
+
+export const centerCrop = (img: Image, size: number): Image => {
+  const s = Math.min(size, img.width, img.height);
+  return crop(img, (img.width - s) >> 1, (img.height - s) >> 1, s, s);
+};
+
+/**
+ * Statistics a style is recognisable by: colour means and spreads, saturation, and how the
+ * luma's gradients are distributed (flat areas, strong edges). Ten numbers per image.
+ */
+export function styleFeatures(img: Image): number[] {
+  const n = img.width * img.height, y = lumaY(img).map((v) => (v - 16) / 219);
+  const mean = [0, 0, 0], sq = [0, 0, 0];
+  let sat = 0;
+  for (let i = 0; i < n; i++) {
+    const px = [0, 1, 2].map((c) => img.data[i * 3 + c]);
+    px.forEach((v, c) => { mean[c] += v; sq[c] += v * v; });
+    const hi = Math.max(...px), lo = Math.min(...px);
+    sat += hi > 0 ? (hi - lo) / hi : 0;
+  }
+  let grad = 0, flat = 0, edge = 0, m = 0;
+  for (let r = 0; r < img.height - 1; r++) for (let c = 0; c < img.width - 1; c++) {
+    const i = r * img.width + c;
+    const g = Math.hypot(y[i + 1] - y[i], y[i + img.width] - y[i]);
+    grad += g; flat += g < 0.01 ? 1 : 0; edge += g > 0.1 ? 1 : 0; m++;
+  }
+  const mu = mean.map((s) => s / n);
+  return [...mu, ...sq.map((s, c) => Math.sqrt(Math.max(0, s / n - mu[c] ** 2))), sat / n, grad / m, flat / m, edge / m];
+}
+
+const meanOf = (rows: number[][]) => rows[0].map((_, k) => rows.reduce((s, r) => s + r[k], 0) / rows.length);
+
+/** Distance of a set's mean statistics to the style set's, each statistic divided by its spread over the style set. */
+export function styleDistance(set: number[][], styleSet: number[][]): number {
+  const ms = meanOf(styleSet), m = meanOf(set);
+  const sd = ms.map((mu, k) => Math.sqrt(styleSet.reduce((s, r) => s + (r[k] - mu) ** 2, 0) / styleSet.length) || 1);
+  return Math.sqrt(m.reduce((s, v, k) => s + ((v - ms[k]) / sd[k]) ** 2, 0) / m.length);
+}
+
+/** Mean absolute difference (0-255 levels) between the output of a shifted input and the shifted output. */
+export function shiftError(run: Stylize, img: Image, dy = 1, dx = 1, margin = 8): number {
+  const w = img.width - 4, h = img.height - 4;
+  const full = stylize(run, img), moved = stylize(run, crop(img, dx, dy, w, h));
+  let s = 0, n = 0;
+  for (let r = margin; r < h - margin; r++) for (let c = margin; c < w - margin; c++) {
+    for (let k = 0; k < 3; k++) s += Math.abs(moved.data[(r * w + c) * 3 + k] - full.data[((r + dy) * img.width + c + dx) * 3 + k]);
+    n += 3;
+  }
+  return (255 * s) / n;
+}
+
+const meanAbsDiff = (a: Image, b: Image) => (255 * a.data.reduce((s, v, i) => s + Math.abs(v - b.data[i]), 0)) / a.data.length;
+
+/**
+ * Flicker on a clip: mean frame-to-frame change of the output over that of the input. About 1
+ * for a stable filter; shimmering texture that the source does not have pushes it above 1.
+ */
+export function flicker(run: Stylize, frames: Image[]): number {
+  const outs = frames.map((f) => stylize(run, f));
+  let o = 0, i = 0;
+  for (let t = 1; t < frames.length; t++) { o += meanAbsDiff(outs[t], outs[t - 1]); i += meanAbsDiff(frames[t], frames[t - 1]); }
+  return o / i;
+}
+
+/** Decodes `count` frames of a clip at width x height with ffmpeg. */
+export function readClip(path: string, width: number, height: number, count: number): Image[] {
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-frames:v', String(count), '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
+  const size = width * height * 3;
+  return Array.from({ length: Math.floor(raw.length / size) }, (_, f) => ({
+    width, height, data: Float32Array.from(raw.subarray(f * size, (f + 1) * size), (v) => v / 255),
+  }));
+}
+
+export interface StyleScores {
+  /** SSIM of luma, output vs input: 1 = structure untouched. */
+  structure: number;
+  /** Mean absolute change the filter makes (0-255 levels). */
+  change: number;
+  /** styleDistance of the outputs, and of the unfiltered inputs for comparison. */
+  styleDistance: number;
+  inputStyleDistance: number;
+  /** shiftError averaged over the images (0-255 levels). */
+  shiftError: number;
+  flicker?: number;
+}
+
+export function evaluateStyle(images: Image[], styleImages: Image[], size: number, run: Stylize, clip?: Image[]): StyleScores {
+  const inputs = images.map((im) => centerCrop(im, size));
+  const outs = inputs.map((im) => stylize(run, im));
+  const styleSet = styleImages.map((im) => styleFeatures(centerCrop(im, size)));
+  const avg = (f: (i: number) => number) => inputs.reduce((s, _, i) => s + f(i), 0) / inputs.length;
+  return {
+    structure: avg((i) => ssimY(inputs[i], outs[i], 0)),
+    change: avg((i) => meanAbsDiff(inputs[i], outs[i])),
+    styleDistance: styleDistance(outs.map(styleFeatures), styleSet),
+    inputStyleDistance: styleDistance(inputs.map(styleFeatures), styleSet),
+    shiftError: avg((i) => shiftError(run, inputs[i])),
+    ...(clip ? { flicker: flicker(run, clip) } : {}),
+  };
+}

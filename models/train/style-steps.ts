@@ -1,0 +1,38 @@
+// One step of the unpaired style GAN: D learns style-image patches vs generated ones; G learns
+// to fool D while keeping the photo's structure, coarse colours and shift-equivariance.
+import * as tf from '@tensorflow/tfjs';
+import { colorL2, discriminatorObjective, generatorAdvLoss, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
+import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
+
+export interface StyleLossConfig extends PenaltyConfig { advWeight: number; structureWeight: number; colorWeight: number; shiftWeight: number }
+
+export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; d?: number }
+
+/** Applies one D step and one G step; returns their losses. */
+export function styleStep(
+  g: Generator, d: ConvLayer[], opt: { g: tf.Optimizer; d: tf.Optimizer },
+  photo: tf.Tensor4D, style: tf.Tensor4D, shift: [number, number], cfg: StyleLossConfig, seed: number,
+): StyleLosses {
+  const losses: StyleLosses = {};
+  const read = (t: tf.Scalar) => t.dataSync()[0];
+  const fake = tf.tidy(() => generate(g, photo));
+  opt.d.minimize(() => {
+    const loss = discriminatorObjective(cfg, (x) => discriminate(d, x), style, fake, seed);
+    losses.d = read(loss);
+    return loss;
+  }, false, variablesOf(d));
+  fake.dispose();
+  opt.g.minimize(() => {
+    const out = generate(g, photo);
+    const real = cfg.ganLoss === 'ragan' ? discriminate(d, style) : null;
+    const terms: [keyof StyleLosses, tf.Scalar, number][] = [
+      ['adv', generatorAdvLoss(cfg.ganLoss, real, discriminate(d, out)), cfg.advWeight],
+      ['structure', structureL2(out, photo), cfg.structureWeight],
+      ['color', colorL2(out, photo), cfg.colorWeight],
+      ['shift', shiftL2((x) => generate(g, x), photo, out, shift[0], shift[1]), cfg.shiftWeight],
+    ];
+    terms.forEach(([k, t]) => { losses[k] = read(t); });
+    return tf.addN(terms.map(([, t, w]) => tf.mul(t, w))) as tf.Scalar;
+  }, false, variablesOf(g.layers));
+  return losses;
+}

@@ -1,0 +1,100 @@
+// The unpaired style trainer (photo -> anime or painting look): G starts as the identity and
+// learns, against a PatchGAN that has seen only style images, while content losses keep the
+// photo readable. Runs on one core, so the two style filters can train side by side.
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Rng, loadImages, randomCrops, splitPhotos } from './data.js';
+import { createEma, updateEma } from './ema.js';
+import { readPng, writePng, type Image } from './image.js';
+import type { GanLoss } from './losses.js';
+import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator } from './nets.js';
+import { Progress, restoreRun, saveRun } from './run-state.js';
+import { plotCurves, tile } from './sheet.js';
+import { centerCrop, stylize } from './style-eval.js';
+import { styleStep, type StyleLosses } from './style-steps.js';
+
+export interface StyleTrainConfig {
+  /** Photos (content) and style images folders. */
+  data: string;
+  style: string;
+  run: string;
+  /** Channels of the quarter-resolution body and its number of 3x3 convolutions. */
+  channels: number;
+  blocks: number;
+  steps: number;
+  batch: number;
+  /** Side of the square training crops (a multiple of 8). */
+  crop: number;
+  lrG: number;
+  lrD: number;
+  ganLoss: GanLoss;
+  advWeight: number;
+  structureWeight: number;
+  colorWeight: number;
+  shiftWeight: number;
+  emaDecay: number;
+  spectralNorm: boolean;
+  r1Weight: number;
+  gpWeight: number;
+  seed: number;
+  holdOutEvery: number;
+  checkpointEvery: number;
+  sampleEvery: number;
+}
+
+type Row = StyleLosses & { step: number };
+interface State { step: number; rng: number; history: Row[] }
+
+export interface StyleTrainResult { generator: Generator; heldOut: string[]; seconds: number; steps: number }
+
+const pngsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
+
+export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => void): Promise<StyleTrainResult> {
+  if (cfg.crop % 8) throw new Error('--crop must be a multiple of 8');
+  mkdirSync(cfg.run, { recursive: true });
+  const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks }, cfg.seed);
+  const d = createDiscriminator(cfg.seed, cfg.spectralNorm);
+  const ema = cfg.emaDecay > 0 ? createEma(g) : null;
+  const named = [...namedVariables(g.layers), ...namedVariables(d), ...(ema ? namedVariables(ema.layers).map((n) => ({ ...n, name: `ema/${n.name}` })) : [])];
+  const exported = ema ?? g;
+  const opts = { g: tf.train.adam(cfg.lrG, 0.5, 0.99), d: tf.train.adam(cfg.lrD, 0.5, 0.99) };
+
+  let state: State = { step: 0, rng: cfg.seed, history: [] };
+  const restored = await restoreRun<State>(cfg.run, named, opts);
+  if (restored) { state = restored.state; log(`resumed ${cfg.run} at step ${state.step}`); }
+
+  const { train: trainFiles, heldOut } = splitPhotos(cfg.data, cfg.holdOutEvery);
+  const photos = loadImages(trainFiles, cfg.crop), styles = loadImages(pngsIn(cfg.style), cfg.crop);
+  if (!styles.length) throw new Error(`${cfg.style}: no PNG of at least ${cfg.crop}x${cfg.crop}`);
+  log(`data: ${photos.length} photos, ${styles.length} style images, ${heldOut.length} photos held out`);
+  const samples: Image[] = heldOut.slice(0, 4).map((p) => centerCrop(readPng(p), 128));
+  const writePictures = () => {
+    mkdirSync(join(cfg.run, 'samples'), { recursive: true });
+    const pairs = samples.flatMap((im) => [im, stylize((x) => generate(exported, x), im)]);
+    writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(pairs, 4));
+    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift'];
+    writePng(join(cfg.run, 'losses.png'), plotCurves(keys.map((k) => ({ values: state.history.map((r) => r[k]) }))));
+  };
+
+  const rng = new Rng(state.rng);
+  const t0 = Date.now(), startStep = state.step;
+  const progress = new Progress(cfg.steps, startStep);
+  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, structureWeight: cfg.structureWeight, colorWeight: cfg.colorWeight, shiftWeight: cfg.shiftWeight, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
+  while (state.step < cfg.steps) {
+    const photo = randomCrops(photos, rng, cfg.batch, cfg.crop), style = randomCrops(styles, rng, cfg.batch, cfg.crop);
+    const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);
+    const losses = styleStep(g, d, opts, photo, style, [dy, dx], lossCfg, cfg.seed * 1_000_003 + state.step);
+    tf.dispose([photo, style]);
+    if (ema) updateEma(ema, g, cfg.emaDecay, state.step);
+    state.step++;
+    state.history.push({ step: state.step, ...losses });
+    state.rng = rng.state;
+    if (state.step % 20 === 0 || state.step === cfg.steps) log(progress.line(state.step, 'gan', state.history.slice(-20)));
+    if (state.step % cfg.checkpointEvery === 0 || state.step === cfg.steps) await saveRun(cfg.run, state, named, opts);
+    if (state.step % cfg.sampleEvery === 0 || state.step === cfg.steps) writePictures();
+  }
+  tf.dispose([...namedVariables(d).map((n) => n.v), ...(ema ? variablesOf(g.layers) : [])]);
+  Object.values(opts).forEach((o) => o.dispose());
+  return { generator: exported, heldOut: heldOut.map((p) => basename(p)), seconds: (Date.now() - t0) / 1000, steps: state.step - startStep };
+}

@@ -1,0 +1,152 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { executeFilter } from '../../workers/execute';
+import { buildGraphModel } from '../../models/train/export';
+import { readPng, writePng, type Image } from '../../models/train/image';
+import { shiftL2 } from '../../models/train/losses';
+import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/nets';
+import { flicker, shiftError, styleDistance, styleFeatures, evaluateStyle } from '../../models/train/style-eval';
+import { trainStyle, type StyleTrainConfig } from '../../models/train/train-style';
+
+const synthetic = (w: number, h: number, k: number): Image => {
+  const data = new Float32Array(w * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) {
+    data[(y * w + x) * 3 + c] = 0.5 + 0.35 * Math.sin((x * (k + 1) + y * (c + 1)) * 0.21) * (x > 10 + k ? 1 : 0.3);
+  }
+  return { width: w, height: h, data };
+};
+
+function folder(prefix: string, n: number, flat: boolean): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (let k = 0; k < n; k++) {
+    const im = synthetic(48, 40, k);
+    // "Style" images: posterized, so the two sets differ in their statistics.
+    if (flat) im.data.forEach((v, i) => { im.data[i] = Math.round(v * 3) / 3; });
+    writePng(join(dir, `i${k}.png`), im);
+  }
+  return dir;
+}
+
+const tensor = (im: Image) => tf.tensor4d(im.data, [1, im.height, im.width, 3]);
+const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+
+/** A style generator whose last layer is no longer zero (as after training). */
+function trainedLikeGenerator() {
+  const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1 }, 3);
+  const out = g.layers.at(-1)!;
+  out.w.assign(tf.randomNormal(out.w.shape, 0, 0.2, 'float32', 5));
+  return g;
+}
+
+describe('style generator', () => {
+  beforeAll(() => tf.setBackend('wasm'));
+
+  it('downsamples inside: the shipped size costs at most 20,000 MACs per pixel, and starts as the identity', () => {
+    const g = createGenerator({ arch: 'style', scale: 1, channels: 48, blocks: 4 }, 1);
+    expect(macsPerInputPixel(g)).toBe(12204);
+    expect(inputMultiple(g.config)).toBe(4);
+    const x = tensor(synthetic(32, 24, 1));
+    expect(maxDiff(generate(g, x), x)).toBe(0);
+  });
+
+  it('the exported graph model computes the generator, at any frame size through executeFilter', async () => {
+    const g = trainedLikeGenerator();
+    const entry = { scale: 1, inputMultiple: inputMultiple(g.config) };
+    const model = await tf.loadGraphModel(tf.io.fromMemory(buildGraphModel(g, 'float16').artifacts));
+    const x = tensor(synthetic(28, 20, 2));
+    const ref = generate(g, x);
+    expect(maxDiff(ref, x)).toBeGreaterThan(0.05); // not the identity any more
+    expect(maxDiff(model.execute(x) as tf.Tensor, ref)).toBeLessThan(2e-3);
+    // 19x23 is padded (mirrored) to 20x24 and cropped back.
+    const odd = tensor(synthetic(23, 19, 2));
+    const y = executeFilter(model, entry, odd);
+    expect(y.shape).toEqual([1, 19, 23, 3]);
+    const padded = generate(g, tf.mirrorPad(odd, [[0, 0], [0, 1], [0, 1], [0, 0]], 'symmetric'));
+    expect(maxDiff(y, tf.slice(padded, [0, 0, 0, 0], [1, 19, 23, 3]))).toBeLessThan(2e-3);
+  });
+
+  it('the shift loss is zero for the identity and not for a strided network', () => {
+    const x = tensor(synthetic(40, 40, 3));
+    const id = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1 }, 1);
+    expect(shiftL2((t) => generate(id, t), x, generate(id, x), 1, 2).dataSync()[0]).toBe(0);
+    const g = trainedLikeGenerator();
+    expect(shiftL2((t) => generate(g, t), x, generate(g, x), 1, 2).dataSync()[0]).toBeGreaterThan(1e-5);
+  });
+});
+
+describe('style scores', () => {
+  beforeAll(() => tf.setBackend('wasm'));
+  const identity = (x: tf.Tensor4D) => tf.clone(x);
+  const frames = [0, 1, 2].map((k) => synthetic(32, 24, k));
+
+  it('the identity is perfectly stable and keeps all structure; a strided network is not shift-equivariant', () => {
+    expect(flicker(identity, frames)).toBeCloseTo(1, 6);
+    expect(shiftError(identity, frames[0])).toBe(0);
+    const g = trainedLikeGenerator();
+    expect(shiftError((x) => generate(g, x), synthetic(40, 40, 1))).toBeGreaterThan(0.1);
+    const s = evaluateStyle(frames, frames, 24, identity);
+    expect(s.structure).toBeCloseTo(1, 6);
+    expect(s.change).toBe(0);
+    expect(s.styleDistance).toBeCloseTo(0, 6);
+  });
+
+  it('styleDistance is zero for the style set itself and grows with different statistics', () => {
+    const set = frames.map(styleFeatures);
+    expect(styleDistance(set, set)).toBeCloseTo(0, 9);
+    const dark = frames.map((f) => styleFeatures({ ...f, data: f.data.map((v) => v * 0.5) }));
+    expect(styleDistance(dark, set)).toBeGreaterThan(1);
+  });
+});
+
+describe('style trainer (few steps on tiny images)', () => {
+  const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
+    data: photos, style, run, channels: 8, blocks: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
+    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, colorWeight: 10, shiftWeight: 100, emaDecay: 0.9, spectralNorm: true,
+    r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, ...more,
+  });
+  let photos: string, style: string;
+  const weightsOf = (g: { layers: { w: tf.Tensor; b: tf.Tensor }[] }) => g.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);
+  const tmpRun = () => mkdtempSync(join(tmpdir(), 'style-run-'));
+
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    photos = folder('photos-', 4, false);
+    style = folder('style-', 3, true);
+  });
+
+  it('trains away from the identity, writes samples and loss curves, and leaks nothing', async () => {
+    const run = tmpRun();
+    const lines: string[] = [];
+    const before = tf.memory().numTensors;
+    const r = await trainStyle(cfg(run, 4, { r1Weight: 1 }), (l) => lines.push(l));
+    expect(tf.memory().numTensors - before).toBe(2 * r.generator.layers.length); // only the returned EMA generator
+    expect(r.heldOut).toEqual(['i3.png']);
+    expect(readdirSync(join(run, 'samples'))).toEqual(['step-000002.png', 'step-000004.png']);
+    expect(readPng(join(run, 'losses.png')).data.some((v) => v < 0.5)).toBe(true);
+    const x = tensor(synthetic(32, 32, 0));
+    expect(maxDiff(generate(r.generator, x), x)).toBeGreaterThan(1e-4);
+  });
+
+  it('wgan-gp with R1 trains with finite losses', async () => {
+    const lines: string[] = [];
+    await trainStyle(cfg(tmpRun(), 2, { ganLoss: 'wgan-gp', r1Weight: 1, checkpointEvery: 10 }), (l) => lines.push(l));
+    const last = lines.filter((l) => l.includes('step 2/2'))[0];
+    expect(last).toMatch(/d=-?\d/);
+    for (const m of last.matchAll(/(\w+)=(-?[\d.e+-]+)/g)) if (m[1] !== 'tensors') expect(Number.isFinite(Number(m[2]))).toBe(true);
+  });
+
+  it('resuming from a checkpoint gives the same weights as an uninterrupted run', async () => {
+    const straight = await trainStyle(cfg(tmpRun(), 4), () => {});
+    const split = tmpRun();
+    mkdirSync(split, { recursive: true });
+    await trainStyle(cfg(split, 2), () => {});
+    const resumed = await trainStyle(cfg(split, 4), () => {});
+    expect(resumed.steps).toBe(2);
+    const a = weightsOf(straight.generator), b = weightsOf(resumed.generator);
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-6);
+  });
+});

@@ -4,7 +4,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FilterEntry } from './types.js';
 
-export function executeFilter(model: tf.GraphModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, x: tf.Tensor4D): tf.Tensor4D {
+/** What a filter model must offer: a graph model, or an adapter around another model (bench peers). */
+export interface FrameModel { execute(x: tf.Tensor4D): tf.Tensor | tf.Tensor[] }
+
+export function executeFilter(model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, x: tf.Tensor4D): tf.Tensor4D {
   const m = entry.inputMultiple ?? 1;
   const [, h, w] = x.shape;
   const padH = (m - (h % m)) % m, padW = (m - (w % m)) % m;

@@ -2,7 +2,7 @@
 // clamp -> one readback -> RGBA -> ImageBitmap. Everything runs in the worker.
 import * as tf from '@tensorflow/tfjs';
 import type { FilterEntry, InputFrame, ProcessOptions, ProcessedFrame } from './types.js';
-import { executeFilter } from './execute.js';
+import { executeFilter, type FrameModel } from './execute.js';
 import { checkFrameSize, rgbFloatsToRgba, rgbaToRgbFloats } from './pixels.js';
 
 const frameSize = (f: InputFrame) =>
@@ -31,7 +31,7 @@ export class FrameReader {
 }
 
 /** Runs the model on RGBA pixels; returns the output's RGBA pixels and the model time. */
-export async function runModel(model: tf.GraphModel, entry: FilterEntry, pixels: ImageData): Promise<{ rgba: ImageData; inferMs: number }> {
+export async function runModel(model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, pixels: ImageData): Promise<{ rgba: ImageData; inferMs: number }> {
   const { width, height } = pixels;
   const { scale } = entry;
   const t0 = performance.now();
@@ -52,7 +52,7 @@ export async function runModel(model: tf.GraphModel, entry: FilterEntry, pixels:
 }
 
 export async function filterFrame(
-  reader: FrameReader, model: tf.GraphModel, entry: FilterEntry, frame: InputFrame, opts: ProcessOptions = {},
+  reader: FrameReader, model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, frame: InputFrame, opts: ProcessOptions = {},
 ): Promise<ProcessedFrame> {
   const t0 = performance.now();
   const input = reader.read(frame);

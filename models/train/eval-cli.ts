@@ -1,8 +1,11 @@
-// npm run eval -- --id sr-x2-quality[,sr-x4...] --images DIR [--size 256] [--peers esrgan-slim,esrgan-medium] [--out DIR]
-// Scores shipped super-resolution filters, and optionally the UpscalerJS peers at the same
-// scales, against bicubic on center crops of the PNGs in DIR (downscaled by antialiased bicubic
-// first): PSNR-Y, SSIM-Y, detail ratio, and ms per 640x360 frame on wasm. With --out:
-// results.json and a contact sheet per scale (rows: images; columns: bicubic, each model, truth).
+// npm run eval -- --id sr-x2-quality[,sr-x4,style-anime...] --images DIR [--size 256]
+//   [--peers esrgan-slim,esrgan-medium] [--style DIR] [--clip FILE] [--out DIR]
+// Super-resolution filters, and optionally the UpscalerJS peers at the same scales: against
+// bicubic on center crops of the PNGs in DIR (downscaled by antialiased bicubic first), PSNR-Y,
+// SSIM-Y, detail ratio. Style filters: structure (SSIM-Y vs input), distance of image
+// statistics to the style images in --style, shift error, and flicker on --clip. Both: ms per
+// 640x360 frame on wasm. With --out: results.json and contact sheets (rows: images; columns:
+// bicubic, each model, truth per scale; input, each style filter).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -10,9 +13,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFilterFromDisk } from './disk-model.js';
 import { evaluate, summarize, upscaleCrop, type Scores } from './evaluate.js';
-import { readPng, writePng } from './image.js';
+import { readPng, writePng, type Image } from './image.js';
 import { PEERS, loadPeer, type PeerName } from './peers.js';
 import { tile } from './sheet.js';
+import { centerCrop, evaluateStyle, readClip, stylize } from './style-eval.js';
+import { executeFilter } from '../../workers/execute.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -33,6 +38,21 @@ function msPerFrame(upscale: Upscale, w: number, h: number): number {
 
 const fmt = (s: Scores) => `${s.psnr.toFixed(2)} dB  SSIM ${s.ssim.toFixed(4)}  detail ${s.detail.toFixed(2)}`;
 
+function evaluateStyleFilters(stylers: { id: string; macsPerInputPixel: number; run: Upscale }[], images: Image[], size: number, args: Record<string, string>) {
+  if (!stylers.length) return [];
+  const styleImages = args.style ? readdirSync(args.style).filter((f) => f.endsWith('.png')).sort().map((f) => readPng(join(args.style, f))) : images;
+  const clip = args.clip ? readClip(args.clip, 320, 180, 30) : undefined;
+  return stylers.map(({ id, macsPerInputPixel, run }) => {
+    const s = evaluateStyle(images, styleImages, size, run, clip);
+    const ms = msPerFrame(run, 640, 360);
+    console.log(`\n${id} (${macsPerInputPixel} MACs/px, ${ms.toFixed(0)} ms per 640x360 frame on wasm, 1 thread)`);
+    console.log(`  structure (SSIM-Y vs input) ${s.structure.toFixed(3)}, mean change ${s.change.toFixed(1)} levels`);
+    console.log(`  style distance ${s.styleDistance.toFixed(3)} (inputs: ${s.inputStyleDistance.toFixed(3)})${args.style ? '' : ' [no --style: measured against the inputs]'}`);
+    console.log(`  1-pixel shift error ${s.shiftError.toFixed(2)} levels${s.flicker !== undefined ? `, flicker on clip ${s.flicker.toFixed(3)} (1 = as stable as the source)` : ''}`);
+    return { id, kind: 'style', macsPerInputPixel, msPer640x360: ms, ...s };
+  });
+}
+
 async function main() {
   const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
   if (!args.id || !args.images) throw new Error('usage: npm run eval -- --id FILTER[,FILTER...] --images DIR [--size 256] [--out DIR]');
@@ -40,10 +60,14 @@ async function main() {
   await tf.setBackend('wasm');
   const images = readdirSync(args.images).filter((f) => f.endsWith('.png')).sort().map((name) => ({ name, img: readPng(join(args.images, name)) }));
   const candidates: { id: string; scale: number; macsPerInputPixel?: number; upscale: Upscale }[] = [];
+  const stylers: { id: string; macsPerInputPixel: number; run: Upscale }[] = [];
   for (const id of args.id.split(',')) {
     const { entry, model } = await loadFilterFromDisk(repoRoot, id);
-    candidates.push({ id, scale: entry.scale, macsPerInputPixel: entry.macsPerInputPixel, upscale: (x) => model.execute(x) as tf.Tensor4D });
+    const run: Upscale = (x) => executeFilter(model, entry, x);
+    if (entry.kind === 'style') stylers.push({ id, macsPerInputPixel: entry.macsPerInputPixel, run });
+    else candidates.push({ id, scale: entry.scale, macsPerInputPixel: entry.macsPerInputPixel, upscale: run });
   }
+  const styleResults = evaluateStyleFilters(stylers, images.map((i) => i.img), size, args);
   for (const name of (args.peers ?? '').split(',').filter(Boolean)) {
     if (!PEERS.includes(name as PeerName)) throw new Error(`--peers takes ${PEERS.join(', ')}`);
     for (const scale of new Set(candidates.map((c) => c.scale))) candidates.push(await loadPeer(name as PeerName, scale));
@@ -60,7 +84,16 @@ async function main() {
   }
   if (!args.out) return;
   mkdirSync(args.out, { recursive: true });
-  writeFileSync(join(args.out, 'results.json'), JSON.stringify(results.map(({ upscale: _, ...r }) => r), null, 2));
+  writeFileSync(join(args.out, 'results.json'), JSON.stringify([...results.map(({ upscale: _, ...r }) => r), ...styleResults], null, 2));
+  if (stylers.length) {
+    const cells = images.flatMap(({ img }) => {
+      const input = centerCrop(img, Math.min(size, 192));
+      return [input, ...stylers.map((f) => stylize(f.run, input))];
+    });
+    const file = join(args.out, 'sheet-style.png');
+    writePng(file, tile(cells, stylers.length + 1));
+    console.log(`\ncontact sheet ${file}: columns input, ${stylers.map((f) => f.id).join(', ')}`);
+  }
   for (const scale of new Set(results.map((r) => r.scale))) {
     const group = results.filter((r) => r.scale === scale);
     const cells = images.flatMap(({ img }) => {

@@ -2,18 +2,15 @@
 // our filters against. Their RDN variants take and return RGB in 0..255.
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { peerModelDir, type PeerName } from './peer-files.js';
 
-export const PEERS = ['esrgan-slim', 'esrgan-medium'] as const;
-export type PeerName = (typeof PEERS)[number];
+export { PEERS, type PeerName } from './peer-files.js';
 
 export interface Peer { id: string; scale: number; upscale: (x: tf.Tensor4D) => tf.Tensor4D }
 
 export async function loadPeer(name: PeerName, scale: number): Promise<Peer> {
-  // The package's exports hide its files; find its folder through its main entry instead.
-  const main = createRequire(import.meta.url).resolve(`@upscalerjs/${name}`);
-  const dir = join(main.slice(0, main.lastIndexOf(`@upscalerjs/${name}`)), `@upscalerjs/${name}`, 'models', `x${scale}`);
+  const dir = peerModelDir(name, scale);
   const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
   const group = json.weightsManifest[0];
   const bins = group.paths.map((p: string) => readFileSync(join(dir, p)));

@@ -1,6 +1,5 @@
 // Shared by the Playwright config and specs: paths, the Node-side reference run of a filter,
 // and pixel comparisons.
-import type * as TF from '@tensorflow/tfjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,12 +24,13 @@ export async function referenceFilter(id: string, input: Rgba): Promise<Rgba> {
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
   const { loadFilterFromDisk } = await import('../../models/train/disk-model');
+  const { executeFilter } = await import('../../workers/execute');
   await tf.setBackend('wasm');
   const { entry, model } = await loadFilterFromDisk(REPO_ROOT, id);
   try {
     const out = tf.tidy(() => {
       const x = tf.tensor4d(rgbaToRgbFloats(new Uint8ClampedArray(input.data)), [1, input.height, input.width, 3]);
-      return tf.clipByValue(model.execute(x) as TF.Tensor, 0, 1);
+      return tf.clipByValue(executeFilter(model, entry, x), 0, 1);
     });
     const rgb = (await out.data()) as Float32Array;
     out.dispose();

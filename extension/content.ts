@@ -1,12 +1,13 @@
 // Content script (classic script, built as an IIFE): adds an "Enhance" button over every <video>.
 // Enhancing = an extension-origin iframe (extension/enhance.html) laid exactly over the video's
 // content box; this script pulls frames with requestVideoFrameCallback + createImageBitmap and
-// transfers them to the iframe over a private MessagePort, at most one frame in flight (frames
-// that arrive while busy are dropped; when the result comes back the newest frame is taken).
+// transfers them to the iframe over a private MessagePort, paced latest-frame-wins by the
+// shared FramePacer (workers/frame-pacer.ts).
 // The iframe runs the filter worker and draws the output on its own canvas. Nothing here touches
 // the network.
 
 import { FpsMeter } from '../workers/fps-meter';
+import { FramePacer } from '../workers/frame-pacer';
 import { CONNECT, type ConnectMessage, type FrameToHost, type HostToFrame, type ReadyInfo } from './protocol';
 
 // With use_dynamic_url (manifest), getURL gives a per-session URL that redirects to the
@@ -49,8 +50,7 @@ class VideoOverlay {
   private session = 0;
   private rvfc = 0;
   private watchdog: ReturnType<typeof setTimeout> | undefined;
-  private inFlight = false;
-  private dirty = false;
+  private readonly pacer = new FramePacer(() => { void this.sendFrame(); });
   private seq = 0;
   private ready: ReadyInfo | null = null;
   private readonly fps = new FpsMeter();
@@ -240,8 +240,7 @@ class VideoOverlay {
     this.port = null;
     this.iframe?.remove();
     this.iframe = null;
-    this.inFlight = false;
-    this.dirty = false;
+    this.pacer.reset();
     this.ready = null;
     this.fps.reset();
   }
@@ -267,11 +266,10 @@ class VideoOverlay {
         this.state = 'running';
         this.setBadge(`${msg.filter.title}: waiting for frames…\nbackend ${msg.backend.backend}`);
         // Always one frame at start, so a paused video shows its enhanced picture too.
-        void this.sendFrame();
+        this.pacer.offer();
         this.rvfc = this.video.requestVideoFrameCallback(this.onVideoFrame);
         break;
       case 'frame-done': {
-        this.inFlight = false;
         this.fps.tick();
         const backend = this.ready?.backend.backend ?? '?';
         this.setBadge(
@@ -279,10 +277,7 @@ class VideoOverlay {
             `${this.video.videoWidth}×${this.video.videoHeight} → ${msg.width}×${msg.height}` +
             (msg.timing.totalMs > 150 ? '\ntoo slow for live video on this device: the picture lags' : ''),
         );
-        if (this.dirty) {
-          this.dirty = false;
-          void this.sendFrame();
-        }
+        this.pacer.done();
         break;
       }
       case 'error':
@@ -297,19 +292,17 @@ class VideoOverlay {
     // The video element itself fullscreen: nothing of ours can be shown over it, so no work.
     if (document.fullscreenElement === this.video) return;
     this.sync();
-    if (this.inFlight) this.dirty = true; // latest wins: taken when the current frame comes back
-    else void this.sendFrame();
+    this.pacer.offer();
   };
 
   private async sendFrame(): Promise<void> {
-    if (this.inFlight || !this.port) return;
     const session = this.session;
-    this.inFlight = true;
+    if (!this.port) return this.pacer.done();
     let bitmap: ImageBitmap;
     try {
       bitmap = await createImageBitmap(this.video);
     } catch (err) {
-      this.inFlight = false;
+      this.pacer.done();
       // No decoded frame yet (e.g. just after a seek): wait for the next frame callback.
       if (err instanceof DOMException && err.name === 'InvalidStateError') return;
       if (session === this.session) this.fail(`Cannot read this video's frames: ${String(err)}`);
@@ -317,7 +310,7 @@ class VideoOverlay {
     }
     if (session !== this.session || !this.port) {
       bitmap.close();
-      return;
+      return; // the session was reset, and the pacer with it
     }
     try {
       this.post({ type: 'frame', seq: ++this.seq, bitmap }, [bitmap]);

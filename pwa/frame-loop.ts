@@ -1,14 +1,21 @@
-// Paces frames with requestVideoFrameCallback and keeps at most one frame in the worker:
-// a frame arriving while one is in flight is dropped, never queued, so latency stays bounded.
+// Pulls frames from the video with requestVideoFrameCallback and paces them with the shared
+// latest-frame-wins FramePacer: one frame in the worker, the newest one next.
+import { FramePacer } from '../workers/frame-pacer.js';
+
 export type FrameHandler = (video: HTMLVideoElement) => Promise<void>;
 
 export class FrameLoop {
   private running = false;
-  private busy = false;
   private handle = 0;
-  dropped = 0;
+  private readonly pacer: FramePacer;
 
-  constructor(private video: HTMLVideoElement, private onFrame: FrameHandler) {}
+  constructor(private video: HTMLVideoElement, onFrame: FrameHandler) {
+    this.pacer = new FramePacer(() => { onFrame(this.video).finally(() => this.pacer.done()); });
+  }
+
+  get dropped(): number {
+    return this.pacer.dropped;
+  }
 
   /** (Re)starts pacing; call after each source change, since reloading the video drops pending callbacks. */
   start(): void {
@@ -25,11 +32,6 @@ export class FrameLoop {
   private tick = (): void => {
     if (!this.running) return;
     this.handle = this.video.requestVideoFrameCallback(this.tick);
-    if (this.busy) {
-      this.dropped++;
-      return;
-    }
-    this.busy = true;
-    this.onFrame(this.video).finally(() => { this.busy = false; });
+    this.pacer.offer();
   };
 }

@@ -1,19 +1,24 @@
 // Runs a filter's graph model on one frame tensor. Filters that downsample inside need frame
-// sides that are a multiple of `inputMultiple`: the frame is mirror-padded up to one and the
-// output cropped back, so callers never see the constraint.
+// sides that are a multiple of `inputMultiple`, and their strided convolutions' zero padding
+// shows as a seam along the frame's edges. So such frames are mirror-padded by a margin on
+// every side (and up to the multiple), and the output is cropped back: callers never see it.
 import * as tf from '@tensorflow/tfjs';
 import type { FilterEntry } from './types.js';
 
 /** What a filter model must offer: a graph model, or an adapter around another model (bench peers). */
 export interface FrameModel { execute(x: tf.Tensor4D): tf.Tensor | tf.Tensor[] }
 
+/** Mirrored border added around frames for filters with an inputMultiple (in input pixels). */
+export const edgeMargin = (multiple: number): number => (multiple > 1 ? 2 * multiple : 0);
+
 export function executeFilter(model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, x: tf.Tensor4D): tf.Tensor4D {
   const m = entry.inputMultiple ?? 1;
+  if (m === 1) return model.execute(x) as tf.Tensor4D;
   const [, h, w] = x.shape;
-  const padH = (m - (h % m)) % m, padW = (m - (w % m)) % m;
-  if (!padH && !padW) return model.execute(x) as tf.Tensor4D;
+  const e = edgeMargin(m), s = entry.scale;
+  const padH = (m - ((h + 2 * e) % m)) % m, padW = (m - ((w + 2 * e) % m)) % m;
   return tf.tidy(() => {
-    const y = model.execute(tf.mirrorPad(x, [[0, 0], [0, padH], [0, padW], [0, 0]], 'symmetric')) as tf.Tensor4D;
-    return tf.slice(y, [0, 0, 0, 0], [1, h * entry.scale, w * entry.scale, 3]);
+    const y = model.execute(tf.mirrorPad(x, [[0, 0], [e, e + padH], [e, e + padW], [0, 0]], 'symmetric')) as tf.Tensor4D;
+    return tf.slice(y, [0, e * s, e * s, 0], [1, h * s, w * s, 3]);
   });
 }

@@ -1,9 +1,17 @@
-// Main-thread compositing: shows each filtered ImageBitmap on the visible canvas, with the
-// unfiltered frame (browser-scaled to the same size) left of a before/after split line.
+// Main-thread compositing: shows each filtered ImageBitmap on the visible canvas, blended with
+// the unfiltered frame (browser-scaled to the same size, high quality: the bicubic-like upscale
+// users compare with) by the strength slider, and that frame alone left of a before/after split.
 export class Compositor {
   private ctx: CanvasRenderingContext2D;
   /** Fraction of the width, from the left, that shows the unfiltered frame (0 = all filtered). */
   split = 0.5;
+  /** How much of the filter's output shows over the scaled source (1 = the filter's output only). */
+  strength = 1;
+
+  /** Whether draw() needs the source frame as well as the filter's output. */
+  get needsBefore(): boolean {
+    return this.split > 0 || this.strength < 1;
+  }
 
   constructor(readonly canvas: HTMLCanvasElement) {
     this.ctx = canvas.getContext('2d', { alpha: false })!;
@@ -16,7 +24,13 @@ export class Compositor {
       canvas.width = after.width;
       canvas.height = after.height;
     }
+    ctx.imageSmoothingQuality = 'high';
+    if (before && this.strength < 1) {
+      ctx.drawImage(before, 0, 0, canvas.width, canvas.height);
+      ctx.globalAlpha = this.strength;
+    }
     ctx.drawImage(after, 0, 0);
+    ctx.globalAlpha = 1;
     after.close();
     if (!before) return;
     const x = Math.round(this.split * canvas.width);
@@ -25,7 +39,6 @@ export class Compositor {
       ctx.beginPath();
       ctx.rect(0, 0, x, canvas.height);
       ctx.clip();
-      ctx.imageSmoothingQuality = 'high';
       ctx.drawImage(before, 0, 0, canvas.width, canvas.height);
       ctx.restore();
       ctx.fillStyle = 'rgba(255,255,255,0.85)';

@@ -15,6 +15,7 @@ const fileInput = $<HTMLInputElement>('file');
 const filterSelect = $<HTMLSelectElement>('filter');
 const backendSelect = $<HTMLSelectElement>('backend-select');
 const split = $<HTMLInputElement>('split');
+const strength = $<HTMLInputElement>('strength');
 const errorBox = $<HTMLDivElement>('error');
 const backendBadge = $<HTMLSpanElement>('backend');
 
@@ -60,7 +61,7 @@ async function onFrame(v: HTMLVideoElement): Promise<void> {
   if (switching || !session.filterId || !v.videoWidth) return;
   const t0 = performance.now();
   const want = capture;
-  const keepBefore = !want && compositor.split > 0;
+  const keepBefore = !want && compositor.needsBefore;
   const [input, before] = await Promise.all([
     createImageBitmap(v), keepBefore ? createImageBitmap(v) : Promise.resolve(undefined),
   ]);
@@ -140,7 +141,9 @@ fileInput.addEventListener('change', async () => {
 filterSelect.addEventListener('change', () => loadFilter(filterSelect.value));
 backendSelect.addEventListener('change', () => startBackend(backendSelect.value as BackendName | 'auto'));
 split.addEventListener('input', () => { compositor.split = Number(split.value) / 100; });
+strength.addEventListener('input', () => { compositor.strength = Number(strength.value) / 100; });
 compositor.split = Number(split.value) / 100;
+compositor.strength = Number(strength.value) / 100;
 
 async function main(): Promise<void> {
   await startBackend('auto');
@@ -150,7 +153,7 @@ async function main(): Promise<void> {
     showError(e);
     return;
   }
-  filterSelect.replaceChildren(...filters.map((f) => new Option(`${f.title} (×${f.scale})`, f.id)));
+  filterSelect.replaceChildren(...filters.map((f) => new Option(f.kind === 'style' ? `${f.title} (style)` : `${f.title} (×${f.scale})`, f.id)));
   filterSelect.disabled = filters.length === 0;
   if (!filters.length) showError('models/registry.json lists no filters');
   else await loadFilter(filters[0].id);

@@ -2,6 +2,7 @@
 // run of the same model, backend comparisons, stats). Pixels cross as base64 to keep it cheap.
 import { createFilterWorker, processFrame } from '../workers/bridge.js';
 import type { BackendName, WorkerMemory } from '../workers/types.js';
+import { Compositor } from './compositor.js';
 
 export interface Capture {
   resolve(frames: { input: ImageData; output: ImageData }): void;
@@ -74,6 +75,16 @@ async function runOnce(assetBase: string, req: RunOnceRequest) {
   }
 }
 
+/** Composites one filtered frame over its (smaller) source frame on a fresh canvas, as the app does. */
+async function compose(req: { after: Pixels; before: Pixels; strength: number; split: number }): Promise<Pixels> {
+  const bitmap = (p: Pixels) => createImageBitmap(new ImageData(fromBase64(p.rgba), p.width, p.height));
+  const c = new Compositor(document.createElement('canvas'));
+  c.strength = req.strength;
+  c.split = req.split;
+  c.draw(await bitmap(req.after), await bitmap(req.before));
+  return pack(c.pixels());
+}
+
 export function installTestHook(deps: HookDeps): void {
   Object.assign(window, {
     __filterApp: {
@@ -86,6 +97,7 @@ export function installTestHook(deps: HookDeps): void {
         return { input: pack(input), output: pack(output) };
       },
       runOnce: (req: RunOnceRequest) => runOnce(deps.assetBase, req),
+      compose,
     },
   });
 }

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FilterEntry, InputFrame, ProcessOptions, ProcessedFrame } from './types.js';
 import { executeFilter, type FrameModel } from './execute.js';
+import { TILE_ABOVE_PIXELS, executeTiled } from './tiling.js';
 import { checkFrameSize, rgbFloatsToRgba, rgbaToRgbFloats } from './pixels.js';
 
 const frameSize = (f: InputFrame) =>
@@ -30,25 +31,34 @@ export class FrameReader {
   }
 }
 
-/** Runs the model on RGBA pixels; returns the output's RGBA pixels and the model time. */
+/**
+ * Runs the model on RGBA pixels; returns the output's RGBA pixels and the model time. One
+ * readback per frame; frames above TILE_ABOVE_PIXELS go in tiles, one readback per tile.
+ */
 export async function runModel(model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, pixels: ImageData): Promise<{ rgba: ImageData; inferMs: number }> {
   const { width, height } = pixels;
   const { scale } = entry;
   const t0 = performance.now();
-  const out = tf.tidy(() => {
-    const x = tf.tensor4d(rgbaToRgbFloats(pixels.data), [1, height, width, 3]);
-    return tf.clipByValue(executeFilter(model, entry, x), 0, 1);
-  });
-  let rgb: Float32Array;
+  const x = tf.tensor4d(rgbaToRgbFloats(pixels.data), [1, height, width, 3]);
+  let rgba: Uint8ClampedArray<ArrayBuffer>;
   try {
-    rgb = (await out.data()) as Float32Array;
+    if (width * height > TILE_ABOVE_PIXELS) {
+      rgba = await executeTiled(model, entry, x);
+    } else {
+      const out = tf.tidy(() => tf.clipByValue(executeFilter(model, entry, x), 0, 1));
+      try {
+        rgba = rgbFloatsToRgba((await out.data()) as Float32Array);
+      } finally {
+        out.dispose();
+      }
+    }
   } finally {
-    out.dispose();
+    x.dispose();
   }
   const inferMs = performance.now() - t0;
   const w = width * scale, h = height * scale;
-  if (rgb.length !== w * h * 3) throw new Error(`model returned ${rgb.length / 3} pixels, expected ${w}x${h}`);
-  return { rgba: new ImageData(rgbFloatsToRgba(rgb), w, h), inferMs };
+  if (rgba.length !== w * h * 4) throw new Error(`model returned ${rgba.length / 4} pixels, expected ${w}x${h}`);
+  return { rgba: new ImageData(rgba, w, h), inferMs };
 }
 
 export async function filterFrame(

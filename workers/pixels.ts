@@ -16,7 +16,7 @@ export function rgbaToRgbFloats(rgba: Uint8ClampedArray, out = new Float32Array(
  * Packed RGB floats -> opaque RGBA bytes. Uint8ClampedArray stores clamp(round(v * 255)),
  * so values outside [0,1] are clamped here even if the model overshoots.
  */
-export function rgbFloatsToRgba(rgb: ArrayLike<number>, out = new Uint8ClampedArray((rgb.length / 3) * 4)): Uint8ClampedArray<ArrayBuffer> {
+export function rgbFloatsToRgba<T extends Uint8ClampedArray>(rgb: ArrayLike<number>, out: T = new Uint8ClampedArray((rgb.length / 3) * 4) as T): T {
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
     out[j] = rgb[i] * 255;
     out[j + 1] = rgb[i + 1] * 255;

@@ -32,6 +32,7 @@ declare global {
       simulateCrash(): void;
       capture(): Promise<{ input: Pixels; output: Pixels }>;
       runOnce(req: { backend: string; filterId: string; input: Pixels; repeat?: number; videoFrame?: boolean }): Promise<RunOnceResult>;
+      compose(req: { after: Pixels; before: Pixels; strength: number; split: number }): Promise<Pixels>;
     };
   }
 }
@@ -139,6 +140,39 @@ test('WebGPU (SwiftShader, forced) gives the WASM output; ms per 320x180 frame o
   console.log(`  all frames (first compiles kernels): wasm ${wasmT.timings.map((t) => t.totalMs.toFixed(0)).join(', ')}; webgpu ${gpuT.timings.map((t) => t.totalMs.toFixed(0)).join(', ')}`);
   const big = diffStats(decode(gpuT.output), decode(wasmT.output));
   expect(big.max).toBeLessThanOrEqual(1);
+});
+
+test('style filters keep the frame size at any size and match the Node run, on WASM and WebGPU', async ({ page }) => {
+  await page.goto('/');
+  await waitForFrames(page, 1);
+  // 30x22: not a multiple of 4, so the worker pads (mirrored margin) and crops back.
+  const card = testCard(30, 22);
+  for (const id of ['style-anime', 'style-painting']) {
+    const ref = await referenceFilter(id, card);
+    for (const backend of ['wasm', 'webgpu']) {
+      const r = await page.evaluate((req) => window.__filterApp.runOnce(req), { backend, filterId: id, input: encode(card) });
+      const out = decode(r.output);
+      expect([out.width, out.height]).toEqual([30, 22]);
+      const vsRef = diffStats(out, ref), vsInput = diffStats(out, card);
+      console.log(`${id} on ${backend}: vs Node reference max ${vsRef.max}; mean change from the input ${vsInput.mean.toFixed(1)} levels`);
+      expect(vsRef.max).toBeLessThanOrEqual(1);
+      expect(vsInput.mean, 'the filter changes the picture').toBeGreaterThan(2);
+    }
+  }
+});
+
+test('the strength slider blends the filter output with the browser-scaled source', async ({ page }) => {
+  await page.goto('/');
+  await waitForFrames(page, 1);
+  const after = testCard(64, 48);
+  after.data.forEach((v, i) => { if (i % 4 !== 3) after.data[i] = 255 - v; }); // unlike the source
+  const before = encode(testCard(32, 24));
+  const compose = (strength: number) => page.evaluate((req) => window.__filterApp.compose(req), { after: encode(after), before, strength, split: 0 }).then(decode);
+  const [full, none, half] = [await compose(1), await compose(0), await compose(0.5)];
+  expect(diffStats(full, after).max).toBe(0);
+  expect(diffStats(none, after).mean).toBeGreaterThan(50); // strength 0 shows the scaled source only
+  const mid = { ...full, data: full.data.map((v, i) => Math.round((v + none.data[i]) / 2)) };
+  expect(diffStats(half, mid).max).toBeLessThanOrEqual(1);
 });
 
 test('frames smaller than 16x16 are rejected with a clear message', async ({ page }) => {

@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFilterFromDisk, readRegistry } from '../../models/train/disk-model';
+import { executeFilter } from '../../workers/execute';
+import { rgbFloatsToRgba } from '../../workers/pixels';
+import { executeTiled, planTiles } from '../../workers/tiling';
+
+const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+/** Gradients, edges and stripes: content on which a seam would show. */
+function frame(width: number, height: number): tf.Tensor4D {
+  const d = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < 3; c++) {
+    d[(y * width + x) * 3 + c] = ((x * (c + 1) + y * 3) % 97) / 96 * 0.6 + ((x >> 2) + (y >> 2)) % 2 * 0.3;
+  }
+  return tf.tensor4d(d, [1, height, width, 3]);
+}
+
+describe('tiling', () => {
+  beforeAll(() => tf.setBackend('wasm'));
+
+  it('plans tiles that cover the frame exactly once, with context aligned to the multiple', () => {
+    const tiles = planTiles(130, 75, 48, 16, 4);
+    const covered = new Uint8Array(130 * 75);
+    for (const t of tiles) {
+      expect(t.wx % 4).toBe(0);
+      expect(t.wy % 4).toBe(0);
+      expect(t.wx).toBeLessThanOrEqual(Math.max(0, t.x - 16));
+      expect(t.wx + t.ww).toBe(Math.min(130, t.x + t.w + 16));
+      for (let y = t.y; y < t.y + t.h; y++) for (let x = t.x; x < t.x + t.w; x++) covered[y * 130 + x]++;
+    }
+    expect(covered.every((v) => v === 1)).toBe(true);
+  });
+
+  // Every shipped filter: the tiled output (small tiles, so a 150x94 frame has 12 of them and
+  // many seams) equals the whole-frame output.
+  for (const f of readRegistry(repoRoot).filters) {
+    it(`${f.id}: tiled output equals untiled output`, async () => {
+      const { entry, model } = await loadFilterFromDisk(repoRoot, f.id);
+      const x = frame(150, 94);
+      const whole = rgbFloatsToRgba(tf.tidy(() => tf.clipByValue(executeFilter(model, entry, x), 0, 1)).dataSync());
+      const tiled = await executeTiled(model, entry, x, 48, 32);
+      expect(tiled.length).toBe(whole.length);
+      let max = 0;
+      for (let i = 0; i < whole.length; i++) max = Math.max(max, Math.abs(tiled[i] - whole[i]));
+      expect(max).toBeLessThanOrEqual(1); // 8-bit levels; float rounding at .5 may flip one level
+      expect(tiled.some((v, i) => i % 4 !== 3 && v > 20)).toBe(true);
+      const before = tf.memory().numTensors;
+      await executeTiled(model, entry, x, 48, 32);
+      expect(tf.memory().numTensors).toBe(before);
+      model.dispose();
+    });
+  }
+});

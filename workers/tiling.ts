@@ -1,0 +1,60 @@
+// Large frames go through the model tile by tile, so a 4K frame never needs the activations of
+// the whole frame at once. Each tile is run with `overlap` input pixels of real neighbouring
+// context on every side (more than the network's receptive radius) and only its core is kept,
+// so the assembled output equals the untiled output: no seams. Tiles start on multiples of the
+// filter's inputMultiple, so downsampling networks see the same pixel phase as untiled.
+import * as tf from '@tensorflow/tfjs';
+import { executeFilter, type FrameModel } from './execute.js';
+import type { FilterEntry } from './types.js';
+import { rgbFloatsToRgba } from './pixels.js';
+
+/** Frames with more input pixels than this are tiled (1280x720 runs whole). */
+export const TILE_ABOVE_PIXELS = 1280 * 720;
+export const TILE_SIZE = 512;
+/** Context around each tile, in input pixels: above the style networks' receptive radius (about 26). */
+export const TILE_OVERLAP = 32;
+
+export interface Tile {
+  /** The core this tile contributes, in input pixels. */
+  x: number; y: number; w: number; h: number;
+  /** The window actually run through the model (core plus context, clamped to the frame). */
+  wx: number; wy: number; ww: number; wh: number;
+}
+
+export function planTiles(width: number, height: number, size: number, overlap: number, multiple = 1): Tile[] {
+  const step = Math.max(multiple, size - (size % multiple));
+  const tiles: Tile[] = [];
+  for (let y = 0; y < height; y += step) for (let x = 0; x < width; x += step) {
+    const w = Math.min(step, width - x), h = Math.min(step, height - y);
+    const wx = Math.max(0, Math.floor((x - overlap) / multiple) * multiple), wy = Math.max(0, Math.floor((y - overlap) / multiple) * multiple);
+    const ww = Math.min(width, x + w + overlap) - wx, wh = Math.min(height, y + h + overlap) - wy;
+    tiles.push({ x, y, w, h, wx, wy, ww, wh });
+  }
+  return tiles;
+}
+
+/**
+ * Runs the filter on [1,H,W,3] tile by tile; returns the output as RGBA bytes (H*scale x
+ * W*scale), reading each tile's output back once and converting it straight into place.
+ */
+export async function executeTiled(
+  model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, x: tf.Tensor4D, size = TILE_SIZE, overlap = TILE_OVERLAP,
+): Promise<Uint8ClampedArray<ArrayBuffer>> {
+  const [, height, width] = x.shape;
+  const s = entry.scale, outW = width * s;
+  const out = new Uint8ClampedArray(height * s * outW * 4);
+  for (const t of planTiles(width, height, size, overlap, entry.inputMultiple ?? 1)) {
+    const core = tf.tidy(() => {
+      const y = executeFilter(model, entry, tf.slice(x, [0, t.wy, t.wx, 0], [1, t.wh, t.ww, 3]));
+      return tf.clipByValue(tf.slice(y, [0, (t.y - t.wy) * s, (t.x - t.wx) * s, 0], [1, t.h * s, t.w * s, 3]), 0, 1);
+    });
+    const rgb = (await core.data()) as Float32Array;
+    core.dispose();
+    const rowLen = t.w * s * 3;
+    for (let r = 0; r < t.h * s; r++) {
+      const at = ((t.y * s + r) * outW + t.x * s) * 4;
+      rgbFloatsToRgba(rgb.subarray(r * rowLen, (r + 1) * rowLen), out.subarray(at, at + t.w * s * 4));
+    }
+  }
+  return out;
+}

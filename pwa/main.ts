@@ -84,6 +84,14 @@ async function onFrame(v: HTMLVideoElement): Promise<void> {
 
 const loop = new FrameLoop(video, onFrame);
 
+/** Every filter, plus each style chained with the fastest x2 super-resolution (one pass in the worker). */
+function filterChoices(all: FilterEntry[]): { id: string; label: string }[] {
+  const label = (f: FilterEntry) => (f.kind === 'style' ? `${f.title} (style)` : `${f.title} (×${f.scale})`);
+  const sr = all.filter((f) => f.kind === 'super-resolution' && f.scale === 2).sort((a, b) => a.macsPerInputPixel - b.macsPerInputPixel)[0];
+  const chains = sr ? all.filter((f) => f.kind === 'style').map((f) => ({ id: `${f.id}+${sr.id}`, label: `${f.title} + ${sr.title}` })) : [];
+  return [...all.map((f) => ({ id: f.id, label: label(f) })), ...chains];
+}
+
 async function loadFilter(id: string): Promise<void> {
   const previous = session.filterId;
   switching = true;
@@ -153,7 +161,7 @@ async function main(): Promise<void> {
     showError(e);
     return;
   }
-  filterSelect.replaceChildren(...filters.map((f) => new Option(f.kind === 'style' ? `${f.title} (style)` : `${f.title} (×${f.scale})`, f.id)));
+  filterSelect.replaceChildren(...filterChoices(filters).map((c) => new Option(c.label, c.id)));
   filterSelect.disabled = filters.length === 0;
   if (!filters.length) showError('models/registry.json lists no filters');
   else await loadFilter(filters[0].id);

@@ -3,7 +3,6 @@
 // shows as a seam along the frame's edges. So such frames are mirror-padded by a margin on
 // every side (and up to the multiple), and the output is cropped back: callers never see it.
 import * as tf from '@tensorflow/tfjs';
-import type { FilterEntry } from './types.js';
 
 /** What a filter model must offer: a graph model, or an adapter around another model (bench peers). */
 export interface FrameModel { execute(x: tf.Tensor4D): tf.Tensor | tf.Tensor[] }
@@ -11,7 +10,7 @@ export interface FrameModel { execute(x: tf.Tensor4D): tf.Tensor | tf.Tensor[] }
 /** Mirrored border added around frames for filters with an inputMultiple (in input pixels). */
 export const edgeMargin = (multiple: number): number => (multiple > 1 ? 2 * multiple : 0);
 
-export function executeFilter(model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, x: tf.Tensor4D): tf.Tensor4D {
+export function executeFilter(model: FrameModel, entry: { scale: number; inputMultiple?: number }, x: tf.Tensor4D): tf.Tensor4D {
   const m = entry.inputMultiple ?? 1;
   if (m === 1) return model.execute(x) as tf.Tensor4D;
   const [, h, w] = x.shape;

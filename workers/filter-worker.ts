@@ -7,10 +7,13 @@ import { initBackend } from './backend.js';
 import { fetchRegistry } from './registry.js';
 import { loadFilterModel } from './model-loader.js';
 import { FrameReader, filterFrame } from './frame-pipeline.js';
+import { CHAIN_SEPARATOR, chainStages, type RunSpec } from './chain.js';
+import type { FrameModel } from './execute.js';
 
 let assetBase: string | null = null;
 let filters: FilterEntry[] | null = null;
-let current: { entry: FilterEntry; model: tf.GraphModel } | null = null;
+/** The loaded filter, or chain of filters run as one model; `models` are freed on replace. */
+let current: { entry: FilterEntry; spec: RunSpec; model: FrameModel; models: tf.GraphModel[] } | null = null;
 const reader = new FrameReader();
 
 function base(): string {
@@ -31,13 +34,23 @@ const api: FilterWorkerApi = {
 
   async loadFilter(id: string): Promise<LoadedFilter> {
     const t0 = performance.now();
-    const entry = (filters ?? (await api.listFilters())).find((f) => f.id === id);
-    if (!entry) throw new Error(`No filter "${id}" in models/registry.json`);
-    // Build the new model before dropping the old one, so a failed load changes nothing.
-    const model = await loadFilterModel(base(), entry);
-    current?.model.dispose();
-    current = { entry, model };
-    return { entry, loadMs: performance.now() - t0 };
+    const known = filters ?? (await api.listFilters());
+    const entries = id.split(CHAIN_SEPARATOR).map((part) => {
+      const entry = known.find((f) => f.id === part);
+      if (!entry) throw new Error(`No filter "${part}" in models/registry.json`);
+      return entry;
+    });
+    // Build the new models before dropping the old ones, so a failed load changes nothing.
+    const models: tf.GraphModel[] = [];
+    try {
+      for (const entry of entries) models.push(await loadFilterModel(base(), entry));
+    } catch (e) {
+      models.forEach((m) => m.dispose());
+      throw e;
+    }
+    current?.models.forEach((m) => m.dispose());
+    current = { ...chainStages(entries.map((entry, i) => ({ entry, model: models[i] }))), models };
+    return { entry: current.entry, loadMs: performance.now() - t0 };
   },
 
   async process(frame: InputFrame, opts?: ProcessOptions): Promise<ProcessedFrame> {
@@ -45,7 +58,7 @@ const api: FilterWorkerApi = {
       frame.close();
       throw new Error('No filter loaded: call loadFilter() first');
     }
-    const out = await filterFrame(reader, current.model, current.entry, frame, opts);
+    const out = await filterFrame(reader, current.model, current.spec, frame, opts);
     const transfers: Transferable[] = [out.bitmap];
     if (out.inputPixels) transfers.push(out.inputPixels.buffer as ArrayBuffer);
     return Comlink.transfer(out, transfers);
@@ -57,7 +70,7 @@ const api: FilterWorkerApi = {
   },
 
   async dispose(): Promise<void> {
-    current?.model.dispose();
+    current?.models.forEach((m) => m.dispose());
     current = null;
     filters = null;
   },

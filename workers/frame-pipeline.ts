@@ -1,7 +1,8 @@
 // One frame through a loaded filter: frame -> RGBA (2d canvas) -> float RGB tensor -> model ->
 // clamp -> one readback -> RGBA -> ImageBitmap. Everything runs in the worker.
 import * as tf from '@tensorflow/tfjs';
-import type { FilterEntry, InputFrame, ProcessOptions, ProcessedFrame } from './types.js';
+import type { InputFrame, ProcessOptions, ProcessedFrame } from './types.js';
+import type { RunSpec } from './chain.js';
 import { executeFilter, type FrameModel } from './execute.js';
 import { TILE_ABOVE_PIXELS, executeTiled } from './tiling.js';
 import { checkFrameSize, rgbFloatsToRgba, rgbaToRgbFloats } from './pixels.js';
@@ -35,17 +36,17 @@ export class FrameReader {
  * Runs the model on RGBA pixels; returns the output's RGBA pixels and the model time. One
  * readback per frame; frames above TILE_ABOVE_PIXELS go in tiles, one readback per tile.
  */
-export async function runModel(model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, pixels: ImageData): Promise<{ rgba: ImageData; inferMs: number }> {
+export async function runModel(model: FrameModel, spec: RunSpec, pixels: ImageData): Promise<{ rgba: ImageData; inferMs: number }> {
   const { width, height } = pixels;
-  const { scale } = entry;
+  const { scale } = spec;
   const t0 = performance.now();
   const x = tf.tensor4d(rgbaToRgbFloats(pixels.data), [1, height, width, 3]);
   let rgba: Uint8ClampedArray<ArrayBuffer>;
   try {
     if (width * height > TILE_ABOVE_PIXELS) {
-      rgba = await executeTiled(model, entry, x);
+      rgba = await executeTiled(model, spec, x);
     } else {
-      const out = tf.tidy(() => tf.clipByValue(executeFilter(model, entry, x), 0, 1));
+      const out = tf.tidy(() => tf.clipByValue(executeFilter(model, spec, x), 0, 1));
       try {
         rgba = rgbFloatsToRgba((await out.data()) as Float32Array);
       } finally {
@@ -62,11 +63,11 @@ export async function runModel(model: FrameModel, entry: Pick<FilterEntry, 'scal
 }
 
 export async function filterFrame(
-  reader: FrameReader, model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, frame: InputFrame, opts: ProcessOptions = {},
+  reader: FrameReader, model: FrameModel, spec: RunSpec, frame: InputFrame, opts: ProcessOptions = {},
 ): Promise<ProcessedFrame> {
   const t0 = performance.now();
   const input = reader.read(frame);
-  const { rgba, inferMs } = await runModel(model, entry, input);
+  const { rgba, inferMs } = await runModel(model, spec, input);
   const bitmap = await createImageBitmap(rgba);
   return {
     bitmap, width: rgba.width, height: rgba.height,

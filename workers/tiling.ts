@@ -4,8 +4,8 @@
 // so the assembled output equals the untiled output: no seams. Tiles start on multiples of the
 // filter's inputMultiple, so downsampling networks see the same pixel phase as untiled.
 import * as tf from '@tensorflow/tfjs';
+import type { RunSpec } from './chain.js';
 import { executeFilter, type FrameModel } from './execute.js';
-import type { FilterEntry } from './types.js';
 import { rgbFloatsToRgba } from './pixels.js';
 
 /** Frames with more input pixels than this are tiled (1280x720 runs whole). */
@@ -38,14 +38,14 @@ export function planTiles(width: number, height: number, size: number, overlap: 
  * W*scale), reading each tile's output back once and converting it straight into place.
  */
 export async function executeTiled(
-  model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, x: tf.Tensor4D, size = TILE_SIZE, overlap = TILE_OVERLAP,
+  model: FrameModel, spec: RunSpec, x: tf.Tensor4D, size = TILE_SIZE, overlap = TILE_OVERLAP,
 ): Promise<Uint8ClampedArray<ArrayBuffer>> {
   const [, height, width] = x.shape;
-  const s = entry.scale, outW = width * s;
+  const s = spec.scale, outW = width * s;
   const out = new Uint8ClampedArray(height * s * outW * 4);
-  for (const t of planTiles(width, height, size, overlap, entry.inputMultiple ?? 1)) {
+  for (const t of planTiles(width, height, size, overlap, spec.tileAlign ?? spec.inputMultiple ?? 1)) {
     const core = tf.tidy(() => {
-      const y = executeFilter(model, entry, tf.slice(x, [0, t.wy, t.wx, 0], [1, t.wh, t.ww, 3]));
+      const y = executeFilter(model, spec, tf.slice(x, [0, t.wy, t.wx, 0], [1, t.wh, t.ww, 3]));
       return tf.clipByValue(tf.slice(y, [0, (t.y - t.wy) * s, (t.x - t.wx) * s, 0], [1, t.h * s, t.w * s, 3]), 0, 1);
     });
     const rgb = (await core.data()) as Float32Array;

@@ -87,7 +87,10 @@ export interface FilterWorkerApi {
   init(opts: WorkerInit): Promise<BackendChoice>;
   /** Filters listed in `models/registry.json` under the asset base. */
   listFilters(): Promise<FilterEntry[]>;
-  /** Fetches, validates, builds and warms a filter. On failure the previous filter stays loaded. */
+  /**
+   * Fetches, validates, builds and warms a filter, or a chain of filters run in one pass
+   * ("style-anime+sr-x2-fast"). On failure the previous filter stays loaded.
+   */
   loadFilter(id: string): Promise<LoadedFilter>;
   /** Filters one frame with the loaded filter. The frame must be transferred; the worker closes it. */
   process(frame: InputFrame, opts?: ProcessOptions): Promise<ProcessedFrame>;

@@ -26,7 +26,10 @@ export async function referenceFilter(id: string, input: Rgba): Promise<Rgba> {
   const { loadFilterFromDisk } = await import('../../models/train/disk-model');
   const { executeFilter } = await import('../../workers/execute');
   await tf.setBackend('wasm');
-  const { entry, model } = await loadFilterFromDisk(REPO_ROOT, id);
+  const { chainStages } = await import('../../workers/chain');
+  // A chained id ("style-anime+sr-x2-fast") runs its stages in one pass, as the worker does.
+  const stages = await Promise.all(id.split('+').map((part) => loadFilterFromDisk(REPO_ROOT, part)));
+  const { spec: entry, model } = chainStages(stages);
   try {
     const out = tf.tidy(() => {
       const x = tf.tensor4d(rgbaToRgbFloats(new Uint8ClampedArray(input.data)), [1, input.height, input.width, 3]);
@@ -36,7 +39,7 @@ export async function referenceFilter(id: string, input: Rgba): Promise<Rgba> {
     out.dispose();
     return { width: input.width * entry.scale, height: input.height * entry.scale, data: new Uint8Array(rgbFloatsToRgba(rgb)) };
   } finally {
-    model.dispose();
+    stages.forEach((s) => s.model.dispose());
   }
 }
 

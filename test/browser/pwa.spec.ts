@@ -159,6 +159,13 @@ test('style filters keep the frame size at any size and match the Node run, on W
       expect(vsInput.mean, 'the filter changes the picture').toBeGreaterThan(2);
     }
   }
+  // A style then x2 super-resolution, chained in one pass in the worker.
+  const chain = 'style-anime+sr-x2-fast';
+  const r = await page.evaluate((req) => window.__filterApp.runOnce(req), { backend: 'wasm', filterId: chain, input: encode(card) });
+  const out = decode(r.output);
+  expect([out.width, out.height]).toEqual([60, 44]);
+  expect(diffStats(out, await referenceFilter(chain, card)).max).toBeLessThanOrEqual(1);
+  expect(diffStats(out, await referenceFilter('sr-x2-fast', card)).mean, 'the style stage ran').toBeGreaterThan(2);
 });
 
 test('the strength slider blends the filter output with the browser-scaled source', async ({ page }) => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFilterFromDisk, readRegistry } from '../../models/train/disk-model';
+import { chainStages } from '../../workers/chain';
 import { executeFilter } from '../../workers/execute';
 import { rgbFloatsToRgba } from '../../workers/pixels';
 import { executeTiled, planTiles } from '../../workers/tiling';
@@ -37,9 +38,12 @@ describe('tiling', () => {
 
   // Every shipped filter: the tiled output (small tiles, so a 150x94 frame has 12 of them and
   // many seams) equals the whole-frame output.
-  for (const f of readRegistry(repoRoot).filters) {
-    it(`${f.id}: tiled output equals untiled output`, async () => {
-      const { entry, model } = await loadFilterFromDisk(repoRoot, f.id);
+  const filters = readRegistry(repoRoot).filters;
+  const ids = [...filters.map((f) => f.id), ...filters.filter((f) => f.kind === 'style').map((f) => `${f.id}+sr-x2-fast`)];
+  for (const id of ids) {
+    it(`${id}: tiled output equals untiled output`, async () => {
+      const stages = await Promise.all(id.split('+').map((part) => loadFilterFromDisk(repoRoot, part)));
+      const { spec: entry, model } = chainStages(stages);
       const x = frame(150, 94);
       const whole = rgbFloatsToRgba(tf.tidy(() => tf.clipByValue(executeFilter(model, entry, x), 0, 1)).dataSync());
       const tiled = await executeTiled(model, entry, x, 48, 32);
@@ -51,7 +55,7 @@ describe('tiling', () => {
       const before = tf.memory().numTensors;
       await executeTiled(model, entry, x, 48, 32);
       expect(tf.memory().numTensors).toBe(before);
-      model.dispose();
+      stages.forEach((s) => s.model.dispose());
     });
   }
 });

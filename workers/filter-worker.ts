@@ -9,12 +9,17 @@ import { loadFilterModel } from './model-loader.js';
 import { FrameReader, filterFrame } from './frame-pipeline.js';
 import { CHAIN_SEPARATOR, chainStages, type RunSpec } from './chain.js';
 import type { FrameModel } from './execute.js';
+import { GpuFramePath } from './gpu-frame.js';
+import { countReadbacks, readbacks } from './readback-counter.js';
+import { TILE_ABOVE_PIXELS } from './tiling.js';
 
 let assetBase: string | null = null;
 let filters: FilterEntry[] | null = null;
 /** The loaded filter, or chain of filters run as one model; `models` are freed on replace. */
 let current: { entry: FilterEntry; spec: RunSpec; model: FrameModel; models: tf.GraphModel[] } | null = null;
 const reader = new FrameReader();
+const gpuPath = new GpuFramePath();
+let frames = 0;
 
 function base(): string {
   if (!assetBase) throw new Error('Filter worker used before init()');
@@ -24,7 +29,9 @@ function base(): string {
 const api: FilterWorkerApi = {
   async init(opts: WorkerInit): Promise<BackendChoice> {
     assetBase = opts.assetBase;
-    return initBackend(opts);
+    const choice = await initBackend(opts);
+    countReadbacks();
+    return choice;
   },
 
   async listFilters(): Promise<FilterEntry[]> {
@@ -58,7 +65,14 @@ const api: FilterWorkerApi = {
       frame.close();
       throw new Error('No filter loaded: call loadFilter() first');
     }
-    const out = await filterFrame(reader, current.model, current.spec, frame, opts);
+    frames++;
+    // WebGPU keeps frames on the GPU end to end, except when the caller wants the input pixels
+    // and for frames large enough to need tiling (those read back per tile).
+    const { width, height } = 'displayWidth' in frame ? { width: frame.displayWidth, height: frame.displayHeight } : frame;
+    const onGpu = tf.getBackend() === 'webgpu' && !opts?.returnInputPixels && width * height <= TILE_ABOVE_PIXELS;
+    const out: ProcessedFrame = onGpu
+      ? await gpuPath.filter(current.model, current.spec, frame)
+      : await filterFrame(reader, current.model, current.spec, frame, opts);
     const transfers: Transferable[] = [out.bitmap];
     if (out.inputPixels) transfers.push(out.inputPixels.buffer as ArrayBuffer);
     return Comlink.transfer(out, transfers);
@@ -66,7 +80,7 @@ const api: FilterWorkerApi = {
 
   async memory() {
     const { numTensors, numBytes } = tf.memory();
-    return { numTensors, numBytes };
+    return { numTensors, numBytes, frames, readbacks: readbacks.count };
   },
 
   async dispose(): Promise<void> {

@@ -75,10 +75,14 @@ export interface ProcessedFrame extends FilteredFrame {
   inputPixels?: Uint8ClampedArray;
 }
 
-/** Tensor bookkeeping of the worker's TensorFlow.js engine (for leak checks). */
+/** Tensor bookkeeping of the worker's TensorFlow.js engine (for leak checks), and its frame counters. */
 export interface WorkerMemory {
   numTensors: number;
   numBytes: number;
+  /** Frames processed since the worker started. */
+  frames: number;
+  /** Backend-to-JS readbacks (data()/dataSync()) since the backend started: one per frame on WASM, none on WebGPU. */
+  readbacks: number;
 }
 
 /** What the filter worker exposes through Comlink. Every method is async across the boundary. */

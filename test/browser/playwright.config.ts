@@ -16,10 +16,12 @@ export default defineConfig({
     headless: true,
     launchOptions: {
       executablePath: CHROMIUM,
-      // Configuration A of shared/notes/browser-testing.md (WebGPU compute on SwiftShader, WebGL2),
-      // plus a fake camera that plays a real clip.
+      // Configuration B of shared/notes/browser-testing.md: WebGPU on SwiftShader through Vulkan,
+      // which can present to canvases (the zero-copy WebGPU path draws its output into an
+      // OffscreenCanvas); no WebGL2, which the apps do not use. Plus a fake camera playing a real clip.
       args: [
-        '--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+        '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=vulkan',
+        '--no-sandbox', '--disable-background-networking', '--disable-component-update',
         '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
         `--use-file-for-fake-video-capture=${FAKE_CAMERA_Y4M}`,
       ],

@@ -21,7 +21,7 @@ type RunOnceResult = {
   choice: { backend: string; reason: string };
   timings: { inferMs: number; totalMs: number }[];
   output: Pixels;
-  memory: { numTensors: number };
+  memory: { numTensors: number; frames: number; readbacks: number };
 };
 
 declare global {
@@ -136,10 +136,15 @@ test('WebGPU (SwiftShader, forced) gives the WASM output; ms per 320x180 frame o
     const t = r.timings.slice(1).map((x) => x[key]).sort((a, b) => a - b);
     return t[Math.floor(t.length / 2)].toFixed(0);
   };
-  console.log(`ms per 320x180 frame in the worker (total incl. pixel conversion / model incl. readback): wasm ${median(wasmT, 'totalMs')} / ${median(wasmT, 'inferMs')}, webgpu (SwiftShader) ${median(gpuT, 'totalMs')} / ${median(gpuT, 'inferMs')}`);
+  console.log(`ms per 320x180 frame in the worker (total incl. pixel conversion / model incl. readback): wasm ${median(wasmT, 'totalMs')} / ${median(wasmT, 'inferMs')}; webgpu (SwiftShader) queues its frame in ${median(gpuT, 'totalMs')} ms (no readback to wait for)`);
   console.log(`  all frames (first compiles kernels): wasm ${wasmT.timings.map((t) => t.totalMs.toFixed(0)).join(', ')}; webgpu ${gpuT.timings.map((t) => t.totalMs.toFixed(0)).join(', ')}`);
   const big = diffStats(decode(gpuT.output), decode(wasmT.output));
   expect(big.max).toBeLessThanOrEqual(1);
+  // Readbacks: the warm-up at load reads once; then WASM reads each frame back once and the
+  // WebGPU path (upload, model, draw into the worker's canvas) not at all.
+  console.log(`readbacks: wasm ${wasmT.memory.readbacks} for ${wasmT.memory.frames} frames, webgpu ${gpuT.memory.readbacks} for ${gpuT.memory.frames} frames`);
+  expect(wasmT.memory.readbacks).toBe(1 + 4);
+  expect(gpuT.memory.readbacks).toBe(1);
 });
 
 test('style filters keep the frame size at any size and match the Node run, on WASM and WebGPU', async ({ page }) => {

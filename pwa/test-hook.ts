@@ -19,6 +19,8 @@ export interface RunOnceRequest {
   repeat?: number;
   /** Send the frame as a VideoFrame instead of an ImageBitmap. */
   videoFrame?: boolean;
+  /** Destroy the WebGPU device (as a driver reset would) after this many frames. */
+  loseDeviceAfter?: number;
 }
 
 interface HookDeps {
@@ -62,6 +64,7 @@ async function runOnce(assetBase: string, req: RunOnceRequest) {
     const timings = [];
     let output: ImageData | null = null;
     for (let i = 0; i < (req.repeat ?? 1); i++) {
+      if (i === req.loseDeviceAfter) await handle.api.simulateDeviceLoss();
       const bitmap = await createImageBitmap(source);
       const frame = req.videoFrame ? new VideoFrame(bitmap, { timestamp: 0 }) : bitmap;
       if (frame !== bitmap) bitmap.close();

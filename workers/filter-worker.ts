@@ -12,6 +12,7 @@ import type { FrameModel } from './execute.js';
 import { GpuFramePath } from './gpu-frame.js';
 import { countReadbacks, readbacks } from './readback-counter.js';
 import { TILE_ABOVE_PIXELS } from './tiling.js';
+import { DeviceWatch } from './device-loss.js';
 
 let assetBase: string | null = null;
 let filters: FilterEntry[] | null = null;
@@ -20,6 +21,20 @@ let current: { entry: FilterEntry; spec: RunSpec; model: FrameModel; models: tf.
 const reader = new FrameReader();
 const gpuPath = new GpuFramePath();
 let frames = 0;
+const deviceWatch = new DeviceWatch();
+
+/** A fresh WebGPU device, and the current filter (or chain) loaded onto it again. */
+async function recoverDevice(): Promise<void> {
+  const id = current?.entry.id;
+  // The old models' tensors died with the device: release their records, then forget them.
+  try {
+    current?.models.forEach((m) => m.dispose());
+  } catch { /* the device is gone; nothing to free on it */ }
+  current = null;
+  await deviceWatch.recover();
+  countReadbacks();
+  if (id) await api.loadFilter(id);
+}
 
 function base(): string {
   if (!assetBase) throw new Error('Filter worker used before init()');
@@ -31,6 +46,7 @@ const api: FilterWorkerApi = {
     assetBase = opts.assetBase;
     const choice = await initBackend(opts);
     countReadbacks();
+    deviceWatch.watch();
     return choice;
   },
 
@@ -65,6 +81,7 @@ const api: FilterWorkerApi = {
       frame.close();
       throw new Error('No filter loaded: call loadFilter() first');
     }
+    if (deviceWatch.lost) await recoverDevice();
     frames++;
     // WebGPU keeps frames on the GPU end to end, except when the caller wants the input pixels
     // and for frames large enough to need tiling (those read back per tile).
@@ -80,7 +97,11 @@ const api: FilterWorkerApi = {
 
   async memory() {
     const { numTensors, numBytes } = tf.memory();
-    return { numTensors, numBytes, frames, readbacks: readbacks.count };
+    return { numTensors, numBytes, frames, readbacks: readbacks.count, deviceRecoveries: deviceWatch.recoveries };
+  },
+
+  async simulateDeviceLoss(): Promise<void> {
+    deviceWatch.simulateLoss();
   },
 
   async dispose(): Promise<void> {

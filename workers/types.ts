@@ -83,6 +83,8 @@ export interface WorkerMemory {
   frames: number;
   /** Backend-to-JS readbacks (data()/dataSync()) since the backend started: one per frame on WASM, none on WebGPU. */
   readbacks: number;
+  /** Times a lost WebGPU device was replaced and the filter reloaded. */
+  deviceRecoveries: number;
 }
 
 /** What the filter worker exposes through Comlink. Every method is async across the boundary. */
@@ -99,6 +101,8 @@ export interface FilterWorkerApi {
   /** Filters one frame with the loaded filter. The frame must be transferred; the worker closes it. */
   process(frame: InputFrame, opts?: ProcessOptions): Promise<ProcessedFrame>;
   memory(): Promise<WorkerMemory>;
+  /** Test hook: destroys the WebGPU device as a driver reset would; the next frame recovers. */
+  simulateDeviceLoss(): Promise<void>;
   /** Frees the model and the backend's memory. */
   dispose(): Promise<void>;
 }

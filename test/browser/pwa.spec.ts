@@ -21,7 +21,7 @@ type RunOnceResult = {
   choice: { backend: string; reason: string };
   timings: { inferMs: number; totalMs: number }[];
   output: Pixels;
-  memory: { numTensors: number; frames: number; readbacks: number };
+  memory: { numTensors: number; frames: number; readbacks: number; deviceRecoveries: number };
 };
 
 declare global {
@@ -31,7 +31,7 @@ declare global {
       memory(): Promise<{ numTensors: number; numBytes: number }>;
       simulateCrash(): void;
       capture(): Promise<{ input: Pixels; output: Pixels }>;
-      runOnce(req: { backend: string; filterId: string; input: Pixels; repeat?: number; videoFrame?: boolean }): Promise<RunOnceResult>;
+      runOnce(req: { backend: string; filterId: string; input: Pixels; repeat?: number; videoFrame?: boolean; loseDeviceAfter?: number }): Promise<RunOnceResult>;
       compose(req: { after: Pixels; before: Pixels; strength: number; split: number }): Promise<Pixels>;
     };
   }
@@ -185,6 +185,19 @@ test('the strength slider blends the filter output with the browser-scaled sourc
   expect(diffStats(none, after).mean).toBeGreaterThan(50); // strength 0 shows the scaled source only
   const mid = { ...full, data: full.data.map((v, i) => Math.round((v + none.data[i]) / 2)) };
   expect(diffStats(half, mid).max).toBeLessThanOrEqual(1);
+});
+
+test('a lost WebGPU device is replaced and filtering resumes with the same output', async ({ page }) => {
+  await page.goto('/');
+  await waitForFrames(page, 1);
+  const input = encode(testCard(32, 24));
+  const wasm = await page.evaluate((req) => window.__filterApp.runOnce(req), { backend: 'wasm', filterId: FILTER, input });
+  const r = await page.evaluate((req) => window.__filterApp.runOnce(req), { backend: 'webgpu', filterId: FILTER, input, repeat: 3, loseDeviceAfter: 1 });
+  expect(r.choice.backend).toBe('webgpu');
+  expect(r.memory.deviceRecoveries).toBe(1);
+  expect(r.memory.frames).toBe(3);
+  expect(meanLevel(decode(r.output))).toBeGreaterThan(20);
+  expect(diffStats(decode(r.output), decode(wasm.output)).max).toBeLessThanOrEqual(1);
 });
 
 test('frames smaller than 16x16 are rejected with a clear message', async ({ page }) => {

@@ -21,7 +21,7 @@ export default defineConfig({
       // OffscreenCanvas); no WebGL2, which the apps do not use. Plus a fake camera playing a real clip.
       args: [
         '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=vulkan',
-        '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+        '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--js-flags=--expose-gc',
         '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
         `--use-file-for-fake-video-capture=${FAKE_CAMERA_Y4M}`,
       ],

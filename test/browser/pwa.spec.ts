@@ -21,7 +21,7 @@ type RunOnceResult = {
   choice: { backend: string; reason: string };
   timings: { inferMs: number; totalMs: number }[];
   output: Pixels;
-  memory: { numTensors: number; frames: number; readbacks: number; deviceRecoveries: number };
+  memory: { numTensors: number; numBytes: number; frames: number; readbacks: number; deviceRecoveries: number };
 };
 
 declare global {
@@ -198,6 +198,29 @@ test('a lost WebGPU device is replaced and filtering resumes with the same outpu
   expect(r.memory.frames).toBe(3);
   expect(meanLevel(decode(r.output))).toBeGreaterThan(20);
   expect(diffStats(decode(r.output), decode(wasm.output)).max).toBeLessThanOrEqual(1);
+});
+
+test('10,000 frames: tensor count, backend bytes and the page heap stay flat', async ({ page }) => {
+  test.setTimeout(600_000);
+  await page.goto('/');
+  await waitForFrames(page, 1);
+  const input = encode(testCard(16, 16));
+  const heap = () => page.evaluate(() => {
+    (window as unknown as { gc(): void }).gc();
+    return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
+  });
+  const run = (repeat: number) => page.evaluate((req) => window.__filterApp.runOnce(req).then((r) => ({ memory: r.memory, frames: r.timings.length })), { backend: 'wasm', filterId: 'sr-x2-fast', input, repeat });
+  const one = await run(1);
+  const heapBefore = await heap();
+  const t0 = Date.now();
+  const many = await run(10_000);
+  const heapAfter = await heap();
+  console.log(`10,000 frames in ${((Date.now() - t0) / 1000).toFixed(0)} s: tensors ${one.memory.numTensors} -> ${many.memory.numTensors}, backend bytes ${one.memory.numBytes} -> ${many.memory.numBytes}, page heap ${(heapBefore / 1e6).toFixed(1)} -> ${(heapAfter / 1e6).toFixed(1)} MB`);
+  expect(many.frames).toBe(10_000);
+  expect(many.memory.frames).toBe(10_000);
+  expect(many.memory.numTensors).toBe(one.memory.numTensors);
+  expect(many.memory.numBytes).toBe(one.memory.numBytes);
+  expect(heapAfter - heapBefore).toBeLessThan(8e6);
 });
 
 test('frames smaller than 16x16 are rejected with a clear message', async ({ page }) => {

@@ -1,6 +1,7 @@
 // PWA entry: wires the controls, the video source, the filter worker and the compositor.
 import { Workbox } from 'workbox-window';
 import type { BackendName, FilterEntry, ProcessedFrame } from '../workers/types.js';
+import { AutoTier } from './auto-tier.js';
 import { Compositor } from './compositor.js';
 import { FilterSession, WorkerGoneError } from './filter-session.js';
 import { FrameLoop } from './frame-loop.js';
@@ -25,6 +26,10 @@ const stats = new FrameStats();
 let filters: FilterEntry[] = [];
 let switching = true; // no frames go to the worker while it starts or changes filter
 let capture: Capture | null = null;
+/** Set while the "Auto" choice drives the filter and working size. */
+let auto: AutoTier | null = null;
+/** Fraction of the source size given to the filter (below 1 only under Auto). */
+let workScale = 1;
 
 function showError(e: unknown): void {
   const msg = e instanceof Error ? e.message : String(e);
@@ -55,6 +60,8 @@ function showStats(out: ProcessedFrame): void {
   $('infer-ms').textContent = `${out.timing.inferMs.toFixed(0)} ms`;
   $('size').textContent = `${video.videoWidth}×${video.videoHeight} → ${out.width}×${out.height}`;
   $('dropped').textContent = String(loop.dropped);
+  const tier = auto?.tier;
+  $('tier').textContent = tier ? `auto: ${tier.filterId} at ${Math.round(tier.workScale * 100)}%` : session.filterId ?? '–';
 }
 
 async function onFrame(v: HTMLVideoElement): Promise<void> {
@@ -62,8 +69,11 @@ async function onFrame(v: HTMLVideoElement): Promise<void> {
   const t0 = performance.now();
   const want = capture;
   const keepBefore = !want && compositor.needsBefore;
+  const size = workScale < 1
+    ? { resizeWidth: Math.max(16, Math.round(v.videoWidth * workScale)), resizeHeight: Math.max(16, Math.round(v.videoHeight * workScale)), resizeQuality: 'high' as const }
+    : undefined;
   const [input, before] = await Promise.all([
-    createImageBitmap(v), keepBefore ? createImageBitmap(v) : Promise.resolve(undefined),
+    createImageBitmap(v, size), keepBefore ? createImageBitmap(v) : Promise.resolve(undefined),
   ]);
   let out: ProcessedFrame;
   try {
@@ -76,6 +86,7 @@ async function onFrame(v: HTMLVideoElement): Promise<void> {
   compositor.draw(out.bitmap, before);
   stats.frame(performance.now() - t0, out.timing);
   showStats(out);
+  if (auto && !want) await auto.frame(performance.now(), out.timing.totalMs);
   if (want && out.inputPixels) {
     capture = null;
     want.resolve({ input: new ImageData(new Uint8ClampedArray(out.inputPixels), v.videoWidth, v.videoHeight), output: compositor.pixels() });
@@ -92,6 +103,27 @@ function filterChoices(all: FilterEntry[]): { id: string; label: string }[] {
   return [...all.map((f) => ({ id: f.id, label: label(f) })), ...chains];
 }
 
+/** A filter id from the select: "auto" hands the choice to AutoTier. */
+async function chooseFilter(choice: string): Promise<void> {
+  if (choice !== AUTO) {
+    auto = null;
+    workScale = 1;
+    return loadFilter(choice);
+  }
+  auto = new AutoTier(filters, async (tier) => {
+    workScale = tier.workScale;
+    if (tier.filterId !== session.filterId) await loadFilter(tier.filterId);
+  });
+  if (!auto.available) {
+    auto = null;
+    showError('Auto needs a x2 super-resolution filter in models/registry.json');
+    return;
+  }
+  await auto.start();
+}
+
+const AUTO = 'auto';
+
 async function loadFilter(id: string): Promise<void> {
   const previous = session.filterId;
   switching = true;
@@ -101,7 +133,7 @@ async function loadFilter(id: string): Promise<void> {
     console.info(`filter ${id} loaded in ${loaded.loadMs.toFixed(0)} ms`);
   } catch (e) {
     showError(e);
-    if (previous) filterSelect.value = previous; // the worker still runs the previous filter
+    if (previous && !auto) filterSelect.value = previous; // the worker still runs the previous filter
   } finally {
     switching = false;
   }
@@ -146,7 +178,7 @@ fileInput.addEventListener('change', async () => {
     showError(e);
   }
 });
-filterSelect.addEventListener('change', () => loadFilter(filterSelect.value));
+filterSelect.addEventListener('change', () => chooseFilter(filterSelect.value));
 backendSelect.addEventListener('change', () => startBackend(backendSelect.value as BackendName | 'auto'));
 split.addEventListener('input', () => { compositor.split = Number(split.value) / 100; });
 strength.addEventListener('input', () => { compositor.strength = Number(strength.value) / 100; });
@@ -161,15 +193,20 @@ async function main(): Promise<void> {
     showError(e);
     return;
   }
-  filterSelect.replaceChildren(...filterChoices(filters).map((c) => new Option(c.label, c.id)));
+  filterSelect.replaceChildren(new Option('Auto (adapts to this device)', AUTO), ...filterChoices(filters).map((c) => new Option(c.label, c.id)));
   filterSelect.disabled = filters.length === 0;
   if (!filters.length) showError('models/registry.json lists no filters');
-  else await loadFilter(filters[0].id);
+  else {
+    // ?filter=ID opens with that filter (or chain); otherwise Auto.
+    const wanted = new URLSearchParams(location.search).get('filter') ?? AUTO;
+    filterSelect.value = wanted;
+    await chooseFilter(wanted);
+  }
   await setSource('demo');
 }
 
 installTestHook({
-  stats: () => ({ ...stats.snapshot(), dropped: loop.dropped, backend: session.choice, filterId: session.filterId, filters, switching }),
+  stats: () => ({ ...stats.snapshot(), dropped: loop.dropped, backend: session.choice, filterId: session.filterId, filters, switching, tier: auto?.tier ?? null }),
   capture: () => new Promise((resolve) => { capture = { resolve }; }),
   memory: () => session.memory(),
   simulateCrash: () => { session.worker?.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' })); },

@@ -19,6 +19,8 @@ export function serviceWorker(outDir: string): Plugin {
         skipWaiting: true,
         clientsClaim: true,
         cleanupOutdatedCaches: true,
+        // ?filter=ID picks the opening filter; the page itself is the same.
+        ignoreURLParametersMatching: [/^filter$/, /^utm_/],
         inlineWorkboxRuntime: true,
         sourcemap: false,
         mode: 'production',

@@ -8,14 +8,18 @@ import {
 
 const FILTER = 'sr-x2-quality';
 const SCALE = 2;
+/** The app opened on FILTER (without ?filter it starts on Auto). */
+const APP = `/?filter=${FILTER}`;
 
 interface HookStats {
   frames: number;
+  fps: number;
   errors: string[];
   backend: { backend: string; reason: string } | null;
   filterId: string | null;
   filters: { id: string }[];
   switching: boolean;
+  tier: { filterId: string; workScale: number } | null;
 }
 type RunOnceResult = {
   choice: { backend: string; reason: string };
@@ -60,7 +64,7 @@ async function selectBackend(page: Page, backend: string): Promise<void> {
 test('auto backend avoids the SwiftShader WebGPU adapter and says why', async ({ page }) => {
   const foreign: string[] = [];
   page.on('request', (r) => { if (!r.url().startsWith(`http://localhost:${PREVIEW_PORT}/`) && !r.url().startsWith('blob:')) foreign.push(r.url()); });
-  await page.goto('/');
+  await page.goto(APP);
   const s = await waitForFrames(page, 1);
   expect(s.backend?.backend).toBe('wasm');
   expect(s.backend?.reason).toMatch(/software fallback \(swiftshader\)/);
@@ -70,7 +74,7 @@ test('auto backend avoids the SwiftShader WebGPU adapter and says why', async ({
 });
 
 test('webcam frames filtered by sr-x2-quality on WASM match the model run in Node', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(APP);
   await selectBackend(page, 'wasm');
   await page.selectOption('#source', 'webcam');
   await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).srcObject !== null);
@@ -111,7 +115,7 @@ test('webcam frames filtered by sr-x2-quality on WASM match the model run in Nod
 });
 
 test('WebGPU (SwiftShader, forced) gives the WASM output; ms per 320x180 frame on each', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(APP);
   await waitForFrames(page, 1);
   const run = (backend: string, input: Pixels, repeat: number, videoFrame = false) =>
     page.evaluate((req) => window.__filterApp.runOnce(req), { backend, filterId: FILTER, input, repeat, videoFrame });
@@ -148,7 +152,7 @@ test('WebGPU (SwiftShader, forced) gives the WASM output; ms per 320x180 frame o
 });
 
 test('style filters keep the frame size at any size and match the Node run, on WASM and WebGPU', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(APP);
   await waitForFrames(page, 1);
   // 30x22: not a multiple of 4, so the worker pads (mirrored margin) and crops back.
   const card = testCard(30, 22);
@@ -174,7 +178,7 @@ test('style filters keep the frame size at any size and match the Node run, on W
 });
 
 test('the strength slider blends the filter output with the browser-scaled source', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(APP);
   await waitForFrames(page, 1);
   const after = testCard(64, 48);
   after.data.forEach((v, i) => { if (i % 4 !== 3) after.data[i] = 255 - v; }); // unlike the source
@@ -188,7 +192,7 @@ test('the strength slider blends the filter output with the browser-scaled sourc
 });
 
 test('a lost WebGPU device is replaced and filtering resumes with the same output', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(APP);
   await waitForFrames(page, 1);
   const input = encode(testCard(32, 24));
   const wasm = await page.evaluate((req) => window.__filterApp.runOnce(req), { backend: 'wasm', filterId: FILTER, input });
@@ -202,7 +206,7 @@ test('a lost WebGPU device is replaced and filtering resumes with the same outpu
 
 test('10,000 frames: tensor count, backend bytes and the page heap stay flat', async ({ page }) => {
   test.setTimeout(600_000);
-  await page.goto('/');
+  await page.goto(APP);
   await waitForFrames(page, 1);
   const input = encode(testCard(16, 16));
   const heap = () => page.evaluate(() => {
@@ -224,7 +228,7 @@ test('10,000 frames: tensor count, backend bytes and the page heap stay flat', a
 });
 
 test('frames smaller than 16x16 are rejected with a clear message', async ({ page }) => {
-  await page.goto('/');
+  await page.goto(APP);
   await waitForFrames(page, 1);
   const message = await page.evaluate(
     (input) => window.__filterApp.runOnce({ backend: 'wasm', filterId: 'sr-x2-quality', input }).then(() => 'no error', (e: Error) => e.message),
@@ -252,7 +256,7 @@ test.describe('broken models', () => {
       await route.fulfill({ body: (await res.body()).subarray(0, 1000), contentType: 'application/octet-stream' });
     });
 
-    await page.goto('/');
+    await page.goto(APP);
     await waitForFrames(page, 1);
 
     await page.selectOption('#filter', 'missing');
@@ -268,8 +272,26 @@ test.describe('broken models', () => {
   });
 });
 
-test('a crashed worker is reported and recreated, and filtering resumes', async ({ page }) => {
+test('Auto measures the device, picks a tier for 24 fps and keeps filtering', async ({ page }) => {
   await page.goto('/');
+  await page.waitForFunction(() => typeof window.__filterApp !== 'undefined');
+  await expect(page.locator('#filter')).toHaveValue('auto');
+  // Five measured frames, then the pick; then frames on the picked tier.
+  await expect.poll(async () => (await stats(page)).frames, { timeout: 120_000 }).toBeGreaterThan(8);
+  const s = await stats(page);
+  expect(s.tier).not.toBeNull();
+  expect(s.filterId).toBe(s.tier!.filterId);
+  expect(s.errors).toEqual([]);
+  const size = await page.locator('#size').textContent();
+  console.log(`Auto on this machine: ${s.tier!.filterId} at ${s.tier!.workScale * 100}% (${size}), ${s.fps.toFixed(1)} fps`);
+  const [, , ow, oh] = size!.match(/(\d+)×(\d+) → (\d+)×(\d+)/)!.slice(1).map(Number);
+  expect(ow).toBe(2 * Math.round(320 * s.tier!.workScale));
+  expect(oh).toBe(2 * Math.round(240 * s.tier!.workScale));
+  await expect(page.locator('#tier')).toContainText(`auto: ${s.tier!.filterId}`);
+});
+
+test('a crashed worker is reported and recreated, and filtering resumes', async ({ page }) => {
+  await page.goto(APP);
   await waitForFrames(page, 1);
   await page.evaluate(() => window.__filterApp.simulateCrash());
   await expect(page.locator('#error')).toContainText('The filter worker crashed: simulated crash');
@@ -279,7 +301,7 @@ test('a crashed worker is reported and recreated, and filtering resumes', async 
 });
 
 test('offline: after the service worker takes control, a reload without network still filters the demo clip', async ({ page, context }) => {
-  await page.goto('/');
+  await page.goto(APP);
   await waitForFrames(page, 1);
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;

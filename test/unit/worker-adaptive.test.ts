@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { Governor, pickTier, tierLadder } from '../../workers/adaptive';
+import type { FilterEntry } from '../../workers/types';
+
+const f = (id: string, macs: number, scale = 2, kind: FilterEntry['kind'] = 'super-resolution'): FilterEntry =>
+  ({ id, kind, scale, title: id, modelUrl: '', macsPerInputPixel: macs, quantization: 'float16' });
+const filters = [f('fast', 4554), f('quality', 32868), f('x4', 45936, 4), f('anime', 12204, 1, 'style')];
+
+describe('adaptive tiers', () => {
+  const ladder = tierLadder(filters, 'super-resolution', 2);
+
+  it('ladders the x2 filters by cost, then the cheapest at smaller working sizes', () => {
+    expect(ladder.map((t) => `${t.filterId}@${t.workScale}`)).toEqual(['quality@1', 'fast@1', 'fast@0.75', 'fast@0.5']);
+    expect(ladder.map((t) => t.cost)).toEqual([...ladder.map((t) => t.cost)].sort((a, b) => b - a));
+  });
+
+  it('picks the best tier predicted to fit the budget from one measurement', () => {
+    // fast@1 measured at 40 ms: quality would take about 289 ms.
+    expect(pickTier(ladder, { index: 1, ms: 40 }, 1000 / 2)).toBe(0); // 2 fps budget: quality fits
+    expect(pickTier(ladder, { index: 1, ms: 40 }, 1000 / 15)).toBe(1); // 15 fps: fast at full size
+    expect(pickTier(ladder, { index: 1, ms: 40 }, 1000 / 30)).toBe(2); // 30 fps: 3/4 size
+    expect(pickTier(ladder, { index: 1, ms: 400 }, 1000 / 30)).toBe(3); // nothing fits: the cheapest
+  });
+
+  it('steps down after falling behind for 3 s, not on a single slow frame', () => {
+    const g = new Governor(ladder, 1, { budgetMs: 50 });
+    expect(g.observe(0, 200)).toBeNull(); // one slow frame
+    expect(g.observe(100, 30)).toBeNull();
+    for (let t = 200; t < 3200; t += 100) expect(g.observe(t, 80)).toBeNull();
+    expect(g.observe(3200, 80)).toBe(2);
+    expect(g.tier).toEqual(ladder[2]);
+  });
+
+  it('steps back up after 10 s of headroom for the better tier, and never past the ends', () => {
+    const g = new Governor(ladder, 2, { budgetMs: 50 });
+    // At 3/4 size 10 ms: full size would take about 18 ms, well inside the budget.
+    let changed: number | null = null;
+    for (let t = 0; t <= 10000 && changed === null; t += 100) changed = g.observe(t, 10);
+    expect(changed).toBe(1);
+    const top = new Governor(ladder, 0, { budgetMs: 1000 });
+    for (let t = 0; t <= 20000; t += 100) expect(top.observe(t, 1)).toBeNull();
+    const bottom = new Governor(ladder, 3, { budgetMs: 1 });
+    for (let t = 0; t <= 20000; t += 100) expect(bottom.observe(t, 100)).toBeNull();
+  });
+});

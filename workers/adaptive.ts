@@ -1,0 +1,81 @@
+// Adaptive quality: a ladder of tiers (filter x working resolution) from best to cheapest, a
+// first-use pick from a short measurement, and a governor that steps down when the pipeline
+// falls behind the frame budget for a few seconds and back up when there is headroom.
+import type { FilterEntry } from './types.js';
+
+export interface Tier {
+  filterId: string;
+  /** Fraction of the source's width and height fed to the filter. */
+  workScale: number;
+  /** Relative cost per source pixel: MACs per input pixel x workScale^2. */
+  cost: number;
+}
+
+const WORK_SCALES = [1, 0.75, 0.5];
+
+/**
+ * Best to cheapest: every filter of this kind and scale at full size, most MACs first, then the
+ * cheapest filter at 3/4 and 1/2 size.
+ */
+export function tierLadder(filters: FilterEntry[], kind: FilterEntry['kind'], scale: number): Tier[] {
+  const same = filters.filter((f) => f.kind === kind && f.scale === scale).sort((a, b) => b.macsPerInputPixel - a.macsPerInputPixel);
+  if (!same.length) return [];
+  const cheapest = same[same.length - 1];
+  return [
+    ...same.map((f) => ({ filterId: f.id, workScale: 1, cost: f.macsPerInputPixel })),
+    ...WORK_SCALES.slice(1).map((s) => ({ filterId: cheapest.id, workScale: s, cost: cheapest.macsPerInputPixel * s * s })),
+  ];
+}
+
+/**
+ * The first-use pick: from one measured tier's frame time, frame times of the others scale with
+ * their cost; the best tier predicted to fit `budgetMs` (with 20% headroom) wins, else the cheapest.
+ */
+export function pickTier(ladder: Tier[], measured: { index: number; ms: number }, budgetMs: number): number {
+  const perCost = measured.ms / ladder[measured.index].cost;
+  const fit = ladder.findIndex((t) => t.cost * perCost <= 0.8 * budgetMs);
+  return fit === -1 ? ladder.length - 1 : fit;
+}
+
+export interface GovernorOptions {
+  budgetMs: number;
+  /** Behind the budget this long: one tier down. */
+  downAfterMs?: number;
+  /** Predicted to fit the next better tier with headroom this long: one tier up. */
+  upAfterMs?: number;
+}
+
+export class Governor {
+  private behindSince: number | null = null;
+  private roomSince: number | null = null;
+  private readonly down: number;
+  private readonly up: number;
+
+  constructor(private readonly ladder: Tier[], public index: number, private readonly opts: GovernorOptions) {
+    this.down = opts.downAfterMs ?? 3000;
+    this.up = opts.upAfterMs ?? 10000;
+  }
+
+  get tier(): Tier {
+    return this.ladder[this.index];
+  }
+
+  /** One finished frame and its time in the worker; returns the new tier index on a change. */
+  observe(nowMs: number, frameMs: number): number | null {
+    const { budgetMs } = this.opts;
+    const behind = frameMs > budgetMs;
+    this.behindSince = behind ? (this.behindSince ?? nowMs) : null;
+    const better = this.ladder[this.index - 1];
+    const roomy = better !== undefined && frameMs * (better.cost / this.tier.cost) < 0.7 * budgetMs;
+    this.roomSince = roomy ? (this.roomSince ?? nowMs) : null;
+    if (this.behindSince !== null && nowMs - this.behindSince >= this.down && this.index < this.ladder.length - 1) return this.move(this.index + 1);
+    if (this.roomSince !== null && nowMs - this.roomSince >= this.up) return this.move(this.index - 1);
+    return null;
+  }
+
+  private move(index: number): number {
+    this.index = index;
+    this.behindSince = this.roomSince = null;
+    return index;
+  }
+}

@@ -1,6 +1,7 @@
 // Backend choice. A WebGPU adapter is not proof of a GPU: without one, Chromium hands out
 // SwiftShader, which runs our generators about 60x slower than WASM. So WebGPU is used only
-// on a real (non-fallback) adapter; WASM is the default otherwise and CPU the last resort.
+// on a real (non-fallback) adapter; then WebGL on a hardware renderer (browsers without
+// WebGPU); WASM otherwise, and CPU as the last resort.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -16,19 +17,38 @@ export interface AdapterDescription {
 
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|basic render/i;
 
-/** Pure decision for 'auto': WebGPU on a hardware adapter, otherwise WASM, with the reason. */
-export function pickAutoBackend(adapter: AdapterDescription | null, hasWebGpuApi: boolean): BackendChoice {
-  if (!hasWebGpuApi) return { backend: 'wasm', reason: 'WebGPU is not available in this browser; using WASM' };
-  if (!adapter) return { backend: 'wasm', reason: 'No WebGPU adapter; using WASM' };
-  const name = [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ');
-  const software = name.match(SOFTWARE_ADAPTER)?.[0].toLowerCase();
-  if (adapter.isFallbackAdapter || software) {
-    return {
-      backend: 'wasm',
-      reason: `WebGPU adapter is a software fallback (${software ?? 'isFallbackAdapter'}), about 60x slower than WASM here; using WASM`,
-    };
+/**
+ * Pure decision for 'auto', with the reason: WebGPU on a hardware adapter, else WebGL on a
+ * hardware renderer (`webglRenderer`: WebGL's unmasked renderer string, null without WebGL),
+ * else WASM.
+ */
+export function pickAutoBackend(adapter: AdapterDescription | null, hasWebGpuApi: boolean, webglRenderer: string | null = null): BackendChoice {
+  let why: string;
+  if (!hasWebGpuApi) why = 'WebGPU is not available in this browser';
+  else if (!adapter) why = 'No WebGPU adapter';
+  else {
+    const name = [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(' ');
+    const software = name.match(SOFTWARE_ADAPTER)?.[0].toLowerCase();
+    if (!adapter.isFallbackAdapter && !software) return { backend: 'webgpu', reason: `Hardware WebGPU adapter${name ? ` (${name})` : ''}` };
+    why = `WebGPU adapter is a software fallback (${software ?? 'isFallbackAdapter'}), about 60x slower than WASM here`;
   }
-  return { backend: 'webgpu', reason: `Hardware WebGPU adapter${name ? ` (${name})` : ''}` };
+  if (webglRenderer && !SOFTWARE_ADAPTER.test(webglRenderer)) return { backend: 'webgl', reason: `${why}; hardware WebGL renderer (${webglRenderer})` };
+  const gl = webglRenderer ? `; WebGL renderer is software (${webglRenderer})` : '';
+  return { backend: 'wasm', reason: `${why}${gl}; using WASM` };
+}
+
+/** WebGL2's unmasked renderer string in this context, or null without WebGL2. */
+export function describeWebGl(): string | null {
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    if (!gl) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return renderer || null;
+  } catch {
+    return null;
+  }
 }
 
 interface GpuAdapterLike {
@@ -76,7 +96,7 @@ export async function initBackend(opts: WorkerInit): Promise<BackendChoice> {
     choice = { backend: forced, reason: `${forced} forced by the caller` };
   } else {
     const { hasApi, adapter } = await describeAdapter();
-    choice = pickAutoBackend(adapter, hasApi);
+    choice = pickAutoBackend(adapter, hasApi, describeWebGl());
   }
   const order: BackendName[] = [choice.backend, ...(['wasm', 'cpu'] as const).filter((b) => b !== choice.backend)];
   const failures: string[] = [];

@@ -22,6 +22,17 @@ describe('pickAutoBackend', () => {
     expect(pickAutoBackend({ isFallbackAdapter: true }, true).reason).toMatch(/isFallbackAdapter/);
   });
 
+  it('prefers a hardware WebGL renderer to WASM when WebGPU has no hardware adapter', () => {
+    const swiftshader = { isFallbackAdapter: true, architecture: 'swiftshader' };
+    const gl = pickAutoBackend(swiftshader, true, 'ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0)');
+    expect(gl.backend).toBe('webgl');
+    expect(gl.reason).toMatch(/software fallback.*hardware WebGL renderer \(ANGLE \(NVIDIA/);
+    expect(pickAutoBackend(null, false, 'Apple M2').backend).toBe('webgl');
+    const soft = pickAutoBackend(swiftshader, true, 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)');
+    expect(soft.backend).toBe('wasm');
+    expect(soft.reason).toMatch(/WebGL renderer is software/);
+  });
+
   it('uses WebGPU on a hardware adapter and names it', () => {
     const c = pickAutoBackend({ isFallbackAdapter: false, vendor: 'nvidia', architecture: 'ampere', description: '' }, true);
     expect(c).toEqual({ backend: 'webgpu', reason: 'Hardware WebGPU adapter (nvidia ampere)' });

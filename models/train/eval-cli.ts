@@ -47,7 +47,7 @@ function evaluateStyleFilters(stylers: { id: string; macsPerInputPixel: number; 
     const ms = msPerFrame(run, 640, 360);
     console.log(`\n${id} (${macsPerInputPixel} MACs/px, ${ms.toFixed(0)} ms per 640x360 frame on wasm, 1 thread)`);
     console.log(`  structure (SSIM-Y vs input) ${s.structure.toFixed(3)}, mean change ${s.change.toFixed(1)} levels`);
-    console.log(`  style distance ${s.styleDistance.toFixed(3)} (inputs: ${s.inputStyleDistance.toFixed(3)})${args.style ? '' : ' [no --style: measured against the inputs]'}`);
+    console.log(`  style shift ${s.styleShift.toFixed(2)} (0 = the inputs' image statistics, 1 = the style images')${args.style ? '' : ' [no --style: meaningless]'}`);
     console.log(`  1-pixel shift error ${s.shiftError.toFixed(2)} levels${s.flicker !== undefined ? `, flicker on clip ${s.flicker.toFixed(3)} (1 = as stable as the source)` : ''}`);
     return { id, kind: 'style', macsPerInputPixel, msPer640x360: ms, ...s };
   });

@@ -110,7 +110,9 @@ export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl'
   const regPath = join(repoRoot, 'models/registry.json');
   let registry: Registry = { version: 1, filters: [] };
   try { registry = JSON.parse(readFileSync(regPath, 'utf8')) as Registry; } catch { /* first filter */ }
-  registry.filters = [...registry.filters.filter((f) => f.id !== full.id), full];
+  // Replaced in place, so retraining a filter keeps the registry's order.
+  const at = registry.filters.findIndex((f) => f.id === full.id);
+  registry.filters = at >= 0 ? registry.filters.map((f, i) => (i === at ? full : f)) : [...registry.filters, full];
   writeFileSync(regPath, JSON.stringify(registry, null, 2) + '\n');
   return full;
 }

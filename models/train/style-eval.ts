@@ -47,11 +47,18 @@ export function styleFeatures(img: Image): number[] {
 
 const meanOf = (rows: number[][]) => rows[0].map((_, k) => rows.reduce((s, r) => s + r[k], 0) / rows.length);
 
-/** Distance of a set's mean statistics to the style set's, each statistic divided by its spread over the style set. */
-export function styleDistance(set: number[][], styleSet: number[][]): number {
-  const ms = meanOf(styleSet), m = meanOf(set);
-  const sd = ms.map((mu, k) => Math.sqrt(styleSet.reduce((s, r) => s + (r[k] - mu) ** 2, 0) / styleSet.length) || 1);
-  return Math.sqrt(m.reduce((s, v, k) => s + ((v - ms[k]) / sd[k]) ** 2, 0) / m.length);
+/**
+ * How far a set's statistics moved from the photos' toward the style images': the mean
+ * projection onto the line from the photos' mean to the style set's mean, each statistic first
+ * divided by its spread over both sets. 0 = photo statistics, 1 = the style set's.
+ */
+export function styleShift(set: number[][], photos: number[][], styleSet: number[][]): number {
+  const mp = meanOf(photos), ms = meanOf(styleSet), both = [...photos, ...styleSet];
+  const mb = meanOf(both);
+  const sd = mb.map((mu, k) => Math.sqrt(both.reduce((s, r) => s + (r[k] - mu) ** 2, 0) / both.length) || 1);
+  const axis = ms.map((v, k) => (v - mp[k]) / sd[k]);
+  const len2 = axis.reduce((s, v) => s + v * v, 0) || 1;
+  return meanOf(set.map((r) => [r.reduce((s, v, k) => s + ((v - mp[k]) / sd[k]) * axis[k], 0) / len2]))[0];
 }
 
 /** Mean absolute difference (0-255 levels) between the output of a shifted input and the shifted output. */
@@ -93,9 +100,8 @@ export interface StyleScores {
   structure: number;
   /** Mean absolute change the filter makes (0-255 levels). */
   change: number;
-  /** styleDistance of the outputs, and of the unfiltered inputs for comparison. */
-  styleDistance: number;
-  inputStyleDistance: number;
+  /** styleShift of the outputs: 0 = the inputs' statistics, 1 = the style images'. */
+  styleShift: number;
   /** shiftError averaged over the images (0-255 levels). */
   shiftError: number;
   flicker?: number;
@@ -105,12 +111,12 @@ export function evaluateStyle(images: Image[], styleImages: Image[], size: numbe
   const inputs = images.map((im) => centerCrop(im, size));
   const outs = inputs.map((im) => stylize(run, im));
   const styleSet = styleImages.map((im) => styleFeatures(centerCrop(im, size)));
+  const inputSet = inputs.map(styleFeatures);
   const avg = (f: (i: number) => number) => inputs.reduce((s, _, i) => s + f(i), 0) / inputs.length;
   return {
     structure: avg((i) => ssimY(inputs[i], outs[i], 0)),
     change: avg((i) => meanAbsDiff(inputs[i], outs[i])),
-    styleDistance: styleDistance(outs.map(styleFeatures), styleSet),
-    inputStyleDistance: styleDistance(inputs.map(styleFeatures), styleSet),
+    styleShift: styleShift(outs.map(styleFeatures), inputSet, styleSet),
     shiftError: avg((i) => shiftError(run, inputs[i])),
     ...(clip ? { flicker: flicker(run, clip) } : {}),
   };

@@ -9,7 +9,7 @@ import { buildGraphModel } from '../../models/train/export';
 import { readPng, writePng, type Image } from '../../models/train/image';
 import { shiftL2 } from '../../models/train/losses';
 import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/nets';
-import { flicker, shiftError, styleDistance, styleFeatures, evaluateStyle } from '../../models/train/style-eval';
+import { flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style-eval';
 import { trainStyle, type StyleTrainConfig } from '../../models/train/train-style';
 
 const synthetic = (w: number, h: number, k: number): Image => {
@@ -89,17 +89,23 @@ describe('style scores', () => {
     expect(shiftError(identity, frames[0])).toBe(0);
     const g = trainedLikeGenerator();
     expect(shiftError((x) => generate(g, x), synthetic(40, 40, 1))).toBeGreaterThan(0.1);
-    const s = evaluateStyle(frames, frames, 24, identity);
+    const posterized = frames.map((f) => ({ ...f, data: f.data.map((v) => Math.round(v * 3) / 3) }));
+    const s = evaluateStyle(frames, posterized, 24, identity);
     expect(s.structure).toBeCloseTo(1, 6);
     expect(s.change).toBe(0);
-    expect(s.styleDistance).toBeCloseTo(0, 6);
+    expect(s.styleShift).toBeCloseTo(0, 6); // unchanged inputs sit at the photos' statistics
   });
 
-  it('styleDistance is zero for the style set itself and grows with different statistics', () => {
-    const set = frames.map(styleFeatures);
-    expect(styleDistance(set, set)).toBeCloseTo(0, 9);
-    const dark = frames.map((f) => styleFeatures({ ...f, data: f.data.map((v) => v * 0.5) }));
-    expect(styleDistance(dark, set)).toBeGreaterThan(1);
+  it('styleShift is 0 at the photos, 1 at the style set, and in between for a blend', () => {
+    const photos = frames.map(styleFeatures);
+    const dark = frames.map((f) => ({ ...f, data: f.data.map((v) => v * 0.5) }));
+    const style = dark.map(styleFeatures);
+    expect(styleShift(photos, photos, style)).toBeCloseTo(0, 9);
+    expect(styleShift(style, photos, style)).toBeCloseTo(1, 9);
+    const half = frames.map((f) => styleFeatures({ ...f, data: f.data.map((v) => v * 0.75) }));
+    const t = styleShift(half, photos, style);
+    expect(t).toBeGreaterThan(0.2);
+    expect(t).toBeLessThan(0.8);
   });
 });
 

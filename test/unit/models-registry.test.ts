@@ -8,6 +8,7 @@ import { readModelFiles, readRegistry } from '../../models/train/disk-model';
 import { psnrY } from '../../models/train/metrics';
 import { resizeBicubic } from '../../models/train/resample';
 import { buildAndWarm } from '../../workers/model-loader';
+import { executeFilter } from '../../workers/execute';
 
 const root = process.cwd();
 const registry = readRegistry(root);
@@ -37,7 +38,7 @@ describe('models/registry.json', () => {
   });
 
   for (const f of registry.filters) {
-    it(`${f.id}: weights stored as ${f.quantization}, output [1,H*${f.scale},W*${f.scale},3] at odd sizes, close to but not bicubic`, async () => {
+    it(`${f.id}: weights stored as ${f.quantization}, output [1,H*${f.scale},W*${f.scale},3] at odd sizes, changed from ${f.kind === 'style' ? 'the input' : 'bicubic'} but the same picture`, async () => {
       const { json, artifacts } = readModelFiles(root, f.modelUrl);
       const floats = json.weightsManifest.flatMap((g) => g.weights).filter((w) => w.dtype === 'float32');
       expect(floats.length).toBeGreaterThan(0);
@@ -46,18 +47,17 @@ describe('models/registry.json', () => {
       const model = await buildAndWarm(f, artifacts);
       for (const [h, w] of [[16, 16], [17, 23], [31, 20]]) {
         const card = testCard(w, h);
-        const y = tf.tidy(() => tf.clipByValue(model.execute(tf.tensor4d(card, [1, h, w, 3])) as tf.Tensor, 0, 1));
+        // Through executeFilter, as the worker runs it (style filters pad to their inputMultiple).
+        const y = tf.tidy(() => tf.clipByValue(executeFilter(model, f, tf.tensor4d(card, [1, h, w, 3])), 0, 1));
         expect(y.shape).toEqual([1, h * f.scale, w * f.scale, 3]);
         const out = y.dataSync() as Float32Array;
         y.dispose();
         expect(out.every(Number.isFinite)).toBe(true);
-        if (f.kind === 'super-resolution') {
-          const bic = resizeBicubic({ width: w, height: h, data: card }, w * f.scale, h * f.scale);
-          const mad = out.reduce((s, v, i) => s + Math.abs(v - bic.data[i]), 0) / out.length;
-          expect(mad).toBeGreaterThan(1e-3); // really filtered, not a bicubic copy (nor zeros)
-          const close = psnrY({ width: w * f.scale, height: h * f.scale, data: out }, bic, f.scale);
-          expect(close).toBeGreaterThan(20); // and still the same picture
-        }
+        const ref = f.kind === 'style' ? card : resizeBicubic({ width: w, height: h, data: card }, w * f.scale, h * f.scale).data;
+        const mad = out.reduce((s, v, i) => s + Math.abs(v - ref[i]), 0) / out.length;
+        expect(mad).toBeGreaterThan(1e-3); // really filtered, not a copy (nor zeros)
+        const close = psnrY({ width: w * f.scale, height: h * f.scale, data: out }, { width: w * f.scale, height: h * f.scale, data: ref }, f.scale);
+        expect(close).toBeGreaterThan(f.kind === 'style' ? 12 : 20); // and still the same picture
       }
       model.dispose();
     });

@@ -46,7 +46,8 @@ export async function runModel(model: FrameModel, spec: RunSpec, pixels: ImageDa
     if (width * height > TILE_ABOVE_PIXELS) {
       rgba = await executeTiled(model, spec, x);
     } else {
-      const out = tf.tidy(() => tf.clipByValue(executeFilter(model, spec, x), 0, 1));
+      // No clip op: rgbFloatsToRgba clamps while converting, saving a pass over the output.
+      const out = tf.tidy(() => executeFilter(model, spec, x));
       try {
         rgba = rgbFloatsToRgba((await out.data()) as Float32Array);
       } finally {

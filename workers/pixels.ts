@@ -1,27 +1,29 @@
-// Pixel conversions between canvas RGBA bytes and the models' float32 RGB in [0,1].
-// Done in plain JS on purpose: tf.browser.fromPixels throws on VideoFrame and its int32
-// tensors read back as zeros on tfjs 4.22 WebGPU.
+// Pixel conversions between canvas RGBA bytes and the models' float32 RGB in [0,1], for the
+// readback (WASM) path. Plain JS on purpose: measured faster than int32 tensors converted on
+// the wasm backend, and tf.browser.fromPixels throws on VideoFrame in tfjs 4.22.
 
-/** RGBA bytes -> packed RGB floats in [0,1] (alpha dropped). */
+const BYTE_TO_FLOAT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
+
+/** RGBA bytes -> packed RGB floats in [0,1] (alpha dropped). A lookup table: no division per byte. */
 export function rgbaToRgbFloats(rgba: Uint8ClampedArray, out = new Float32Array((rgba.length / 4) * 3)): Float32Array {
   for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
-    out[j] = rgba[i] / 255;
-    out[j + 1] = rgba[i + 1] / 255;
-    out[j + 2] = rgba[i + 2] / 255;
+    out[j] = BYTE_TO_FLOAT[rgba[i]];
+    out[j + 1] = BYTE_TO_FLOAT[rgba[i + 1]];
+    out[j + 2] = BYTE_TO_FLOAT[rgba[i + 2]];
   }
   return out;
 }
 
+const toByte = (v: number) => (v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0);
+
 /**
- * Packed RGB floats -> opaque RGBA bytes. Uint8ClampedArray stores clamp(round(v * 255)),
- * so values outside [0,1] are clamped here even if the model overshoots.
+ * Packed RGB floats -> opaque RGBA bytes, clamped to [0,1] and rounded, even if the model
+ * overshoots. Writes whole pixels as 32-bit words (little-endian RGBA, as every browser's).
  */
 export function rgbFloatsToRgba<T extends Uint8ClampedArray>(rgb: ArrayLike<number>, out: T = new Uint8ClampedArray((rgb.length / 3) * 4) as T): T {
-  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-    out[j] = rgb[i] * 255;
-    out[j + 1] = rgb[i + 1] * 255;
-    out[j + 2] = rgb[i + 2] * 255;
-    out[j + 3] = 255;
+  const words = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
+  for (let i = 0, k = 0; i < rgb.length; i += 3, k++) {
+    words[k] = (toByte(rgb[i]) | (toByte(rgb[i + 1]) << 8) | (toByte(rgb[i + 2]) << 16) | 0xff000000) >>> 0;
   }
   return out;
 }

@@ -46,7 +46,7 @@ export async function executeTiled(
   for (const t of planTiles(width, height, size, overlap, spec.tileAlign ?? spec.inputMultiple ?? 1)) {
     const core = tf.tidy(() => {
       const y = executeFilter(model, spec, tf.slice(x, [0, t.wy, t.wx, 0], [1, t.wh, t.ww, 3]));
-      return tf.clipByValue(tf.slice(y, [0, (t.y - t.wy) * s, (t.x - t.wx) * s, 0], [1, t.h * s, t.w * s, 3]), 0, 1);
+      return tf.slice(y, [0, (t.y - t.wy) * s, (t.x - t.wx) * s, 0], [1, t.h * s, t.w * s, 3]); // clamped when converted
     });
     const rgb = (await core.data()) as Float32Array;
     core.dispose();

@@ -2,7 +2,7 @@
 // when it crashes. Calls pending on a worker that crashed or was replaced are rejected
 // instead of hanging (a hung call would stall the one-frame-in-flight loop for good).
 import { createFilterWorker, processFrame, type FilterWorkerHandle } from '../workers/bridge.js';
-import type { BackendChoice, BackendName, FilterEntry, LoadedFilter, ProcessOptions, ProcessedFrame } from '../workers/types.js';
+import type { BackendChoice, BackendName, FilterEntry, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame } from '../workers/types.js';
 
 export interface SessionEvents {
   /** The worker died; the session is restarting it with the same settings. */
@@ -101,7 +101,7 @@ export class FilterSession {
     return loaded;
   }
 
-  process(frame: ImageBitmap, opts?: ProcessOptions): Promise<ProcessedFrame> {
+  process(frame: InputFrame, opts?: ProcessOptions): Promise<ProcessedFrame> {
     const live = this.current;
     return this.call(live, processFrame(live.handle, frame, opts));
   }

@@ -64,17 +64,28 @@ function showStats(out: ProcessedFrame): void {
   $('tier').textContent = tier ? `auto: ${tier.filterId} at ${Math.round(tier.workScale * 100)}%` : session.filterId ?? '–';
 }
 
-async function onFrame(v: HTMLVideoElement): Promise<void> {
-  if (switching || !session.filterId || !v.videoWidth) return;
+async function onFrame(v: HTMLVideoElement, frame?: VideoFrame): Promise<void> {
+  if (switching || !session.filterId || !v.videoWidth) {
+    frame?.close();
+    return;
+  }
   const t0 = performance.now();
   const want = capture;
   const keepBefore = !want && compositor.needsBefore;
+  const source = frame ?? v;
   const size = workScale < 1
     ? { resizeWidth: Math.max(16, Math.round(v.videoWidth * workScale)), resizeHeight: Math.max(16, Math.round(v.videoHeight * workScale)), resizeQuality: 'high' as const }
     : undefined;
-  const [input, before] = await Promise.all([
-    createImageBitmap(v, size), keepBefore ? createImageBitmap(v) : Promise.resolve(undefined),
-  ]);
+  let input: ImageBitmap | VideoFrame, before: ImageBitmap | undefined;
+  try {
+    [input, before] = await Promise.all([
+      // A camera VideoFrame at full size goes to the worker as it is (transferred, no copy).
+      frame && !size ? Promise.resolve(frame) : createImageBitmap(source, size),
+      keepBefore ? createImageBitmap(source) : Promise.resolve(undefined),
+    ]);
+  } finally {
+    if (frame && size) frame.close();
+  }
   let out: ProcessedFrame;
   try {
     out = await session.process(input, { returnInputPixels: Boolean(want) });
@@ -206,7 +217,7 @@ async function main(): Promise<void> {
 }
 
 installTestHook({
-  stats: () => ({ ...stats.snapshot(), dropped: loop.dropped, backend: session.choice, filterId: session.filterId, filters, switching, tier: auto?.tier ?? null }),
+  stats: () => ({ ...stats.snapshot(), dropped: loop.dropped, backend: session.choice, filterId: session.filterId, filters, switching, tier: auto?.tier ?? null, trackProcessor: loop.usesTrackProcessor }),
   capture: () => new Promise((resolve) => { capture = { resolve }; }),
   memory: () => session.memory(),
   simulateCrash: () => { session.worker?.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' })); },

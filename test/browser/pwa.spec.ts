@@ -20,6 +20,7 @@ interface HookStats {
   filters: { id: string }[];
   switching: boolean;
   tier: { filterId: string; workScale: number } | null;
+  trackProcessor: boolean;
 }
 type RunOnceResult = {
   choice: { backend: string; reason: string };
@@ -79,6 +80,8 @@ test('webcam frames filtered by sr-x2-quality on WASM match the model run in Nod
   await page.selectOption('#source', 'webcam');
   await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).srcObject !== null);
   await waitForFrames(page, 2, 'wasm');
+  // Camera frames come as VideoFrames from a MediaStreamTrackProcessor, not from the <video>.
+  expect((await stats(page)).trackProcessor).toBe(true);
 
   const cap = await page.evaluate(() => window.__filterApp.capture());
   const input = decode(cap.input), output = decode(cap.output);

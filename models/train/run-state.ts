@@ -2,6 +2,30 @@
 // variables plus optimizer slots, and the progress line with an ETA.
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import type { GanLoss } from './losses.js';
+
+/** Options every GAN trainer here takes (train.ts, train-style.ts add their own). */
+export interface GanRunConfig {
+  /** Photos folder; every holdOutEvery-th photo is held out for evaluation. */
+  data: string;
+  /** Run folder: checkpoints, samples, loss plot, report. */
+  run: string;
+  lrD: number;
+  ganLoss: GanLoss;
+  advWeight: number;
+  /** Decay of the exported EMA copy of the generator (0 = export the raw weights). */
+  emaDecay: number;
+  /** Spectral normalization of the discriminator's convolutions. */
+  spectralNorm: boolean;
+  /** R1 penalty weight on real data, and the WGAN-GP penalty weight (with --gan-loss wgan-gp). */
+  r1Weight: number;
+  gpWeight: number;
+  seed: number;
+  holdOutEvery: number;
+  checkpointEvery: number;
+  /** Every this many steps: samples/step-N.png and losses.png. */
+  sampleEvery: number;
+}
 
 export interface NamedVariable { name: string; v: tf.Variable }
 

@@ -7,18 +7,15 @@ import { basename, join } from 'node:path';
 import { Rng, loadImages, randomCrops, splitPhotos } from './data.js';
 import { createEma, updateEma } from './ema.js';
 import { readPng, writePng, type Image } from './image.js';
-import type { GanLoss } from './losses.js';
 import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator } from './nets.js';
-import { Progress, restoreRun, saveRun } from './run-state.js';
+import { Progress, restoreRun, saveRun, type GanRunConfig } from './run-state.js';
 import { plotCurves, tile } from './sheet.js';
 import { centerCrop, stylize } from './style-eval.js';
 import { styleStep, type StyleLosses } from './style-steps.js';
 
-export interface StyleTrainConfig {
-  /** Photos (content) and style images folders. */
-  data: string;
+export interface StyleTrainConfig extends GanRunConfig {
+  /** Style images folder (PNG). */
   style: string;
-  run: string;
   /** Channels of the quarter-resolution body and its number of 3x3 convolutions. */
   channels: number;
   blocks: number;
@@ -27,20 +24,9 @@ export interface StyleTrainConfig {
   /** Side of the square training crops (a multiple of 8). */
   crop: number;
   lrG: number;
-  lrD: number;
-  ganLoss: GanLoss;
-  advWeight: number;
   structureWeight: number;
   colorWeight: number;
   shiftWeight: number;
-  emaDecay: number;
-  spectralNorm: boolean;
-  r1Weight: number;
-  gpWeight: number;
-  seed: number;
-  holdOutEvery: number;
-  checkpointEvery: number;
-  sampleEvery: number;
 }
 
 type Row = StyleLosses & { step: number };

@@ -8,15 +8,12 @@ import { evaluate, summarize, upscaleCrop, type EvalRow } from './evaluate.js';
 import { readPng, writePng } from './image.js';
 import { plotCurves, tile } from './sheet.js';
 import { createEma, updateEma } from './ema.js';
-import type { GanLoss } from './losses.js';
 import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator } from './nets.js';
 import { stepGrads, stepVariables, type StepKind, type StepLosses } from './steps.js';
 import { TwoCores } from './two-cores.js';
-import { Progress, restoreRun, saveRun } from './run-state.js';
+import { Progress, restoreRun, saveRun, type GanRunConfig } from './run-state.js';
 
-export interface TrainConfig {
-  data: string;
-  run: string;
+export interface TrainConfig extends GanRunConfig {
   scale: number;
   channels: number;
   blocks: number;
@@ -26,27 +23,12 @@ export interface TrainConfig {
   lrCrop: number;
   lrG: number;
   lrGanG: number;
-  lrD: number;
-  advWeight: number;
-  ganLoss: GanLoss;
   /** Weight of the image-gradient L1 loss (0 = off). */
   gradWeight: number;
-  /** Decay of the exported EMA copy of the generator (0 = export the raw weights). */
-  emaDecay: number;
-  /** Spectral normalization of the discriminator's convolutions. */
-  spectralNorm: boolean;
-  /** R1 penalty weight on real data, and the WGAN-GP penalty weight (with --gan-loss wgan-gp). */
-  r1Weight: number;
-  gpWeight: number;
-  seed: number;
-  holdOutEvery: number;
   /** Share of training samples degraded as web video (blur, resampler, noise, JPEG) instead of plain bicubic. */
   webMix: number;
   /** 1, or 2 to compute each step's gradients on both CPU cores (half a batch each). */
   threads: number;
-  checkpointEvery: number;
-  /** Every this many steps: samples/step-N.png (bicubic | generator | truth) and losses.png. */
-  sampleEvery: number;
   evalSize: number;
 }
 

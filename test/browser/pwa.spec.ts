@@ -14,6 +14,9 @@ const APP = `/?filter=${FILTER}`;
 interface HookStats {
   frames: number;
   fps: number;
+  latencyMs: number;
+  dropped: number;
+  timing: { inferMs: number; totalMs: number } | null;
   errors: string[];
   backend: { backend: string; reason: string } | null;
   filterId: string | null;
@@ -291,6 +294,18 @@ test('Auto measures the device, picks a tier for 24 fps and keeps filtering', as
   expect(ow).toBe(2 * Math.round(320 * s.tier!.workScale));
   expect(oh).toBe(2 * Math.round(240 * s.tier!.workScale));
   await expect(page.locator('#tier')).toContainText(`auto: ${s.tier!.filterId}`);
+});
+
+test('a filter slower than the clip drops frames instead of queuing them', async ({ page }) => {
+  // sr-x2-quality on WASM takes over 100 ms per frame here; the demo clip runs at 15 fps.
+  await page.goto(APP);
+  await waitForFrames(page, 6, 'wasm');
+  const s = await stats(page);
+  console.log(`quality filter on the demo clip: ${s.fps.toFixed(1)} fps shown, ${s.dropped} frames dropped, latency ${s.latencyMs.toFixed(0)} ms, worker ${s.timing!.totalMs.toFixed(0)} ms`);
+  expect(s.dropped).toBeGreaterThan(0);
+  // One frame in flight: a frame's latency is one pass through the worker (plus the frame
+  // grab and drawing), never a queue of them.
+  expect(s.latencyMs).toBeLessThan(1.5 * s.timing!.totalMs + 50);
 });
 
 test('a crashed worker is reported and recreated, and filtering resumes', async ({ page }) => {

@@ -18,7 +18,8 @@ export class FrameLoop {
   /** The newest camera frame not yet taken (an older one is closed when a newer arrives). */
   private latest: VideoFrame | null = null;
 
-  constructor(private video: HTMLVideoElement, onFrame: FrameHandler) {
+  /** `onSource` hears of every source frame, taken or not (for the input frame rate). */
+  constructor(private video: HTMLVideoElement, onFrame: FrameHandler, private onSource: () => void = () => {}) {
     this.pacer = new FramePacer(() => {
       const frame = this.latest ?? undefined;
       this.latest = null;
@@ -63,6 +64,7 @@ export class FrameLoop {
       if (this.reader !== reader) { value.close(); break; }
       this.latest?.close(); // superseded before it was taken
       this.latest = value;
+      this.onSource();
       this.pacer.offer();
     }
   }
@@ -70,6 +72,7 @@ export class FrameLoop {
   private tick = (): void => {
     if (!this.running) return;
     this.handle = this.video.requestVideoFrameCallback(this.tick);
+    this.onSource();
     this.pacer.offer();
   };
 }

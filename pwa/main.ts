@@ -54,8 +54,8 @@ function showBackend(): void {
 }
 
 function showStats(out: ProcessedFrame): void {
-  $('fps').textContent = stats.fps.toFixed(1);
-  $('latency').textContent = `${stats.latencyMs.toFixed(0)} ms`;
+  $('fps').textContent = `${stats.fpsIn.toFixed(0)} → ${stats.fps.toFixed(1)}`;
+  $('latency').textContent = `${stats.latency(0.5).toFixed(0)} / ${stats.latency(0.95).toFixed(0)} ms`;
   $('worker-ms').textContent = `${out.timing.totalMs.toFixed(0)} ms`;
   $('infer-ms').textContent = `${out.timing.inferMs.toFixed(0)} ms`;
   $('size').textContent = `${video.videoWidth}×${video.videoHeight} → ${out.width}×${out.height}`;
@@ -104,7 +104,7 @@ async function onFrame(v: HTMLVideoElement, frame?: VideoFrame): Promise<void> {
   }
 }
 
-const loop = new FrameLoop(video, onFrame);
+const loop = new FrameLoop(video, onFrame, () => stats.sourceFrame());
 
 /** Every filter, plus each style chained with the fastest x2 super-resolution (one pass in the worker). */
 function filterChoices(all: FilterEntry[]): { id: string; label: string }[] {

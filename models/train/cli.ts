@@ -90,8 +90,9 @@ async function trainStyleFilter(cfg: StyleTrainConfig & Common & { clip: string 
   const scores = evaluateStyle(photos, styles, 256, run, clip);
   // Quantization bound for style filters: the shipped output stays within half a level of float32.
   const crops = photos.map((p) => centerCrop(p, 256));
+  const floatRun = (x: tf.Tensor4D) => executeFilter({ execute: (t) => generate(result.generator, t) }, entry, x);
   const quantDiff = crops.reduce((s, im) => {
-    const a = stylize(run, im), b = stylize((x) => generate(result.generator, x), im);
+    const a = stylize(run, im), b = stylize(floatRun, im);
     return s + (255 * a.data.reduce((t, v, i) => t + Math.abs(v - b.data[i]), 0)) / a.data.length;
   }, 0) / crops.length;
   const report = { id: cfg.id, config: cfg, trainSeconds: Math.round(result.seconds), stepsThisRun: result.steps, quantizedVsFloatLevels: quantDiff, scores };

@@ -11,11 +11,12 @@ export interface Tier {
   cost: number;
 }
 
-const WORK_SCALES = [1, 0.75, 0.5];
+// Not below 3/4: at 1/2 size a x2 filter would only give back the source's own size, worse.
+const WORK_SCALES = [1, 0.75];
 
 /**
  * Best to cheapest: every filter of this kind and scale at full size, most MACs first, then the
- * cheapest filter at 3/4 and 1/2 size.
+ * cheapest filter at 3/4 size.
  */
 export function tierLadder(filters: FilterEntry[], kind: FilterEntry['kind'], scale: number): Tier[] {
   const same = filters.filter((f) => f.kind === kind && f.scale === scale).sort((a, b) => b.macsPerInputPixel - a.macsPerInputPixel);

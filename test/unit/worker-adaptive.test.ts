@@ -9,8 +9,8 @@ const filters = [f('fast', 4554), f('quality', 32868), f('x4', 45936, 4), f('ani
 describe('adaptive tiers', () => {
   const ladder = tierLadder(filters, 'super-resolution', 2);
 
-  it('ladders the x2 filters by cost, then the cheapest at smaller working sizes', () => {
-    expect(ladder.map((t) => `${t.filterId}@${t.workScale}`)).toEqual(['quality@1', 'fast@1', 'fast@0.75', 'fast@0.5']);
+  it('ladders the x2 filters by cost, then the cheapest at 3/4 size (never less)', () => {
+    expect(ladder.map((t) => `${t.filterId}@${t.workScale}`)).toEqual(['quality@1', 'fast@1', 'fast@0.75']);
     expect(ladder.map((t) => t.cost)).toEqual([...ladder.map((t) => t.cost)].sort((a, b) => b - a));
   });
 
@@ -19,7 +19,7 @@ describe('adaptive tiers', () => {
     expect(pickTier(ladder, { index: 1, ms: 40 }, 1000 / 2)).toBe(0); // 2 fps budget: quality fits
     expect(pickTier(ladder, { index: 1, ms: 40 }, 1000 / 15)).toBe(1); // 15 fps: fast at full size
     expect(pickTier(ladder, { index: 1, ms: 40 }, 1000 / 30)).toBe(2); // 30 fps: 3/4 size
-    expect(pickTier(ladder, { index: 1, ms: 400 }, 1000 / 30)).toBe(3); // nothing fits: the cheapest
+    expect(pickTier(ladder, { index: 1, ms: 400 }, 1000 / 30)).toBe(2); // nothing fits: the cheapest
   });
 
   it('steps down after falling behind for 3 s, not on a single slow frame', () => {
@@ -39,7 +39,7 @@ describe('adaptive tiers', () => {
     expect(changed).toBe(1);
     const top = new Governor(ladder, 0, { budgetMs: 1000 });
     for (let t = 0; t <= 20000; t += 100) expect(top.observe(t, 1)).toBeNull();
-    const bottom = new Governor(ladder, 3, { budgetMs: 1 });
+    const bottom = new Governor(ladder, 2, { budgetMs: 1 });
     for (let t = 0; t <= 20000; t += 100) expect(bottom.observe(t, 100)).toBeNull();
   });
 });

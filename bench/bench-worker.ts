@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../workers/backend.js';
 import { executeFilter, type FrameModel } from '../workers/execute.js';
 import { FrameReader, filterFrame } from '../workers/frame-pipeline.js';
+import { GpuFramePath } from '../workers/gpu-frame.js';
 import { loadFilterModel } from '../workers/model-loader.js';
 import { fetchRegistry } from '../workers/registry.js';
 import type { FilterEntry } from '../workers/types.js';
@@ -13,6 +14,7 @@ import type { BenchTimes, BenchWorkerApi } from './types.js';
 
 let assetBase = '';
 const reader = new FrameReader();
+const gpuPath = new GpuFramePath();
 const loaded = new Map<string, { model: FrameModel | null; entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>; dispose(): void }>();
 
 async function load(id: string) {
@@ -69,7 +71,14 @@ const api: BenchWorkerApi = {
     const pipeline = async () => {
       const frame = await createImageBitmap(source); // the source's frame, not timed
       const t0 = performance.now();
+      // The product's paths: zero-copy on WebGPU, one readback on the others.
       if (!model) await canvasUpscale(frame, entry.scale);
+      else if (tf.getBackend() === 'webgpu') {
+        (await gpuPath.filter(model, entry, frame)).bitmap.close();
+        // The zero-copy path returns once its GPU work is queued: time it to completion with a
+        // fence on the queue (no data comes back).
+        await (tf.backend() as unknown as { device: GPUDevice }).device.queue.onSubmittedWorkDone();
+      }
       else (await filterFrame(reader, model, entry, frame)).bitmap.close();
       return performance.now() - t0;
     };

@@ -4,7 +4,7 @@
 // same test-card frames, in a worker in headless Chromium (Debian's), through the product's frame
 // pipeline. Prints a table, writes bench/results.json. Report ratios to the peers measured in the
 // same run: these machines are shared and noisy, absolute times drift between runs.
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -50,14 +50,29 @@ async function main() {
   const server = await createServer({ configFile: `${root}bench/vite.config.ts`, server: { port: 4190, strictPort: false } });
   await server.listen();
   const url = server.resolvedUrls!.local[0];
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--enable-unsafe-webgpu', '--no-sandbox'] });
+  // WebGPU runs in shared/notes' configuration B (SwiftShader through Vulkan), which can present
+  // the zero-copy path's canvas; WASM and WebGL in configuration A, which has WebGL2.
+  const launch = (gpu: boolean) => chromium.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--enable-unsafe-webgpu', '--no-sandbox', ...(gpu ? ['--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=vulkan'] : [])],
+  });
+  const browsers = { plain: await launch(false), gpu: o.backends.includes('webgpu') ? await launch(true) : null };
+  const browser = browsers.plain;
   const results: BenchResult[] = [];
   try {
-    const page = await browser.newPage();
-    page.on('console', (m) => { if (m.type() === 'error') console.error(`page: ${m.text()}`); });
-    await page.goto(url);
-    await page.waitForSelector('body[data-ready="1"]');
+    const pages = new Map<string, Page>();
+    const pageFor = async (backend: string) => {
+      const key = backend === 'webgpu' ? 'gpu' : 'plain';
+      if (pages.has(key)) return pages.get(key)!;
+      const page = await (key === 'gpu' ? browsers.gpu! : browsers.plain).newPage();
+      page.on('console', (m) => { if (m.type() === 'error') console.error(`page: ${m.text()}`); });
+      await page.goto(url);
+      await page.waitForSelector('body[data-ready="1"]');
+      pages.set(key, page);
+      return page;
+    };
     for (const backend of o.backends) for (const model of o.models) {
+      const page = await pageFor(backend);
       let tooSlow = '';
       for (const [width, height] of o.sizes) {
         const c: BenchCase = { model, backend, width, height };
@@ -75,7 +90,8 @@ async function main() {
     console.log(table(results));
     console.log(`\nwrote ${o.out}`);
   } finally {
-    await browser.close();
+    await browsers.plain.close();
+    await browsers.gpu?.close();
     await server.close();
   }
 }

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FilterEntry, Registry } from '../../workers/types.js';
-import { LRELU_ALPHA, SKIP_PAD, inputMultiple, macsPerInputPixel, type Generator } from './nets.js';
+import { LRELU_ALPHA, inputMultiple, macsPerInputPixel, skipPad, type Generator } from './nets.js';
 import { encode, type Quantization } from './quantize.js';
 
 interface GraphNode { name: string; op: string; input?: string[]; attr?: Record<string, unknown> }
@@ -62,7 +62,7 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
     if (l.shuffle) shuffle(prev = `${l.name}/shuffle`, l.name, l.shuffle);
   }
   if (g.skipKernel) {
-    const p = SKIP_PAD;
+    const p = skipPad(g.skipKernel);
     const pads = constant('skip/paddings', tf.tensor2d([[0, 0], [p, p], [p, p], [0, 0]], [4, 2], 'int32'), 'int32');
     nodes.push({ name: 'skip/pad', op: 'MirrorPad', input: [INPUT_NAME, pads], attr: { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('SYMMETRIC') } });
     nodes.push({ name: 'skip/conv', op: 'Conv2D', input: ['skip/pad', constant('skip/w', g.skipKernel)], attr: convAttrs(1, 'VALID') });

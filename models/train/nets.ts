@@ -25,16 +25,20 @@ export interface ConvLayer {
  */
 export type Architecture = 'sr' | 'style';
 
-export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture }
+/** The fixed upsampling on the super-resolution skip path: bicubic (5x5 taps) or bilinear (3x3, cheaper). */
+export type Skip = 'bicubic' | 'bilinear';
+
+export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip }
 
 export interface Generator {
   config: GeneratorConfig;
   layers: ConvLayer[];
-  /** Fixed (untrained) 5x5 kernel computing bicubic upsampling in depth-to-space layout; null for scale 1. */
+  /** Fixed (untrained) kernel computing the skip's upsampling in depth-to-space layout; null for scale 1. */
   skipKernel: tf.Tensor4D | null;
 }
 
-export const SKIP_PAD = 2;
+/** Mirrored border the skip convolution needs: half its (odd) kernel size. */
+export const skipPad = (kernel: tf.Tensor4D): number => (kernel.shape[0] - 1) / 2;
 export const LRELU_ALPHA = 0.2;
 
 // Variables get engine-unique names (several trainers may share a process); checkpoints and
@@ -48,14 +52,16 @@ function convLayer(name: string, k: number, cin: number, cout: number, stride: n
 }
 
 /**
- * Bicubic upsampling by `scale` as one 5x5 convolution with 3*scale^2 outputs followed by
- * depthToSpace: output phase p of each input pixel sits at offset (p + 0.5) / scale - 0.5.
+ * Bicubic (5x5) or bilinear (3x3) upsampling by `scale` as one convolution with 3*scale^2
+ * outputs followed by depthToSpace: output phase p of each input pixel sits at offset
+ * (p + 0.5) / scale - 0.5 (half-pixel centers).
  */
-export function bicubicSkipKernel(scale: number): tf.Tensor4D {
-  const taps = 2 * SKIP_PAD + 1;
+export function upsampleSkipKernel(scale: number, kind: Skip = 'bicubic'): tf.Tensor4D {
+  const pad = kind === 'bicubic' ? 2 : 1, taps = 2 * pad + 1;
+  const weight = kind === 'bicubic' ? cubic : (t: number) => Math.max(0, 1 - Math.abs(t));
   const k1 = (p: number) => {
     const off = (p + 0.5) / scale - 0.5;
-    return Array.from({ length: taps }, (_, t) => cubic(t - SKIP_PAD - off));
+    return Array.from({ length: taps }, (_, t) => weight(t - pad - off));
   };
   const w = new Float32Array(taps * taps * 3 * 3 * scale * scale);
   const cout = 3 * scale * scale;
@@ -78,7 +84,7 @@ export function createGenerator(config: GeneratorConfig, seed: number): Generato
   const { scale, channels: c, blocks } = config;
   const body = (i: number) => convLayer(`g/body${i}`, 3, c, c, 1, 'relu', 1, seed + i + 1);
   const bodies = Array.from({ length: blocks }, (_, i) => body(i));
-  // Zero last layer: the network starts as exactly its skip (bicubic, or identity for style)
+  // Zero last layer: the network starts as exactly its skip (upsampling, or identity for style)
   // and learns only the residual.
   if (config.arch === 'style') {
     if (scale !== 1) throw new Error('style generators keep the frame size (scale 1)');
@@ -97,7 +103,7 @@ export function createGenerator(config: GeneratorConfig, seed: number): Generato
   }
   const layers = [convLayer('g/in', 3, 3, c, 1, 'relu', 1, seed), ...bodies];
   layers.push(convLayer('g/out', 3, c, 3 * scale * scale, 1, 'linear', 0, seed + blocks + 1));
-  return { config, layers, skipKernel: bicubicSkipKernel(scale) };
+  return { config, layers, skipKernel: upsampleSkipKernel(scale, config.skip) };
 }
 
 /** PatchGAN: stride-2 convolutions down to one realness score per patch. */
@@ -153,7 +159,7 @@ export function runConvs(layers: ConvLayer[], x: tf.Tensor4D): tf.Tensor4D {
 /** Training-time forward pass of the generator: [B,H,W,3] in [0,1] -> [B,H*s,W*s,3]. */
 export function generate(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
   if (!g.skipKernel) return tf.add(runConvs(g.layers, x), x);
-  const p = SKIP_PAD;
+  const p = skipPad(g.skipKernel);
   const skip = tf.conv2d(tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'symmetric'), g.skipKernel, 1, 'valid');
   return depthToSpace(tf.add(runConvs(g.layers, x), skip), g.config.scale);
 }

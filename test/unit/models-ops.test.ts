@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bicubicSkipKernel, SKIP_PAD } from '../../models/train/nets';
+import { upsampleSkipKernel } from '../../models/train/nets';
 import { conv2dSame, depthToSpace } from '../../models/train/ops';
 import { resizeBicubic } from '../../models/train/resample';
 
@@ -67,14 +67,29 @@ describe('training ops on wasm', () => {
     const w = 12, h = 10;
     const data = new Float32Array(seq(w * h * 3, (i) => (Math.sin(i * 0.7) + 1) / 2));
     const ref = resizeBicubic({ width: w, height: h, data }, 2 * w, 2 * h).data;
-    const p = SKIP_PAD;
+    const p = 2;
     const x = tf.tensor4d(data, [1, h, w, 3]);
-    const out = tf.depthToSpace(tf.conv2d(tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'symmetric'), bicubicSkipKernel(2), 1, 'valid'), 2).dataSync();
+    const out = tf.depthToSpace(tf.conv2d(tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'symmetric'), upsampleSkipKernel(2, 'bicubic'), 1, 'valid'), 2).dataSync();
     let err = 0;
     for (let y = 4; y < 2 * h - 4; y++) for (let xx = 4; xx < 2 * w - 4; xx++) for (let c = 0; c < 3; c++) {
       const i = (y * 2 * w + xx) * 3 + c;
       err = Math.max(err, Math.abs(out[i] - ref[i]));
     }
     expect(err).toBeLessThan(1e-5);
+  });
+
+  it('the bilinear skip path is tf.image.resizeBilinear (half-pixel centers) away from the borders', async () => {
+    await tf.setBackend('wasm');
+    const w = 12, h = 10;
+    const x = tf.tensor4d(seq(w * h * 3, (i) => (Math.sin(i * 0.7) + 1) / 2), [1, h, w, 3]);
+    const ref = tf.image.resizeBilinear(x, [2 * h, 2 * w], false, true).dataSync();
+    const out = tf.depthToSpace(tf.conv2d(tf.mirrorPad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric'), upsampleSkipKernel(2, 'bilinear'), 1, 'valid'), 2).dataSync();
+    let err = 0;
+    for (let y = 2; y < 2 * h - 2; y++) for (let xx = 2; xx < 2 * w - 2; xx++) for (let c = 0; c < 3; c++) {
+      const i = (y * 2 * w + xx) * 3 + c;
+      err = Math.max(err, Math.abs(out[i] - ref[i]));
+    }
+    expect(err).toBeLessThan(1e-5);
+    expect(upsampleSkipKernel(2, 'bilinear').shape).toEqual([3, 3, 3, 12]);
   });
 });

@@ -5,16 +5,14 @@ import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../workers/backend.js';
 import { executeFilter, type FrameModel } from '../workers/execute.js';
-import { FrameReader, filterFrame } from '../workers/frame-pipeline.js';
-import { GpuFramePath } from '../workers/gpu-frame.js';
+import { FramePipeline } from '../workers/frame-pipeline.js';
 import { loadFilterModel } from '../workers/model-loader.js';
 import { fetchRegistry } from '../workers/registry.js';
 import type { FilterEntry } from '../workers/types.js';
 import type { BenchTimes, BenchWorkerApi } from './types.js';
 
 let assetBase = '';
-const reader = new FrameReader();
-const gpuPath = new GpuFramePath();
+const frames = new FramePipeline();
 const loaded = new Map<string, { model: FrameModel | null; entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>; dispose(): void }>();
 
 async function load(id: string) {
@@ -71,15 +69,15 @@ const api: BenchWorkerApi = {
     const pipeline = async () => {
       const frame = await createImageBitmap(source); // the source's frame, not timed
       const t0 = performance.now();
-      // The product's paths: zero-copy on WebGPU, one readback on the others.
-      if (!model) await canvasUpscale(frame, entry.scale);
-      else if (tf.getBackend() === 'webgpu') {
-        (await gpuPath.filter(model, entry, frame)).bitmap.close();
+      if (!model) {
+        await canvasUpscale(frame, entry.scale);
+      } else {
+        // The product's own choice of path: zero-copy on WebGPU, one readback elsewhere.
+        (await frames.filter(model, entry, frame)).bitmap.close();
         // The zero-copy path returns once its GPU work is queued: time it to completion with a
         // fence on the queue (no data comes back).
-        await (tf.backend() as unknown as { device: GPUDevice }).device.queue.onSubmittedWorkDone();
+        if (tf.getBackend() === 'webgpu') await (tf.backend() as unknown as { device: GPUDevice }).device.queue.onSubmittedWorkDone();
       }
-      else (await filterFrame(reader, model, entry, frame)).bitmap.close();
       return performance.now() - t0;
     };
     const modelOnly = async () => {

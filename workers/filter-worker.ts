@@ -6,20 +6,17 @@ import type { BackendChoice, FilterEntry, FilterWorkerApi, InputFrame, LoadedFil
 import { initBackend } from './backend.js';
 import { fetchRegistry } from './registry.js';
 import { loadFilterModel } from './model-loader.js';
-import { FrameReader, filterFrame } from './frame-pipeline.js';
+import { FramePipeline } from './frame-pipeline.js';
 import { CHAIN_SEPARATOR, chainStages, type RunSpec } from './chain.js';
 import type { FrameModel } from './execute.js';
-import { GpuFramePath } from './gpu-frame.js';
 import { countReadbacks, readbacks } from './readback-counter.js';
-import { TILE_ABOVE_PIXELS } from './tiling.js';
 import { DeviceWatch } from './device-loss.js';
 
 let assetBase: string | null = null;
 let filters: FilterEntry[] | null = null;
 /** The loaded filter, or chain of filters run as one model; `models` are freed on replace. */
 let current: { entry: FilterEntry; spec: RunSpec; model: FrameModel; models: tf.GraphModel[] } | null = null;
-const reader = new FrameReader();
-const gpuPath = new GpuFramePath();
+const pipeline = new FramePipeline();
 let frames = 0;
 const deviceWatch = new DeviceWatch();
 
@@ -83,13 +80,7 @@ const api: FilterWorkerApi = {
     }
     if (deviceWatch.lost) await recoverDevice();
     frames++;
-    // WebGPU keeps frames on the GPU end to end, except when the caller wants the input pixels
-    // and for frames large enough to need tiling (those read back per tile).
-    const { width, height } = 'displayWidth' in frame ? { width: frame.displayWidth, height: frame.displayHeight } : frame;
-    const onGpu = tf.getBackend() === 'webgpu' && !opts?.returnInputPixels && width * height <= TILE_ABOVE_PIXELS;
-    const out: ProcessedFrame = onGpu
-      ? await gpuPath.filter(current.model, current.spec, frame)
-      : await filterFrame(reader, current.model, current.spec, frame, opts);
+    const out = await pipeline.filter(current.model, current.spec, frame, opts);
     const transfers: Transferable[] = [out.bitmap];
     if (out.inputPixels) transfers.push(out.inputPixels.buffer as ArrayBuffer);
     return Comlink.transfer(out, transfers);

@@ -5,9 +5,10 @@ import type { InputFrame, ProcessOptions, ProcessedFrame } from './types.js';
 import type { RunSpec } from './chain.js';
 import { executeFilter, type FrameModel } from './execute.js';
 import { TILE_ABOVE_PIXELS, executeTiled } from './tiling.js';
+import { GpuFramePath } from './gpu-frame.js';
 import { checkFrameSize, rgbFloatsToRgba, rgbaToRgbFloats } from './pixels.js';
 
-const frameSize = (f: InputFrame) =>
+export const frameSize = (f: InputFrame): { width: number; height: number } =>
   'displayWidth' in f ? { width: f.displayWidth, height: f.displayHeight } : { width: f.width, height: f.height };
 
 /** Reads frames into RGBA bytes through a reused OffscreenCanvas (software-backed: fast getImageData). */
@@ -75,4 +76,20 @@ export async function filterFrame(
     timing: { inferMs, totalMs: performance.now() - t0 },
     ...(opts.returnInputPixels ? { inputPixels: input.data } : {}),
   };
+}
+
+/**
+ * The one place that picks a frame's path: WebGPU keeps frames on the GPU end to end, except
+ * when the caller wants the input pixels and for frames large enough to need tiling (those
+ * read back per tile); other backends read back once.
+ */
+export class FramePipeline {
+  private reader = new FrameReader();
+  private gpu = new GpuFramePath();
+
+  filter(model: FrameModel, spec: RunSpec, frame: InputFrame, opts: ProcessOptions = {}): Promise<ProcessedFrame> {
+    const { width, height } = frameSize(frame);
+    const onGpu = tf.getBackend() === 'webgpu' && !opts.returnInputPixels && width * height <= TILE_ABOVE_PIXELS;
+    return onGpu ? this.gpu.filter(model, spec, frame) : filterFrame(this.reader, model, spec, frame, opts);
+  }
 }

@@ -3,16 +3,16 @@
 // entry, evaluates the exported model on held-out photos and writes report.json in the run.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, summarize } from './evaluate.js';
 import { buildGraphModel, saveFilter } from './export.js';
-import { readPng } from './image.js';
+import { pngsIn, readPng } from './image.js';
 import { GAN_LOSSES, type GanLoss } from './losses.js';
 import { generate, type Generator } from './nets.js';
 import type { Quantization } from './quantize.js';
-import { evaluateStyle, readClip, stylize, centerCrop } from './style-eval.js';
+import { evaluateStyle, meanAbsDiff, readClip, stylize, centerCrop } from './style-eval.js';
 import { train, type TrainConfig } from './train.js';
 import { trainStyle, type StyleTrainConfig } from './train-style.js';
 import { executeFilter } from '../../workers/execute.js';
@@ -83,7 +83,7 @@ async function trainStyleFilter(cfg: StyleTrainConfig & Common & { clip: string 
   const entry = saveFilter(repoRoot, { id: cfg.id, kind: 'style', scale: 1, title: cfg.title }, result.generator, cfg.quantization);
   log(`exported ${entry.modelUrl} (${entry.macsPerInputPixel} MACs per input pixel, ${cfg.quantization})`);
   const photos = result.heldOut.map((name) => readPng(join(cfg.data, name)));
-  const styles = readdirSync(cfg.style).filter((f) => f.endsWith('.png')).sort().map((f) => readPng(join(cfg.style, f)));
+  const styles = pngsIn(cfg.style).map(readPng);
   const clip = existsSync(cfg.clip) ? readClip(cfg.clip, 320, 180, 30) : undefined;
   const model = await exportedModel(result.generator, cfg.quantization);
   const run = (x: tf.Tensor4D) => executeFilter(model, entry, x);
@@ -91,10 +91,7 @@ async function trainStyleFilter(cfg: StyleTrainConfig & Common & { clip: string 
   // Quantization bound for style filters: the shipped output stays within half a level of float32.
   const crops = photos.map((p) => centerCrop(p, 256));
   const floatRun = (x: tf.Tensor4D) => executeFilter({ execute: (t) => generate(result.generator, t) }, entry, x);
-  const quantDiff = crops.reduce((s, im) => {
-    const a = stylize(run, im), b = stylize(floatRun, im);
-    return s + (255 * a.data.reduce((t, v, i) => t + Math.abs(v - b.data[i]), 0)) / a.data.length;
-  }, 0) / crops.length;
+  const quantDiff = crops.reduce((s, im) => s + meanAbsDiff(stylize(run, im), stylize(floatRun, im)), 0) / crops.length;
   const report = { id: cfg.id, config: cfg, trainSeconds: Math.round(result.seconds), stepsThisRun: result.steps, quantizedVsFloatLevels: quantDiff, scores };
   writeFileSync(join(cfg.run, 'report.json'), JSON.stringify(report, null, 2));
   if (quantDiff > 0.5) throw new Error(`${cfg.quantization} weights change the output by ${quantDiff.toFixed(2)} levels (limit 0.5)`);

@@ -1,10 +1,8 @@
 // Training pairs for super-resolution: random aligned crops of photos and their bicubic
 // downscales, with a fixed split of held-out photos for evaluation.
 import * as tf from '@tensorflow/tfjs';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { degradeWeb } from './degrade.js';
-import { crop, readPng, type Image } from './image.js';
+import { crop, pngsIn, readPng, type Image } from './image.js';
 import { resizeBicubic } from './resample.js';
 
 /** Deterministic PRNG (mulberry32) whose state is saved in checkpoints. */
@@ -21,9 +19,9 @@ export class Rng {
 
 /** Every `every`-th photo (sorted by name) is held out of training and used for evaluation. */
 export function splitPhotos(dir: string, every: number): { train: string[]; heldOut: string[] } {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
+  const files = pngsIn(dir);
   const heldOut = files.filter((_, i) => i % every === every - 1);
-  return { train: files.filter((f) => !heldOut.includes(f)).map((f) => join(dir, f)), heldOut: heldOut.map((f) => join(dir, f)) };
+  return { train: files.filter((f) => !heldOut.includes(f)), heldOut };
 }
 
 export interface Pair { hr: Image; lr: Image }

@@ -8,12 +8,12 @@
 // bicubic, each model, truth per scale; input, each style filter).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFilterFromDisk } from './disk-model.js';
 import { evaluate, summarize, upscaleCrop, type Scores } from './evaluate.js';
-import { readPng, writePng, type Image } from './image.js';
+import { pngsIn, readPng, writePng, type Image } from './image.js';
 import { PEERS, loadPeer, type PeerName } from './peers.js';
 import { tile } from './sheet.js';
 import { centerCrop, evaluateStyle, readClip, stylize } from './style-eval.js';
@@ -40,7 +40,7 @@ const fmt = (s: Scores) => `${s.psnr.toFixed(2)} dB  SSIM ${s.ssim.toFixed(4)}  
 
 function evaluateStyleFilters(stylers: { id: string; macsPerInputPixel: number; run: Upscale }[], images: Image[], size: number, args: Record<string, string>) {
   if (!stylers.length) return [];
-  const styleImages = args.style ? readdirSync(args.style).filter((f) => f.endsWith('.png')).sort().map((f) => readPng(join(args.style, f))) : images;
+  const styleImages = args.style ? pngsIn(args.style).map(readPng) : images;
   const clip = args.clip ? readClip(args.clip, 320, 180, 30) : undefined;
   return stylers.map(({ id, macsPerInputPixel, run }) => {
     const s = evaluateStyle(images, styleImages, size, run, clip);
@@ -58,7 +58,7 @@ async function main() {
   if (!args.id || !args.images) throw new Error('usage: npm run eval -- --id FILTER[,FILTER...] --images DIR [--size 256] [--out DIR]');
   const size = Number(args.size ?? 256);
   await tf.setBackend('wasm');
-  const images = readdirSync(args.images).filter((f) => f.endsWith('.png')).sort().map((name) => ({ name, img: readPng(join(args.images, name)) }));
+  const images = pngsIn(args.images).map((p) => ({ name: basename(p), img: readPng(p) }));
   const candidates: { id: string; scale: number; macsPerInputPixel?: number; upscale: Upscale }[] = [];
   const stylers: { id: string; macsPerInputPixel: number; run: Upscale }[] = [];
   for (const id of args.id.split(',')) {

@@ -1,5 +1,6 @@
 // Float RGB images in [0,1] (HWC) and PNG I/O.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PNG } from 'pngjs';
 
 export interface Image { width: number; height: number; data: Float32Array }
@@ -13,6 +14,9 @@ export function readPng(path: string): Image {
   }
   return { width: png.width, height: png.height, data };
 }
+
+/** The PNG files in a folder, sorted by name, as full paths. */
+export const pngsIn = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
 
 export function writePng(path: string, img: Image): void {
   const png = new PNG({ width: img.width, height: img.height });

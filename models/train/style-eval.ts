@@ -73,7 +73,8 @@ export function shiftError(run: Stylize, img: Image, dy = 1, dx = 1, margin = 8)
   return (255 * s) / n;
 }
 
-const meanAbsDiff = (a: Image, b: Image) => (255 * a.data.reduce((s, v, i) => s + Math.abs(v - b.data[i]), 0)) / a.data.length;
+/** Mean absolute difference of two images in 0-255 levels. */
+export const meanAbsDiff = (a: Image, b: Image): number => (255 * a.data.reduce((s, v, i) => s + Math.abs(v - b.data[i]), 0)) / a.data.length;
 
 /**
  * Flicker on a clip: mean frame-to-frame change of the output over that of the input. About 1

@@ -2,11 +2,11 @@
 // learns, against a PatchGAN that has seen only style images, while content losses keep the
 // photo readable. Runs on one core, so the two style filters can train side by side.
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Rng, loadImages, randomCrops, splitPhotos } from './data.js';
 import { createEma, updateEma } from './ema.js';
-import { readPng, writePng, type Image } from './image.js';
+import { pngsIn, readPng, writePng, type Image } from './image.js';
 import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator } from './nets.js';
 import { Progress, restoreRun, saveRun, type GanRunConfig } from './run-state.js';
 import { plotCurves, tile } from './sheet.js';
@@ -33,8 +33,6 @@ type Row = StyleLosses & { step: number };
 interface State { step: number; rng: number; history: Row[] }
 
 export interface StyleTrainResult { generator: Generator; heldOut: string[]; seconds: number; steps: number }
-
-const pngsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
 
 export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => void): Promise<StyleTrainResult> {
   if (cfg.crop % 8) throw new Error('--crop must be a multiple of 8');

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName, WorkerInit } from './types.js';
+import { useTransposeDepthToSpaceOnWasm } from './wasm-depth-to-space.js';
 
 /** What we read from a WebGPU adapter to judge it; null when there is no adapter. */
 export interface AdapterDescription {
@@ -82,6 +83,7 @@ async function trySetBackend(name: BackendName, assetBase: string): Promise<stri
     }
     if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') returned false`;
     await tf.ready();
+    if (name === 'wasm') useTransposeDepthToSpaceOnWasm();
     return null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);

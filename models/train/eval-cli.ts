@@ -18,6 +18,7 @@ import { PEERS, loadPeer, type PeerName } from './peers.js';
 import { tile } from './sheet.js';
 import { centerCrop, evaluateStyle, readClip, stylize } from './style-eval.js';
 import { executeFilter } from '../../workers/execute.js';
+import { useTransposeDepthToSpaceOnWasm } from '../../workers/wasm-depth-to-space.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
@@ -58,6 +59,7 @@ async function main() {
   if (!args.id || !args.images) throw new Error('usage: npm run eval -- --id FILTER[,FILTER...] --images DIR [--size 256] [--out DIR]');
   const size = Number(args.size ?? 256);
   await tf.setBackend('wasm');
+  useTransposeDepthToSpaceOnWasm(); // as the app's worker does
   const images = pngsIn(args.images).map((p) => ({ name: basename(p), img: readPng(p) }));
   const candidates: { id: string; scale: number; macsPerInputPixel?: number; upscale: Upscale }[] = [];
   const stylers: { id: string; macsPerInputPixel: number; run: Upscale }[] = [];

@@ -14,16 +14,17 @@ export function rgbaToRgbFloats(rgba: Uint8ClampedArray, out = new Float32Array(
   return out;
 }
 
-const toByte = (v: number) => (v <= 0 ? 0 : v >= 1 ? 255 : (v * 255 + 0.5) | 0);
-
 /**
  * Packed RGB floats -> opaque RGBA bytes, clamped to [0,1] and rounded, even if the model
- * overshoots. Writes whole pixels as 32-bit words (little-endian RGBA, as every browser's).
+ * overshoots: a Uint8ClampedArray store clamps and rounds natively (NaN gives 0), faster than
+ * doing it in JS.
  */
 export function rgbFloatsToRgba<T extends Uint8ClampedArray>(rgb: ArrayLike<number>, out: T = new Uint8ClampedArray((rgb.length / 3) * 4) as T): T {
-  const words = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
-  for (let i = 0, k = 0; i < rgb.length; i += 3, k++) {
-    words[k] = (toByte(rgb[i]) | (toByte(rgb[i + 1]) << 8) | (toByte(rgb[i + 2]) << 16) | 0xff000000) >>> 0;
+  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
+    out[j] = rgb[i] * 255;
+    out[j + 1] = rgb[i + 1] * 255;
+    out[j + 2] = rgb[i + 2] * 255;
+    out[j + 3] = 255;
   }
   return out;
 }

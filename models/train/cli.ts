@@ -26,7 +26,7 @@ const recipes = {
     id: 'sr-x2-quality', title: 'Super-resolution x2 (quality)', quantization: 'float16',
     data: shared('photos'), run: resolve(repoRoot, 'models/runs/sr-x2-quality'),
     scale: 2, channels: 32, blocks: 3, skip: 'bicubic', l1Steps: 3000, ganSteps: 500, batch: 16, lrCrop: 48,
-    lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0, spectralNorm: false, r1Weight: 0, gpWeight: 10, seed: 1, holdOutEvery: 12, webMix: 0, threads: 1, checkpointEvery: 100, sampleEvery: 500, evalSize: 256,
+    lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, dView: 'image', emaDecay: 0, spectralNorm: false, r1Weight: 0, gpWeight: 10, seed: 1, holdOutEvery: 12, webMix: 0, threads: 1, checkpointEvery: 100, sampleEvery: 500, evalSize: 256,
   } as TrainConfig & Common,
   style: {
     id: 'style-anime', title: 'Anime', quantization: 'float16',
@@ -48,6 +48,7 @@ function parseArgs<T extends object>(argv: string[], defaults: T): T {
     cfg[key] = kind === 'number' ? Number(argv[i + 1]) : kind === 'boolean' ? ['1', 'true', 'yes'].includes(argv[i + 1]) : argv[i + 1];
   }
   if ('ganLoss' in cfg && !GAN_LOSSES.includes(cfg.ganLoss as GanLoss)) throw new Error(`--gan-loss must be one of ${GAN_LOSSES.join(', ')}`);
+  if ('dView' in cfg && !['image', 'residual'].includes(cfg.dView as string)) throw new Error('--d-view must be image or residual');
   return cfg as T;
 }
 

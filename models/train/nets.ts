@@ -156,12 +156,22 @@ export function runConvs(layers: ConvLayer[], x: tf.Tensor4D): tf.Tensor4D {
   }, x);
 }
 
+/** The skip path's fixed upsampling before depthToSpace: [B,H,W,3*s*s]. */
+function skipConv(kernel: tf.Tensor4D, x: tf.Tensor4D): tf.Tensor4D {
+  const p = skipPad(kernel);
+  return tf.conv2d(tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'symmetric'), kernel, 1, 'valid');
+}
+
 /** Training-time forward pass of the generator: [B,H,W,3] in [0,1] -> [B,H*s,W*s,3]. */
 export function generate(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
   if (!g.skipKernel) return tf.add(runConvs(g.layers, x), x);
-  const p = skipPad(g.skipKernel);
-  const skip = tf.conv2d(tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'symmetric'), g.skipKernel, 1, 'valid');
-  return depthToSpace(tf.add(runConvs(g.layers, x), skip), g.config.scale);
+  return depthToSpace(tf.add(runConvs(g.layers, x), skipConv(g.skipKernel, x)), g.config.scale);
+}
+
+/** The generator's fixed upsampling alone (what the untrained network outputs). */
+export function skipUpsample(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
+  if (!g.skipKernel) return x;
+  return depthToSpace(skipConv(g.skipKernel, x), g.config.scale);
 }
 
 export function discriminate(d: ConvLayer[], x: tf.Tensor4D): tf.Tensor4D {

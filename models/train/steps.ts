@@ -2,12 +2,20 @@
 // thread and the second-core gradient worker (grad-worker.ts), so both compute the same thing.
 import * as tf from '@tensorflow/tfjs';
 import { discriminatorObjective, generatorAdvLoss, gradientL1, l1, type PenaltyConfig } from './losses.js';
-import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
+import { discriminate, generate, skipUpsample, variablesOf, type ConvLayer, type Generator } from './nets.js';
 
 /** l1: generator content-only step; d: discriminator step; g: generator adversarial step. */
 export type StepKind = 'l1' | 'd' | 'g';
 
-export interface LossConfig extends PenaltyConfig { advWeight: number; gradWeight: number }
+/**
+ * What D judges: the image, or only the detail G adds over the fixed upsampling of the same
+ * low-resolution input (image minus skip, times RESIDUAL_GAIN). The residual view leaves D
+ * nothing to judge but texture, so its gradient asks G for detail rather than colour or tone.
+ */
+export type DiscriminatorView = 'image' | 'residual';
+const RESIDUAL_GAIN = 4;
+
+export interface LossConfig extends PenaltyConfig { advWeight: number; gradWeight: number; dView?: DiscriminatorView }
 
 export interface StepLosses { l1?: number; adv?: number; d?: number }
 
@@ -24,21 +32,24 @@ export function stepGrads(kind: StepKind, g: Generator, d: ConvLayer[], lr: tf.T
     losses.l1 = loss.dataSync()[0];
     return cfg.gradWeight > 0 ? tf.add(loss, tf.mul(gradientL1(sr, hr), cfg.gradWeight)) : loss;
   };
-  const fake = kind === 'd' ? tf.tidy(() => generate(g, lr)) : null;
+  const base = kind !== 'l1' && cfg.dView === 'residual' ? tf.tidy(() => skipUpsample(g, lr)) : null;
+  // D's input: the image, or its detail over the fixed upsampling (re-centred on 0.5, as images are).
+  const view = (x: tf.Tensor4D) => (base ? tf.add(tf.mul(tf.sub(x, base), RESIDUAL_GAIN), 0.5) as tf.Tensor4D : x);
+  const fake = kind === 'd' ? tf.tidy(() => view(generate(g, lr))) : null;
   const vars = stepVariables(kind, g, d);
   const { value, grads } = tf.variableGrads(() => {
     if (kind === 'l1') return content(generate(g, lr)) as tf.Scalar;
     if (kind === 'd') {
-      const loss = discriminatorObjective(cfg, (x) => discriminate(d, x), hr, fake!, seed);
+      const loss = discriminatorObjective(cfg, (x) => discriminate(d, x), view(hr), fake!, seed);
       losses.d = loss.dataSync()[0];
       return loss;
     }
     const sr = generate(g, lr);
-    const real = cfg.ganLoss === 'ragan' ? discriminate(d, hr) : null;
-    const adv = generatorAdvLoss(cfg.ganLoss, real, discriminate(d, sr));
+    const real = cfg.ganLoss === 'ragan' ? discriminate(d, view(hr)) : null;
+    const adv = generatorAdvLoss(cfg.ganLoss, real, discriminate(d, view(sr)));
     losses.adv = adv.dataSync()[0];
     return tf.add(content(sr), tf.mul(adv, cfg.advWeight)) as tf.Scalar;
   }, vars);
-  tf.dispose([value, fake ?? []]);
+  tf.dispose([value, fake ?? [], base ?? []]);
   return { grads: vars.map((v) => grads[v.name]), losses };
 }

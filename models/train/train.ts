@@ -9,7 +9,7 @@ import { readPng, writePng } from './image.js';
 import { plotCurves, tile } from './sheet.js';
 import { createEma, updateEma } from './ema.js';
 import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator, type Skip } from './nets.js';
-import { stepGrads, stepVariables, type StepKind, type StepLosses } from './steps.js';
+import { stepGrads, stepVariables, type DiscriminatorView, type StepKind, type StepLosses } from './steps.js';
 import { TwoCores } from './two-cores.js';
 import { Progress, restoreRun, saveRun, type GanRunConfig } from './run-state.js';
 
@@ -27,6 +27,8 @@ export interface TrainConfig extends GanRunConfig {
   lrGanG: number;
   /** Weight of the image-gradient L1 loss (0 = off). */
   gradWeight: number;
+  /** What the discriminator sees: the image, or the detail over the fixed upsampling (steps.ts). */
+  dView: DiscriminatorView;
   /** Share of training samples degraded as web video (blur, resampler, noise, JPEG) instead of plain bicubic. */
   webMix: number;
   /** 1, or 2 to compute each step's gradients on both CPU cores (half a batch each). */
@@ -83,7 +85,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const progress = new Progress(total, startStep);
   let evalAfterL1: EvalRow[] | undefined;
   if (cfg.threads === 2 && cfg.batch % 2) throw new Error('--threads 2 needs an even --batch');
-  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, gradWeight: cfg.gradWeight, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
+  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, gradWeight: cfg.gradWeight, dView: cfg.dView, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
   const cores = cfg.threads === 2 ? await TwoCores.start(g.config, cfg.spectralNorm, lossCfg) : null;
   const runStep = async (kind: StepKind, opt: tf.Optimizer, lr: tf.Tensor4D, hr: tf.Tensor4D): Promise<StepLosses> => {
     const seed = cfg.seed * 1_000_003 + state.step;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { upsampleSkipKernel } from '../../models/train/nets';
+import { createGenerator, generate, skipUpsample, upsampleSkipKernel } from '../../models/train/nets';
 import { conv2dSame, depthToSpace } from '../../models/train/ops';
 import { resizeBicubic } from '../../models/train/resample';
 
@@ -67,9 +67,11 @@ describe('training ops on wasm', () => {
     const w = 12, h = 10;
     const data = new Float32Array(seq(w * h * 3, (i) => (Math.sin(i * 0.7) + 1) / 2));
     const ref = resizeBicubic({ width: w, height: h, data }, 2 * w, 2 * h).data;
-    const p = 2;
     const x = tf.tensor4d(data, [1, h, w, 3]);
-    const out = tf.depthToSpace(tf.conv2d(tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'symmetric'), upsampleSkipKernel(2, 'bicubic'), 1, 'valid'), 2).dataSync();
+    const g = createGenerator({ scale: 2, channels: 4, blocks: 0, skip: 'bicubic' }, 1);
+    const out = skipUpsample(g, x).dataSync();
+    // The untrained generator (last layer zero) is exactly its skip path.
+    expect(Array.from(generate(g, x).dataSync())).toEqual(Array.from(out));
     let err = 0;
     for (let y = 4; y < 2 * h - 4; y++) for (let xx = 4; xx < 2 * w - 4; xx++) for (let c = 0; c < 3; c++) {
       const i = (y * 2 * w + xx) * 3 + c;
@@ -83,7 +85,7 @@ describe('training ops on wasm', () => {
     const w = 12, h = 10;
     const x = tf.tensor4d(seq(w * h * 3, (i) => (Math.sin(i * 0.7) + 1) / 2), [1, h, w, 3]);
     const ref = tf.image.resizeBilinear(x, [2 * h, 2 * w], false, true).dataSync();
-    const out = tf.depthToSpace(tf.conv2d(tf.mirrorPad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric'), upsampleSkipKernel(2, 'bilinear'), 1, 'valid'), 2).dataSync();
+    const out = skipUpsample(createGenerator({ scale: 2, channels: 4, blocks: 0, skip: 'bilinear' }, 1), x).dataSync();
     let err = 0;
     for (let y = 2; y < 2 * h - 2; y++) for (let xx = 2; xx < 2 * w - 2; xx++) for (let c = 0; c < 3; c++) {
       const i = (y * 2 * w + xx) * 3 + c;

@@ -30,7 +30,7 @@ describe('GAN trainer (few steps on tiny images)', () => {
   let data: string;
   const cfg = (run: string, l1Steps: number, ganSteps: number, more: Partial<TrainConfig> = {}): TrainConfig => ({
     data, run, scale: 2, channels: 8, blocks: 1, l1Steps, ganSteps, batch: 2, lrCrop: 12,
-    lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, emaDecay: 0, spectralNorm: false, r1Weight: 0, gpWeight: 10,
+    lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, dView: 'image', emaDecay: 0, spectralNorm: false, r1Weight: 0, gpWeight: 10,
     seed: 7, holdOutEvery: 4, webMix: 0, threads: 1, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
   });
   const tmpRun = () => mkdtempSync(join(tmpdir(), 'run-'));
@@ -66,9 +66,10 @@ describe('GAN trainer (few steps on tiny images)', () => {
   });
 
   for (const ganLoss of GAN_LOSSES) {
-    it(`${ganLoss} GAN loss${ganLoss === 'ns' ? ' with R1' : ''} with gradient loss and web degradations trains: finite losses, weights move`, async () => {
+    const dView = ganLoss === 'ragan' || ganLoss === 'wgan-gp' ? 'residual' : 'image';
+    it(`${ganLoss} GAN loss${ganLoss === 'ns' ? ' with R1' : ''}, D on the ${dView}, with gradient loss and web degradations trains: finite losses, weights move`, async () => {
       const lines: string[] = [];
-      const more = { ganLoss, gradWeight: 0.5, webMix: 0.5, spectralNorm: ganLoss === 'hinge', r1Weight: ganLoss === 'ns' ? 1 : 0, checkpointEvery: 100 };
+      const more = { ganLoss, dView, gradWeight: 0.5, webMix: 0.5, spectralNorm: ganLoss === 'hinge', r1Weight: ganLoss === 'ns' ? 1 : 0, checkpointEvery: 100 } as const;
       const r = await train(cfg(tmpRun(), 1, 3, more), (l) => lines.push(l));
       const last = lines.filter((l) => l.includes('step 4/4'))[0];
       const [, adv, dl] = last.match(/adv=(-?\d+\.\d+) d=(-?\d+\.\d+)/) ?? [];

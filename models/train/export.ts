@@ -47,9 +47,16 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
   });
 
   let prev = INPUT_NAME;
+  const outputOf = new Map<string, string>(); // layer name -> node holding its output
   const shuffle = (name: string, input: string, block: number) =>
     nodes.push({ name, op: 'DepthToSpace', input: [input], attr: { T: FLOAT, block_size: { i: String(block) }, data_format: str('NHWC') } });
   for (const l of g.layers) {
+    if (l.fromImage) prev = INPUT_NAME;
+    if (l.concatWith) {
+      const axis = constant(`${l.name}/concat/axis`, tf.scalar(3, 'int32'), 'int32');
+      nodes.push({ name: `${l.name}/concat`, op: 'ConcatV2', input: [outputOf.get(l.concatWith)!, prev, axis], attr: { T: FLOAT, N: { i: '2' }, Tidx: { type: 'DT_INT32' } } });
+      prev = `${l.name}/concat`;
+    }
     const fused = ['BiasAdd', ...(l.act === 'relu' ? ['Relu'] : l.act === 'lrelu' ? ['LeakyRelu'] : [])];
     nodes.push({
       name: l.name, op: '_FusedConv2D', input: [prev, constant(`${l.name}/w`, l.w), constant(`${l.name}/b`, l.b)],
@@ -60,6 +67,7 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
     });
     prev = l.name;
     if (l.shuffle) shuffle(prev = `${l.name}/shuffle`, l.name, l.shuffle);
+    outputOf.set(l.name, prev);
   }
   if (g.skipKernel) {
     const p = skipPad(g.skipKernel);

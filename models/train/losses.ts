@@ -106,9 +106,12 @@ export function boxDown(x: tf.Tensor4D, k: number): tf.Tensor4D {
   return tf.mean(tf.reshape(x, [b, h / k, k, w / k, k, c]), [2, 4]) as tf.Tensor4D;
 }
 
-/** Edges of the luma at half resolution stay where they were. */
-export function structureL2(out: tf.Tensor4D, input: tf.Tensor4D): tf.Scalar {
-  const [ax, ay] = imageGradients(boxDown(luma(out), 2)), [bx, by] = imageGradients(boxDown(luma(input), 2));
+/**
+ * Edges of the luma, box-averaged by `scale` (2: half resolution), stay where they were; finer
+ * texture is free to change.
+ */
+export function structureL2(out: tf.Tensor4D, input: tf.Tensor4D, scale = 2): tf.Scalar {
+  const [ax, ay] = imageGradients(boxDown(luma(out), scale)), [bx, by] = imageGradients(boxDown(luma(input), scale));
   return tf.add(mse(ax, bx), mse(ay, by));
 }
 

@@ -16,6 +16,10 @@ export interface ConvLayer {
   u?: tf.Variable<tf.Rank.R2>;
   /** depthToSpace block size applied after the activation (upsampling inside the network). */
   shuffle?: number;
+  /** Reads the network's input image instead of the previous layer's output. */
+  fromImage?: boolean;
+  /** Reads the output of this earlier layer concatenated (channels first) with the previous layer's. */
+  concatWith?: string;
 }
 
 /**
@@ -28,7 +32,12 @@ export type Architecture = 'sr' | 'style';
 /** The fixed upsampling on the super-resolution skip path: bicubic (5x5 taps) or bilinear (3x3, cheaper). */
 export type Skip = 'bicubic' | 'bilinear';
 
-export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip }
+/**
+ * `fine` (style only): channels of a full-resolution branch from the input image, concatenated
+ * into the last layer, so the output can remove photo texture (flat, painted regions) where the
+ * quarter-resolution body alone could only add smooth changes on top of the photo. 0 = none.
+ */
+export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; fine?: number }
 
 export interface Generator {
   config: GeneratorConfig;
@@ -88,7 +97,7 @@ export function createGenerator(config: GeneratorConfig, seed: number): Generato
   // and learns only the residual.
   if (config.arch === 'style') {
     if (scale !== 1) throw new Error('style generators keep the frame size (scale 1)');
-    const up0 = c / 2, up1 = 16;
+    const up0 = c / 2, up1 = 16, fine = config.fine ?? 0;
     return {
       config, skipKernel: null,
       layers: [
@@ -97,7 +106,10 @@ export function createGenerator(config: GeneratorConfig, seed: number): Generato
         ...bodies,
         { ...convLayer('g/up0', 3, c, 4 * up0, 1, 'relu', 1, seed + 101), shuffle: 2 },
         { ...convLayer('g/up1', 3, up0, 4 * up1, 1, 'relu', 1, seed + 102), shuffle: 2 },
-        convLayer('g/out', 3, up1, 3, 1, 'linear', 0, seed + blocks + 1),
+        ...(fine ? [
+          { ...convLayer('g/fine', 3, 3, fine, 1, 'relu', 1, seed + 103), fromImage: true },
+          { ...convLayer('g/out', 3, up1 + fine, 3, 1, 'linear', 0, seed + blocks + 1), concatWith: 'g/up1' },
+        ] : [convLayer('g/out', 3, up1, 3, 1, 'linear', 0, seed + blocks + 1)]),
       ],
     };
   }
@@ -149,10 +161,15 @@ function activate(x: tf.Tensor4D, act: Activation): tf.Tensor4D {
 }
 
 export function runConvs(layers: ConvLayer[], x: tf.Tensor4D): tf.Tensor4D {
-  return layers.reduce((h, l) => {
+  const outputs = new Map<string, tf.Tensor4D>();
+  return layers.reduce((prev, l) => {
+    const from = l.fromImage ? x : prev;
+    const h = l.concatWith ? tf.concat([outputs.get(l.concatWith)!, from], 3) : from;
     const w = l.u ? spectralNormalized(l as ConvLayer & { u: tf.Variable<tf.Rank.R2> }) : l.w;
     const y = activate(tf.add(conv2dSame(h, w, l.stride), l.b), l.act);
-    return l.shuffle ? depthToSpace(y, l.shuffle) : y;
+    const out = l.shuffle ? depthToSpace(y, l.shuffle) : y;
+    outputs.set(l.name, out);
+    return out;
   }, x);
 }
 
@@ -188,6 +205,7 @@ export const namedVariables = (layers: ConvLayer[]): { name: string; v: tf.Varia
 export function macsPerInputPixel(g: Generator): number {
   let area = 1, macs = 0;
   for (const l of g.layers) {
+    if (l.fromImage) area = 1;
     area /= l.stride * l.stride;
     macs += area * l.w.shape[0] * l.w.shape[1] * l.w.shape[2] * l.w.shape[3];
     area *= (l.shuffle ?? 1) ** 2;

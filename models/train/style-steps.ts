@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { colorL2, discriminatorObjective, generatorAdvLoss, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
 
-export interface StyleLossConfig extends PenaltyConfig { advWeight: number; structureWeight: number; colorWeight: number; shiftWeight: number }
+export interface StyleLossConfig extends PenaltyConfig { advWeight: number; structureWeight: number; structureScale: number; colorWeight: number; shiftWeight: number }
 
 export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; d?: number }
 
@@ -27,7 +27,7 @@ export function styleStep(
     const real = cfg.ganLoss === 'ragan' ? discriminate(d, style) : null;
     const terms: [keyof StyleLosses, tf.Scalar, number][] = [
       ['adv', generatorAdvLoss(cfg.ganLoss, real, discriminate(d, out)), cfg.advWeight],
-      ['structure', structureL2(out, photo), cfg.structureWeight],
+      ['structure', structureL2(out, photo, cfg.structureScale), cfg.structureWeight],
       ['color', colorL2(out, photo), cfg.colorWeight],
       ['shift', shiftL2((x) => generate(g, x), photo, out, shift[0], shift[1]), cfg.shiftWeight],
     ];

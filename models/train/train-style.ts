@@ -19,12 +19,16 @@ export interface StyleTrainConfig extends GanRunConfig {
   /** Channels of the quarter-resolution body and its number of 3x3 convolutions. */
   channels: number;
   blocks: number;
+  /** Channels of the full-resolution branch (nets.ts GeneratorConfig.fine); 0 = none. */
+  fine: number;
   steps: number;
   batch: number;
   /** Side of the square training crops (a multiple of 8). */
   crop: number;
   lrG: number;
   structureWeight: number;
+  /** Box size the structure loss averages luma over before comparing its gradients. */
+  structureScale: number;
   colorWeight: number;
   shiftWeight: number;
 }
@@ -37,7 +41,7 @@ export interface StyleTrainResult { generator: Generator; heldOut: string[]; sec
 export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => void): Promise<StyleTrainResult> {
   if (cfg.crop % 8) throw new Error('--crop must be a multiple of 8');
   mkdirSync(cfg.run, { recursive: true });
-  const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks }, cfg.seed);
+  const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine }, cfg.seed);
   const d = createDiscriminator(cfg.seed, cfg.spectralNorm);
   const ema = cfg.emaDecay > 0 ? createEma(g) : null;
   const named = [...namedVariables(g.layers), ...namedVariables(d), ...(ema ? namedVariables(ema.layers).map((n) => ({ ...n, name: `ema/${n.name}` })) : [])];
@@ -64,7 +68,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   const rng = new Rng(state.rng);
   const t0 = Date.now(), startStep = state.step;
   const progress = new Progress(cfg.steps, startStep);
-  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, structureWeight: cfg.structureWeight, colorWeight: cfg.colorWeight, shiftWeight: cfg.shiftWeight, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
+  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, structureWeight: cfg.structureWeight, structureScale: cfg.structureScale, colorWeight: cfg.colorWeight, shiftWeight: cfg.shiftWeight, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
   while (state.step < cfg.steps) {
     const photo = randomCrops(photos, rng, cfg.batch, cfg.crop), style = randomCrops(styles, rng, cfg.batch, cfg.crop);
     const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);

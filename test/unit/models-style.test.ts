@@ -34,9 +34,9 @@ function folder(prefix: string, n: number, flat: boolean): string {
 const tensor = (im: Image) => tf.tensor4d(im.data, [1, im.height, im.width, 3]);
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
 
-/** A style generator whose last layer is no longer zero (as after training). */
-function trainedLikeGenerator() {
-  const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1 }, 3);
+/** A style generator whose last layer is no longer zero (as after training); `fine`: its full-resolution branch. */
+function trainedLikeGenerator(fine = 0) {
+  const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1, fine }, 3);
   const out = g.layers.at(-1)!;
   out.w.assign(tf.randomNormal(out.w.shape, 0, 0.2, 'float32', 5));
   return g;
@@ -51,10 +51,14 @@ describe('style generator', () => {
     expect(inputMultiple(g.config)).toBe(4);
     const x = tensor(synthetic(32, 24, 1));
     expect(maxDiff(generate(g, x), x)).toBe(0);
+    // The full-resolution branch: 3x3 3->8 on the image, and 8 more inputs to the last layer.
+    const fine = createGenerator({ arch: 'style', scale: 1, channels: 48, blocks: 4, fine: 8 }, 1);
+    expect(macsPerInputPixel(fine)).toBe(12204 + 216 + 216);
+    expect(maxDiff(generate(fine, x), x)).toBe(0);
   });
 
-  it('the exported graph model computes the generator, at any frame size through executeFilter', async () => {
-    const g = trainedLikeGenerator();
+  it.each([0, 8])('the exported graph model (full-resolution branch: %i channels) computes the generator, at any frame size through executeFilter', async (fine) => {
+    const g = trainedLikeGenerator(fine);
     const entry = { scale: 1, inputMultiple: inputMultiple(g.config) };
     const model = await tf.loadGraphModel(tf.io.fromMemory(buildGraphModel(g, 'float16').artifacts));
     const x = tensor(synthetic(28, 20, 2));
@@ -111,8 +115,8 @@ describe('style scores', () => {
 
 describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
-    data: photos, style, run, channels: 8, blocks: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
-    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, colorWeight: 10, shiftWeight: 100, emaDecay: 0.9, spectralNorm: true,
+    data: photos, style, run, channels: 8, blocks: 1, fine: 0, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
+    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, emaDecay: 0.9, spectralNorm: true,
     r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, ...more,
   });
   let photos: string, style: string;
@@ -129,7 +133,7 @@ describe('style trainer (few steps on tiny images)', () => {
     const run = tmpRun();
     const lines: string[] = [];
     const before = tf.memory().numTensors;
-    const r = await trainStyle(cfg(run, 4, { r1Weight: 1 }), (l) => lines.push(l));
+    const r = await trainStyle(cfg(run, 4, { r1Weight: 1, fine: 4, structureScale: 4 }), (l) => lines.push(l));
     expect(tf.memory().numTensors - before).toBe(2 * r.generator.layers.length); // only the returned EMA generator
     expect(r.heldOut).toEqual(['i3.png']);
     expect(readdirSync(join(run, 'samples'))).toEqual(['step-000002.png', 'step-000004.png']);

@@ -38,11 +38,11 @@ export function planTiles(width: number, height: number, size: number, overlap: 
  * W*scale), reading each tile's output back once and converting it straight into place.
  */
 export async function executeTiled(
-  model: FrameModel, spec: RunSpec, x: tf.Tensor4D, size = TILE_SIZE, overlap = TILE_OVERLAP,
+  model: FrameModel, spec: RunSpec, x: tf.Tensor4D, out?: Uint8ClampedArray<ArrayBuffer>, size = TILE_SIZE, overlap = TILE_OVERLAP,
 ): Promise<Uint8ClampedArray<ArrayBuffer>> {
   const [, height, width] = x.shape;
   const s = spec.scale, outW = width * s;
-  const out = new Uint8ClampedArray(height * s * outW * 4);
+  out ??= new Uint8ClampedArray(height * s * outW * 4);
   for (const t of planTiles(width, height, size, overlap, spec.tileAlign ?? spec.inputMultiple ?? 1)) {
     const core = tf.tidy(() => {
       const y = executeFilter(model, spec, tf.slice(x, [0, t.wy, t.wx, 0], [1, t.wh, t.ww, 3]));

@@ -46,14 +46,14 @@ describe('tiling', () => {
       const { spec: entry, model } = chainStages(stages);
       const x = frame(150, 94);
       const whole = rgbFloatsToRgba(tf.tidy(() => tf.clipByValue(executeFilter(model, entry, x), 0, 1)).dataSync());
-      const tiled = await executeTiled(model, entry, x, 48, 32);
+      const tiled = await executeTiled(model, entry, x, undefined, 48, 32);
       expect(tiled.length).toBe(whole.length);
       let max = 0;
       for (let i = 0; i < whole.length; i++) max = Math.max(max, Math.abs(tiled[i] - whole[i]));
       expect(max).toBeLessThanOrEqual(1); // 8-bit levels; float rounding at .5 may flip one level
       expect(tiled.some((v, i) => i % 4 !== 3 && v > 20)).toBe(true);
       const before = tf.memory().numTensors;
-      await executeTiled(model, entry, x, 48, 32);
+      await executeTiled(model, entry, x, undefined, 48, 32);
       expect(tf.memory().numTensors).toBe(before);
       stages.forEach((s) => s.model.dispose());
     });

@@ -4,7 +4,7 @@
 // WebGPU); WASM otherwise, and CPU as the last resort.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName, WorkerInit } from './types.js';
 import { useTransposeDepthToSpaceOnWasm } from './wasm-depth-to-space.js';
 
@@ -15,6 +15,11 @@ export interface AdapterDescription {
   architecture?: string;
   description?: string;
 }
+
+// As many WASM threads as tfjs allows: it caps them at half the logical cores (assuming two
+// hyperthreads per core), so 4 on an 8-thread laptop and 1 on a 2-core VM. Set at load: tfjs
+// may start the WASM backend (reading this) before initBackend picks one.
+setThreadsCount(navigator.hardwareConcurrency || 1);
 
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|basic render/i;
 
@@ -77,8 +82,6 @@ export async function describeAdapter(): Promise<{ hasApi: boolean; adapter: Ada
 async function trySetBackend(name: BackendName, assetBase: string): Promise<string | null> {
   try {
     if (name === 'wasm') {
-      // Threaded WASM dies inside a bundled module worker ("e is not defined"); one thread works.
-      tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       setWasmPaths(new URL('tfjs-wasm/', assetBase).href);
     }
     if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') returned false`;
@@ -88,6 +91,14 @@ async function trySetBackend(name: BackendName, assetBase: string): Promise<stri
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
+}
+
+/** How the WASM backend runs: threads need a cross-origin isolated page (SharedArrayBuffer). */
+export function describeWasm(): string {
+  const threads = getThreadsCount();
+  if (threads > 1) return `WASM with SIMD and ${threads} threads`;
+  const why = globalThis.crossOriginIsolated ? `tfjs uses at most half of the ${navigator.hardwareConcurrency} logical cores` : 'threads need a cross-origin isolated page';
+  return `WASM with SIMD on one thread (${why})`;
 }
 
 /** Initialises tfjs on the forced or automatically chosen backend, falling back WebGPU -> WASM -> CPU. */
@@ -105,7 +116,8 @@ export async function initBackend(opts: WorkerInit): Promise<BackendChoice> {
   for (const backend of order) {
     const error = await trySetBackend(backend, opts.assetBase);
     if (!error) {
-      return failures.length ? { backend, reason: `${failures.join('; ')}; using ${backend}` } : choice;
+      const reason = failures.length ? `${failures.join('; ')}; using ${backend}` : choice.reason;
+      return { backend, reason: backend === 'wasm' ? `${reason}: ${describeWasm()}` : reason };
     }
     failures.push(`${backend} failed: ${error}`);
   }

@@ -1,6 +1,8 @@
-// Vite plugin shared by the PWA and extension builds: the filter worker fetches
-// `models/registry.json`, `models/weights/**` and `tfjs-wasm/*.wasm` from its asset base, so
-// serve them in dev and emit them into the build output at the same paths.
+// Vite plugin shared by the PWA, extension and bench builds: what the filter worker needs from
+// its host. It fetches `models/registry.json`, `models/weights/**` and `tfjs-wasm/*.wasm` from
+// its asset base, so they are served in dev and emitted into the build at the same paths; and
+// the WASM backend's threads need cross-origin isolation and a worker bundle minified so that
+// tfjs-backend-wasm can still start them (see `config` below).
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, sep } from 'node:path';
@@ -46,9 +48,22 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json', '.wasm': 'application/wasm', '.bin': 'application/octet-stream',
 };
 
+/** COOP + COEP make the page cross-origin isolated: SharedArrayBuffer, so WASM threads. */
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export function filterAssets(repoRoot = REPO_ROOT): Plugin {
   return {
     name: 'filter-assets',
+    config: () => ({
+      server: { headers: ISOLATION_HEADERS },
+      preview: { headers: ISOLATION_HEADERS },
+      // tfjs-backend-wasm starts each thread from its factory's source text (Function.toString)
+      // in a fresh worker, where only `typeof _scriptDir` guards keep the factory's free variable
+      // from throwing. The default minifier drops those guards and renames the variable
+      // ("ReferenceError: e is not defined" in every thread), so: no compression, and that one
+      // name kept. Costs about 100 kB of the worker's 2.6 MB.
+      worker: { rolldownOptions: { output: { minify: { compress: false, mangle: { reserved: ['_scriptDir'] } } } } },
+    }),
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const base = server.config.base;

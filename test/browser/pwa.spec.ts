@@ -65,7 +65,7 @@ async function waitForFrames(page: Page, more: number, backend?: string): Promis
 async function selectBackend(page: Page, backend: string): Promise<void> {
   await page.waitForFunction(() => typeof window.__filterApp !== 'undefined' && window.__filterApp.stats().filterId !== null);
   await page.selectOption('#backend-select', backend);
-  await expect.poll(async () => (await stats(page)).backend?.reason).toBe(`${backend} forced by the caller`);
+  await expect.poll(async () => (await stats(page)).backend?.reason).toMatch(new RegExp(`^${backend} forced by the caller`));
 }
 
 test('auto backend avoids the SwiftShader WebGPU adapter and says why', async ({ page }) => {
@@ -76,6 +76,10 @@ test('auto backend avoids the SwiftShader WebGPU adapter and says why', async ({
   expect(s.backend?.backend).toBe('wasm');
   expect(s.backend?.reason).toMatch(/software fallback \(swiftshader\)/);
   await expect(page.locator('#reason')).toContainText('swiftshader');
+  // Served with COOP/COEP: cross-origin isolated, so the threaded WASM build runs.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  expect(s.backend?.reason).toMatch(/WASM with SIMD (and \d+ threads|on one thread)/);
+  expect(s.backend?.reason).not.toMatch(/need a cross-origin isolated page/);
   expect(s.errors).toEqual([]);
   expect(foreign, 'the app requests nothing but itself').toEqual([]);
 });
@@ -339,6 +343,7 @@ test('offline: after the service worker takes control, a reload without network 
   expect(s.filters.map((f) => f.id)).toContain(FILTER);
   expect(s.errors).toEqual([]);
   expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+  expect(await page.evaluate(() => crossOriginIsolated), 'the cached pages keep their isolation headers').toBe(true);
   const out = decode((await page.evaluate(() => window.__filterApp.capture())).output);
   expect(meanLevel(out)).toBeGreaterThan(20);
 });

@@ -56,8 +56,8 @@ function showBackend(): void {
 function showStats(out: ProcessedFrame): void {
   $('fps').textContent = `${stats.fpsIn.toFixed(0)} → ${stats.fps.toFixed(1)}`;
   $('latency').textContent = `${stats.latency(0.5).toFixed(0)} / ${stats.latency(0.95).toFixed(0)} ms`;
-  $('worker-ms').textContent = `${out.timing.totalMs.toFixed(0)} ms`;
-  $('infer-ms').textContent = `${out.timing.inferMs.toFixed(0)} ms`;
+  $('worker-ms').textContent = `${stats.workerMedianMs.toFixed(0)} ms`;
+  $('infer-ms').textContent = `${stats.modelMedianMs.toFixed(0)} ms`;
   $('size').textContent = `${video.videoWidth}×${video.videoHeight} → ${out.width}×${out.height}`;
   $('dropped').textContent = String(loop.dropped);
   const tier = auto?.tier;

@@ -3,8 +3,21 @@
 import { FpsMeter } from '../workers/fps-meter.js';
 import type { FrameTiming } from '../workers/types.js';
 
-/** Latencies kept for the percentiles: the last this many frames. */
+/** Frames kept for the percentiles: the last this many. */
 const WINDOW = 100;
+
+/** The last WINDOW values of one per-frame measure, for its percentiles. */
+class Window {
+  private values: number[] = [];
+  push(v: number): void {
+    this.values.push(v);
+    if (this.values.length > WINDOW) this.values.shift();
+  }
+  percentile(q: number): number {
+    const s = [...this.values].sort((a, b) => a - b);
+    return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : 0;
+  }
+}
 
 export class FrameStats {
   frames = 0;
@@ -13,7 +26,9 @@ export class FrameStats {
   errors: string[] = [];
   private meter = new FpsMeter();
   private sourceMeter = new FpsMeter();
-  private latencies: number[] = [];
+  private latencies = new Window();
+  private workerMs = new Window();
+  private modelMs = new Window();
 
   /** A frame arrived from the source (whether or not it will be processed). */
   sourceFrame(): void {
@@ -27,7 +42,8 @@ export class FrameStats {
     this.last = timing;
     this.meter.tick();
     this.latencies.push(latencyMs);
-    if (this.latencies.length > WINDOW) this.latencies.shift();
+    this.workerMs.push(timing.totalMs);
+    this.modelMs.push(timing.inferMs);
   }
 
   /** Frames shown per second over the last ~2 s. */
@@ -42,8 +58,16 @@ export class FrameStats {
 
   /** Latency percentile (0..1) over the last WINDOW shown frames. */
   latency(q: number): number {
-    const s = [...this.latencies].sort((a, b) => a - b);
-    return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : 0;
+    return this.latencies.percentile(q);
+  }
+
+  /** Medians over the same frames: the worker's whole time per frame, and the model's part of it. */
+  get workerMedianMs(): number {
+    return this.workerMs.percentile(0.5);
+  }
+
+  get modelMedianMs(): number {
+    return this.modelMs.percentile(0.5);
   }
 
   snapshot() {

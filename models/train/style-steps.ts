@@ -4,7 +4,22 @@ import * as tf from '@tensorflow/tfjs';
 import { colorL2, discriminatorObjective, generatorAdvLoss, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
 
-export interface StyleLossConfig extends PenaltyConfig { advWeight: number; structureWeight: number; structureScale: number; colorWeight: number; shiftWeight: number }
+export interface StyleLossConfig extends PenaltyConfig {
+  advWeight: number; structureWeight: number; structureScale: number; colorWeight: number; shiftWeight: number;
+  /** Weight of softened style images as extra fakes for D (0 = off). */
+  softFakesWeight: number;
+}
+
+/**
+ * Style images blurred by a 5x5 binomial kernel (mirrored borders). As extra fakes (CartoonGAN,
+ * AnimeGAN's edge-smoothed images) they teach D that the style's crisp edges and flat regions
+ * are what makes it real, rather than its palette alone.
+ */
+function softened(x: tf.Tensor4D): tf.Tensor4D {
+  const k1 = [1, 4, 6, 4, 1].map((v) => v / 16);
+  const kernel = tf.tile(tf.tensor4d(k1.flatMap((a) => k1.map((b) => a * b)), [5, 5, 1, 1]), [1, 1, 3, 1]) as tf.Tensor4D;
+  return tf.depthwiseConv2d(tf.mirrorPad(x, [[0, 0], [2, 2], [2, 2], [0, 0]], 'reflect'), kernel, 1, 'valid');
+}
 
 export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; d?: number }
 
@@ -17,7 +32,9 @@ export function styleStep(
   const read = (t: tf.Scalar) => t.dataSync()[0];
   const fake = tf.tidy(() => generate(g, photo));
   opt.d.minimize(() => {
-    const loss = discriminatorObjective(cfg, (x) => discriminate(d, x), style, fake, seed);
+    const critic = (x: tf.Tensor4D) => discriminate(d, x);
+    let loss = discriminatorObjective(cfg, critic, style, fake, seed);
+    if (cfg.softFakesWeight > 0) loss = tf.add(loss, tf.mul(discriminatorObjective(cfg, critic, style, softened(style), seed + 1), cfg.softFakesWeight));
     losses.d = read(loss);
     return loss;
   }, false, variablesOf(d));

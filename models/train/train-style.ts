@@ -31,6 +31,8 @@ export interface StyleTrainConfig extends GanRunConfig {
   structureScale: number;
   colorWeight: number;
   shiftWeight: number;
+  /** Weight of softened style images as extra fakes for D (style-steps.ts); 0 = off. */
+  softFakesWeight: number;
 }
 
 type Row = StyleLosses & { step: number };
@@ -68,7 +70,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   const rng = new Rng(state.rng);
   const t0 = Date.now(), startStep = state.step;
   const progress = new Progress(cfg.steps, startStep);
-  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, structureWeight: cfg.structureWeight, structureScale: cfg.structureScale, colorWeight: cfg.colorWeight, shiftWeight: cfg.shiftWeight, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
+  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, structureWeight: cfg.structureWeight, structureScale: cfg.structureScale, colorWeight: cfg.colorWeight, shiftWeight: cfg.shiftWeight, softFakesWeight: cfg.softFakesWeight, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
   while (state.step < cfg.steps) {
     const photo = randomCrops(photos, rng, cfg.batch, cfg.crop), style = randomCrops(styles, rng, cfg.batch, cfg.crop);
     const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);

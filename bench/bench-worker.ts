@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../workers/backend.js';
 import { executeFilter, type FrameModel } from '../workers/execute.js';
 import { FramePipeline } from '../workers/frame-pipeline.js';
+import { readFloats } from '../workers/read-floats.js';
 import { loadFilterModel } from '../workers/model-loader.js';
 import { fetchRegistry } from '../workers/registry.js';
 import type { FilterEntry } from '../workers/types.js';
@@ -84,7 +85,7 @@ const api: BenchWorkerApi = {
       if (!model) return 0;
       const t0 = performance.now();
       const y = tf.tidy(() => executeFilter(model, entry, x));
-      await y.data();
+      await readFloats(y); // the pipeline's own single readback
       y.dispose();
       return performance.now() - t0;
     };

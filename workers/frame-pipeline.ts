@@ -7,6 +7,7 @@ import { executeFilter, type FrameModel } from './execute.js';
 import { TILE_ABOVE_PIXELS, executeTiled } from './tiling.js';
 import { GpuFramePath } from './gpu-frame.js';
 import { checkFrameSize, rgbFloatsToRgba, rgbaToRgbFloats } from './pixels.js';
+import { readFloats } from './read-floats.js';
 
 export const frameSize = (f: InputFrame): { width: number; height: number } =>
   'displayWidth' in f ? { width: f.displayWidth, height: f.displayHeight } : { width: f.width, height: f.height };
@@ -72,7 +73,7 @@ export class ReadbackPath {
         // No clip op: rgbFloatsToRgba clamps while converting, saving a pass over the output.
         const out = tf.tidy(() => executeFilter(model, spec, x));
         try {
-          const rgb = (await out.data()) as Float32Array;
+          const rgb = await readFloats(out);
           if (rgb.length !== w * h * 3) throw new Error(`model returned ${rgb.length / 3} pixels, expected ${w}x${h}`);
           rgbFloatsToRgba(rgb, rgba);
         } finally {

@@ -16,6 +16,11 @@ interface Storage { has(dataId: unknown): boolean; get(dataId: unknown): { shape
 const SMALL_READ = 256;
 
 export const readbacks = { count: 0 };
+
+/** Counts a readback that bypasses read/readSync (a view into the WASM heap). */
+export function noteReadback(): void {
+  readbacks.count++;
+}
 const wrapped = new WeakSet<object>();
 
 /** Installs the counter on the current backend (once per backend instance). */

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from './chain.js';
 import { executeFilter, type FrameModel } from './execute.js';
 import { rgbFloatsToRgba } from './pixels.js';
+import { readFloats } from './read-floats.js';
 
 /** Frames with more input pixels than this are tiled (1280x720 runs whole). */
 export const TILE_ABOVE_PIXELS = 1280 * 720;
@@ -48,13 +49,13 @@ export async function executeTiled(
       const y = executeFilter(model, spec, tf.slice(x, [0, t.wy, t.wx, 0], [1, t.wh, t.ww, 3]));
       return tf.slice(y, [0, (t.y - t.wy) * s, (t.x - t.wx) * s, 0], [1, t.h * s, t.w * s, 3]); // clamped when converted
     });
-    const rgb = (await core.data()) as Float32Array;
-    core.dispose();
+    const rgb = await readFloats(core);
     const rowLen = t.w * s * 3;
     for (let r = 0; r < t.h * s; r++) {
       const at = ((t.y * s + r) * outW + t.x * s) * 4;
       rgbFloatsToRgba(rgb.subarray(r * rowLen, (r + 1) * rowLen), out.subarray(at, at + t.w * s * 4));
     }
+    core.dispose(); // after the conversion: on WASM, rgb is a view into the tensor's memory
   }
   return out;
 }

@@ -7,9 +7,18 @@ export interface Tier {
   filterId: string;
   /** Fraction of the source's width and height fed to the filter. */
   workScale: number;
-  /** Relative cost per source pixel: MACs per input pixel x workScale^2. */
+  /** Relative cost per source pixel: (MACs per input pixel + PIPELINE_MACS) x workScale^2. */
   cost: number;
 }
+
+/**
+ * The pipeline's own per-pixel work (frame read, conversions, readback, output bitmap) in
+ * MAC-equivalents, so frame times are predicted as affine in MACs, not proportional: fitting
+ * the WASM benchmark (320x180, 2 threads) gives sr-x2-lite 5.8 ms, sr-x2-fast 9.8 ms, so about
+ * 3.5 ms + 1.4 us per kMAC-pixel, i.e. ~2,500 MACs' worth. Proportional prediction from the
+ * cheapest tier overestimated the fast tier by 1.6x and kept Auto on the lite tier.
+ */
+export const PIPELINE_MACS = 2500;
 
 // Not below 3/4: at 1/2 size a x2 filter would only give back the source's own size, worse.
 const WORK_SCALES = [1, 0.75];
@@ -23,8 +32,8 @@ export function tierLadder(filters: FilterEntry[], kind: FilterEntry['kind'], sc
   if (!same.length) return [];
   const cheapest = same[same.length - 1];
   return [
-    ...same.map((f) => ({ filterId: f.id, workScale: 1, cost: f.macsPerInputPixel })),
-    ...WORK_SCALES.slice(1).map((s) => ({ filterId: cheapest.id, workScale: s, cost: cheapest.macsPerInputPixel * s * s })),
+    ...same.map((f) => ({ filterId: f.id, workScale: 1, cost: f.macsPerInputPixel + PIPELINE_MACS })),
+    ...WORK_SCALES.slice(1).map((s) => ({ filterId: cheapest.id, workScale: s, cost: (cheapest.macsPerInputPixel + PIPELINE_MACS) * s * s })),
   ];
 }
 

@@ -15,11 +15,19 @@ describe('adaptive tiers', () => {
   });
 
   it('picks the best tier predicted to fit the budget from one measurement', () => {
-    // fast@1 measured at 40 ms: quality would take about 289 ms.
+    // fast@1 measured at 40 ms: quality would take about 200 ms.
     expect(pickTier(ladder, { index: 1, ms: 40 }, 1000 / 2)).toBe(0); // 2 fps budget: quality fits
     expect(pickTier(ladder, { index: 1, ms: 40 }, 1000 / 15)).toBe(1); // 15 fps: fast at full size
     expect(pickTier(ladder, { index: 1, ms: 40 }, 1000 / 30)).toBe(2); // 30 fps: 3/4 size
     expect(pickTier(ladder, { index: 1, ms: 400 }, 1000 / 30)).toBe(2); // nothing fits: the cheapest
+  });
+
+  it('predicts frame time as affine in MACs: the lite tier measured at 14 ms leaves room for fast at 24 fps', () => {
+    const withLite = tierLadder([f('lite', 1674), ...filters], 'super-resolution', 2);
+    expect(withLite.map((t) => t.filterId)).toEqual(['quality', 'fast', 'lite', 'lite']);
+    // fast predicted at 14 * (4554 + 2500) / (1674 + 2500) = 23.7 ms <= 0.8 * 41.7 ms; proportional
+    // to MACs alone it would be 38 ms and not fit.
+    expect(pickTier(withLite, { index: 2, ms: 14 }, 1000 / 24)).toBe(1);
   });
 
   it('steps down after falling behind for 3 s, not on a single slow frame', () => {

@@ -5,6 +5,8 @@ import { Governor, pickTier, tierLadder, type Tier } from '../workers/adaptive.j
 import type { FilterEntry } from '../workers/types.js';
 
 export const TARGET_FPS = 24;
+/** Frames not measured: the first frames of a size set kernels up and start WASM's threads (measured 107, 82, 54, 43, 35 ms, then ~9). */
+const WARMUP_FRAMES = 3;
 const MEASURE_FRAMES = 5;
 
 export class AutoTier {
@@ -39,9 +41,9 @@ export class AutoTier {
     const budgetMs = 1000 / TARGET_FPS;
     if (!this.governor) {
       this.samples.push(workerMs);
-      if (this.samples.length < MEASURE_FRAMES) return;
-      // The first frames of a size compile kernels: judge by the median.
-      const ms = [...this.samples].sort((a, b) => a - b)[Math.floor(this.samples.length / 2)];
+      if (this.samples.length < WARMUP_FRAMES + MEASURE_FRAMES) return;
+      const measured = this.samples.slice(WARMUP_FRAMES).sort((a, b) => a - b);
+      const ms = measured[Math.floor(measured.length / 2)];
       this.governor = new Governor(this.ladder, pickTier(this.ladder, { index: this.measureIndex, ms }, budgetMs), { budgetMs });
       if (this.governor.index !== this.measureIndex) await this.apply(this.governor.tier);
       return;

@@ -107,7 +107,7 @@ async function trySetBackend(name: BackendName, assetBase: string): Promise<stri
 export function describeWasm(): string {
   const threads = getThreadsCount();
   if (threads > 1) return `WASM with SIMD and ${threads} threads`;
-  const why = globalThis.crossOriginIsolated ? `${LOGICAL_CORES} logical core` : 'threads need a cross-origin isolated page';
+  const why = globalThis.crossOriginIsolated ? `${LOGICAL_CORES} logical core${LOGICAL_CORES > 1 ? 's' : ''}` : 'threads need a cross-origin isolated page';
   return `WASM with SIMD on one thread (${why})`;
 }
 

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { BackendChoice, BackendName } from '../workers/types.js';
 import type { BenchCase, BenchResult, BenchWorkerApi } from './types.js';
+import { quantile } from '../workers/quantile.js';
 
 const workers = new Map<BackendName, { worker: Worker; api: Comlink.Remote<BenchWorkerApi>; choice: BackendChoice }>();
 
@@ -20,11 +21,6 @@ function drop(backend: BackendName): void {
   workers.get(backend)?.worker.terminate();
   workers.delete(backend);
 }
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
 
 async function runCase(c: BenchCase, opts: { maxRuns: number; budgetMs: number; timeoutMs: number }): Promise<BenchResult> {
   let timer = 0;

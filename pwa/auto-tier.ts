@@ -2,6 +2,7 @@
 // picks the best tier predicted to keep TARGET_FPS, then lets the Governor step down when the
 // pipeline falls behind for a few seconds and up when there is headroom.
 import { Governor, pickTier, tierLadder, type Tier } from '../workers/adaptive.js';
+import { quantile } from '../workers/quantile.js';
 import type { FilterEntry } from '../workers/types.js';
 
 export const TARGET_FPS = 24;
@@ -42,8 +43,7 @@ export class AutoTier {
     if (!this.governor) {
       this.samples.push(workerMs);
       if (this.samples.length < WARMUP_FRAMES + MEASURE_FRAMES) return;
-      const measured = this.samples.slice(WARMUP_FRAMES).sort((a, b) => a - b);
-      const ms = measured[Math.floor(measured.length / 2)];
+      const ms = quantile(this.samples.slice(WARMUP_FRAMES), 0.5);
       this.governor = new Governor(this.ladder, pickTier(this.ladder, { index: this.measureIndex, ms }, budgetMs), { budgetMs });
       if (this.governor.index !== this.measureIndex) await this.apply(this.governor.tier);
       return;

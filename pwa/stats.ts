@@ -1,6 +1,7 @@
 // Frame rates in and out, latency percentiles and errors, as shown on screen (and read by tests
 // through the test hook).
 import { FpsMeter } from '../workers/fps-meter.js';
+import { quantile } from '../workers/quantile.js';
 import type { FrameTiming } from '../workers/types.js';
 
 /** Frames kept for the percentiles: the last this many. */
@@ -13,9 +14,9 @@ class Window {
     this.values.push(v);
     if (this.values.length > WINDOW) this.values.shift();
   }
+  /** 0 until the first frame. */
   percentile(q: number): number {
-    const s = [...this.values].sort((a, b) => a - b);
-    return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : 0;
+    return this.values.length ? quantile(this.values, q) : 0;
   }
 }
 

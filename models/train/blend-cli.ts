@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { loadCheckpoint } from './checkpoint.js';
 import { splitPhotos } from './data.js';
 import { evaluate, summarize } from './evaluate.js';
+import { readFlags } from './flags.js';
 import { buildGraphModel, saveFilter } from './export.js';
 import { readPng } from './image.js';
 import { createGenerator, generate, namedVariables, type Generator } from './nets.js';
@@ -29,10 +30,7 @@ function loadWeights(g: Generator, run: string): tf.Tensor[] {
 }
 
 async function main() {
-  const args = Object.fromEntries(process.argv.slice(2).join(' ').split(/\s--/).map((a) => a.replace(/^--/, '').trim()).filter(Boolean).map((a) => {
-    const i = a.indexOf(' ');
-    return [a.slice(0, i), a.slice(i + 1).replace(/^"|"$/g, '')];
-  }));
+  const args = readFlags(process.argv.slice(2));
   for (const k of ['id', 'l1', 'gan', 'scale', 'channels', 'blocks']) if (!args[k]) throw new Error(`--${k} is required`);
   await tf.setBackend('wasm');
   const g = createGenerator({ scale: Number(args.scale), channels: Number(args.channels), blocks: Number(args.blocks) }, 1);

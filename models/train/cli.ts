@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, summarize } from './evaluate.js';
+import { readFlags } from './flags.js';
 import { buildGraphModel, saveFilter } from './export.js';
 import { pngsIn, readPng } from './image.js';
 import { GAN_LOSSES, type GanLoss } from './losses.js';
@@ -41,11 +42,11 @@ type Kind = keyof typeof recipes;
 
 function parseArgs<T extends object>(argv: string[], defaults: T): T {
   const cfg: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
-  for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i].replace(/^--/, '').replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    if (!(key in defaults) || argv[i + 1] === undefined) throw new Error(`unknown or incomplete option ${argv[i]}; options: --kind, ${Object.keys(defaults).join(', ')}`);
+  for (const [flag, value] of Object.entries(readFlags(argv))) {
+    const key = flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (!(key in defaults)) throw new Error(`unknown option --${flag}; options: --kind, ${Object.keys(defaults).join(', ')}`);
     const kind = typeof defaults[key as keyof T];
-    cfg[key] = kind === 'number' ? Number(argv[i + 1]) : kind === 'boolean' ? ['1', 'true', 'yes'].includes(argv[i + 1]) : argv[i + 1];
+    cfg[key] = kind === 'number' ? Number(value) : kind === 'boolean' ? ['1', 'true', 'yes'].includes(value) : value;
   }
   if ('ganLoss' in cfg && !GAN_LOSSES.includes(cfg.ganLoss as GanLoss)) throw new Error(`--gan-loss must be one of ${GAN_LOSSES.join(', ')}`);
   if ('dView' in cfg && !['image', 'residual'].includes(cfg.dView as string)) throw new Error('--d-view must be image or residual');

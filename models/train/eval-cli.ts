@@ -13,6 +13,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFilterFromDisk } from './disk-model.js';
 import { evaluate, summarize, upscaleCrop, type Scores } from './evaluate.js';
+import { readFlags } from './flags.js';
 import { pngsIn, readPng, writePng, type Image } from './image.js';
 import { PEERS, loadPeer, type PeerName } from './peers.js';
 import { tile } from './sheet.js';
@@ -55,7 +56,7 @@ function evaluateStyleFilters(stylers: { id: string; macsPerInputPixel: number; 
 }
 
 async function main() {
-  const args = Object.fromEntries(process.argv.slice(2).join(' ').split('--').filter(Boolean).map((a) => a.trim().split(/\s+/)));
+  const args = readFlags(process.argv.slice(2));
   if (!args.id || !args.images) throw new Error('usage: npm run eval -- --id FILTER[,FILTER...] --images DIR [--size 256] [--out DIR]');
   const size = Number(args.size ?? 256);
   await tf.setBackend('wasm');

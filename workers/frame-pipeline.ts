@@ -9,7 +9,7 @@ import { GpuFramePath } from './gpu-frame.js';
 import { checkFrameSize, rgbFloatsToRgba, rgbaToRgbFloats } from './pixels.js';
 import { readFloats } from './read-floats.js';
 
-export const frameSize = (f: InputFrame): { width: number; height: number } =>
+const frameSize = (f: InputFrame): { width: number; height: number } =>
   'displayWidth' in f ? { width: f.displayWidth, height: f.displayHeight } : { width: f.width, height: f.height };
 
 /** Reads frames into RGBA bytes through a reused OffscreenCanvas (software-backed: fast getImageData). */

@@ -49,7 +49,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** COOP + COEP make the page cross-origin isolated: SharedArrayBuffer, so WASM threads. */
-export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export function filterAssets(repoRoot = REPO_ROOT): Plugin {
   return {

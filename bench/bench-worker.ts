@@ -4,9 +4,9 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../workers/backend.js';
-import { executeFilter, type FrameModel } from '../workers/execute.js';
+import { frameRun, type FrameModel } from '../workers/execute.js';
 import { FramePipeline } from '../workers/frame-pipeline.js';
-import { readFloats } from '../workers/read-floats.js';
+import { WasmPixels } from '../workers/wasm-pixels.js';
 import { loadFilterModel } from '../workers/model-loader.js';
 import { fetchRegistry } from '../workers/registry.js';
 import type { FilterEntry } from '../workers/types.js';
@@ -74,7 +74,9 @@ const api: BenchWorkerApi = {
         await canvasUpscale(frame, entry.scale);
       } else {
         // The product's own choice of path: zero-copy on WebGPU, one readback elsewhere.
-        (await frames.filter(model, entry, frame)).bitmap.close();
+        const { image } = await frames.filter(model, entry, frame);
+        if (image instanceof ImageBitmap) image.close();
+        else frames.recycle(image.data); // as the hosts do once they have put the bytes on their canvas
         // The zero-copy path returns once its GPU work is queued: time it to completion with a
         // fence on the queue (no data comes back).
         if (tf.getBackend() === 'webgpu') await (tf.backend() as unknown as { device: GPUDevice }).device.queue.onSubmittedWorkDone();
@@ -84,8 +86,10 @@ const api: BenchWorkerApi = {
     const modelOnly = async () => {
       if (!model) return 0;
       const t0 = performance.now();
-      const y = tf.tidy(() => executeFilter(model, entry, x));
-      await readFloats(y); // the pipeline's own single readback
+      // The network as the pipeline runs it (on WASM, up to a final DepthToSpace that the
+      // packing does), with the one readback (on WASM the output is read in place).
+      const y = tf.tidy(() => frameRun(model, entry, WasmPixels.current() !== null).execute(x));
+      if (tf.getBackend() !== 'wasm') await y.data();
       y.dispose();
       return performance.now() - t0;
     };

@@ -1,9 +1,9 @@
 // The compositor iframe (extension origin, laid over the video by the content script). It
 // starts the shared filter worker, runs every frame it is sent through the loaded filter and
-// draws the output ImageBitmap on its full-size canvas. It talks only to the content script of
+// draws the output on its full-size canvas. It talks only to the content script of
 // its parent window, over the MessagePort handed over in the single `connect` message.
 
-import { createFilterWorker, processFrame, type FilterWorkerHandle } from '../workers/bridge.js';
+import { createFilterWorker, imagePixels, processFrame, putImage, releaseImage, type FilterWorkerHandle } from '../workers/bridge.js';
 import type { FilterEntry } from '../workers/types.js';
 import {
   CONNECT,
@@ -16,8 +16,7 @@ import {
 } from './protocol.js';
 
 const canvas = document.getElementById('out') as HTMLCanvasElement;
-// bitmaprenderer: the worker's bitmap is shown without a copy.
-const renderer = canvas.getContext('bitmaprenderer');
+const ctx = canvas.getContext('2d', { alpha: false })!;
 
 const debug: DebugHook = { ready: null, framesDone: 0, error: null, lastInput: null, lastOutput: null };
 let debugEnabled = false;
@@ -75,12 +74,6 @@ async function start(msg: ConnectMessage): Promise<void> {
   send({ type: 'ready', ...ready });
 }
 
-function pixelsOf(bitmap: ImageBitmap): DebugPixels {
-  const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d', { willReadFrequently: true })!;
-  ctx.drawImage(bitmap, 0, 0);
-  return { width: bitmap.width, height: bitmap.height, data: ctx.getImageData(0, 0, bitmap.width, bitmap.height).data };
-}
-
 async function onFrame(seq: number, bitmap: ImageBitmap): Promise<void> {
   const h = handle;
   if (!h || stopped) {
@@ -89,19 +82,21 @@ async function onFrame(seq: number, bitmap: ImageBitmap): Promise<void> {
   }
   const out = await processFrame(h, bitmap, { returnInputPixels: debugEnabled });
   if (stopped) {
-    out.bitmap.close();
+    releaseImage(h, out.image);
     return;
   }
   if (debugEnabled && out.inputPixels) {
     const inW = out.width / (debug.ready?.filter.scale ?? 1);
     debug.lastInput = { width: inW, height: out.inputPixels.length / 4 / inW, data: out.inputPixels };
-    debug.lastOutput = pixelsOf(out.bitmap);
+    const { width, height, data } = imagePixels(out.image);
+    debug.lastOutput = { width, height, data } satisfies DebugPixels;
   }
   if (canvas.width !== out.width || canvas.height !== out.height) {
     canvas.width = out.width;
     canvas.height = out.height;
   }
-  renderer?.transferFromImageBitmap(out.bitmap); // takes ownership of the bitmap
+  putImage(ctx, out.image);
+  releaseImage(h, out.image);
   debug.framesDone++;
   send({ type: 'frame-done', seq, width: out.width, height: out.height, timing: out.timing });
 }

@@ -1,8 +1,13 @@
-// Main-thread compositing: shows each filtered ImageBitmap on the visible canvas, blended with
+// Main-thread compositing: shows each filtered frame on the visible canvas, blended with
 // the unfiltered frame (browser-scaled to the same size, high quality: the bicubic-like upscale
 // users compare with) by the strength slider, and that frame alone left of a before/after split.
+import { putImage } from '../workers/bridge.js';
+import type { FrameImage } from '../workers/types.js';
+
 export class Compositor {
   private ctx: CanvasRenderingContext2D;
+  /** Holds RGBA output that must be blended (putImageData cannot be). */
+  private scratch = new OffscreenCanvas(1, 1);
   /** Fraction of the width, from the left, that shows the unfiltered frame (0 = all filtered). */
   split = 0.5;
   /** How much of the filter's output shows over the scaled source (1 = the filter's output only). */
@@ -17,8 +22,8 @@ export class Compositor {
     this.ctx = canvas.getContext('2d', { alpha: false })!;
   }
 
-  /** Draws one result; `before` is the matching source frame (closed here), if kept. */
-  draw(after: ImageBitmap, before?: ImageBitmap): void {
+  /** Draws one result (the caller releases it); `before` is the matching source frame (closed here), if kept. */
+  draw(after: FrameImage, before?: ImageBitmap): void {
     const { canvas, ctx } = this;
     if (canvas.width !== after.width || canvas.height !== after.height) {
       canvas.width = after.width;
@@ -28,10 +33,11 @@ export class Compositor {
     if (before && this.strength < 1) {
       ctx.drawImage(before, 0, 0, canvas.width, canvas.height);
       ctx.globalAlpha = this.strength;
+      ctx.drawImage(this.drawable(after), 0, 0);
+      ctx.globalAlpha = 1;
+    } else {
+      putImage(ctx, after);
     }
-    ctx.drawImage(after, 0, 0);
-    ctx.globalAlpha = 1;
-    after.close();
     if (!before) return;
     const x = Math.round(this.split * canvas.width);
     if (x > 0) {
@@ -45,6 +51,16 @@ export class Compositor {
       ctx.fillRect(x - 1, 0, 2, canvas.height);
     }
     before.close();
+  }
+
+  private drawable(image: FrameImage): CanvasImageSource {
+    if (image instanceof ImageBitmap) return image;
+    if (this.scratch.width !== image.width || this.scratch.height !== image.height) {
+      this.scratch.width = image.width;
+      this.scratch.height = image.height;
+    }
+    putImage(this.scratch.getContext('2d')!, image);
+    return this.scratch;
   }
 
   /** The displayed pixels (tests compare them with a reference run). */

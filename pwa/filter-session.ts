@@ -1,8 +1,8 @@
 // Owns the filter worker for the app: starts it with a backend and filter, and recreates it
 // when it crashes. Calls pending on a worker that crashed or was replaced are rejected
 // instead of hanging (a hung call would stall the one-frame-in-flight loop for good).
-import { createFilterWorker, processFrame, type FilterWorkerHandle } from '../workers/bridge.js';
-import type { BackendChoice, BackendName, FilterEntry, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame } from '../workers/types.js';
+import { createFilterWorker, processFrame, releaseImage, type FilterWorkerHandle } from '../workers/bridge.js';
+import type { BackendChoice, BackendName, FilterEntry, FrameImage, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame } from '../workers/types.js';
 
 export interface SessionEvents {
   /** The worker died; the session is restarting it with the same settings. */
@@ -104,6 +104,12 @@ export class FilterSession {
   process(frame: InputFrame, opts?: ProcessOptions): Promise<ProcessedFrame> {
     const live = this.current;
     return this.call(live, processFrame(live.handle, frame, opts));
+  }
+
+  /** Done with a processed frame's image (after drawing it). */
+  release(image: FrameImage): void {
+    if (this.live) releaseImage(this.live.handle, image);
+    else if (image instanceof ImageBitmap) image.close();
   }
 
   /** The running Worker (tests simulate a crash by dispatching an `error` event on it). */

@@ -94,7 +94,8 @@ async function onFrame(v: HTMLVideoElement, frame?: VideoFrame): Promise<void> {
     if (!(e instanceof WorkerGoneError)) showError(e);
     return;
   }
-  compositor.draw(out.bitmap, before);
+  compositor.draw(out.image, before);
+  session.release(out.image);
   stats.frame(performance.now() - t0, out.timing);
   showStats(out);
   if (auto && !want) await auto.frame(performance.now(), out.timing.totalMs);

@@ -1,6 +1,6 @@
 // window.__filterApp: a small surface for browser tests (pixel checks against a reference
 // run of the same model, backend comparisons, stats). Pixels cross as base64 to keep it cheap.
-import { createFilterWorker, processFrame } from '../workers/bridge.js';
+import { createFilterWorker, imagePixels, processFrame, releaseImage } from '../workers/bridge.js';
 import type { BackendName, WorkerMemory } from '../workers/types.js';
 import { Compositor } from './compositor.js';
 
@@ -44,13 +44,6 @@ function fromBase64(b64: string): Uint8ClampedArray<ArrayBuffer> {
 }
 const pack = (img: ImageData): Pixels => ({ width: img.width, height: img.height, rgba: toBase64(img.data) });
 
-function bitmapPixels(bitmap: ImageBitmap): ImageData {
-  const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d', { willReadFrequently: true })!;
-  ctx.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return ctx.getImageData(0, 0, ctx.canvas.width, ctx.canvas.height);
-}
-
 /**
  * Runs one frame through a fresh worker on a forced backend: the main app's worker and
  * display are untouched, and the output is read back on a 2d canvas (no WebGPU presenting).
@@ -70,7 +63,8 @@ async function runOnce(assetBase: string, req: RunOnceRequest) {
       if (frame !== bitmap) bitmap.close();
       const out = await processFrame(handle, frame);
       timings.push(out.timing);
-      output = bitmapPixels(out.bitmap);
+      output = imagePixels(out.image);
+      releaseImage(handle, out.image);
     }
     return { choice, loadMs: loaded.loadMs, timings, output: pack(output!), memory: await handle.api.memory() };
   } finally {
@@ -84,7 +78,9 @@ async function compose(req: { after: Pixels; before: Pixels; strength: number; s
   const c = new Compositor(document.createElement('canvas'));
   c.strength = req.strength;
   c.split = req.split;
-  c.draw(await bitmap(req.after), await bitmap(req.before));
+  const after = await bitmap(req.after);
+  c.draw(after, await bitmap(req.before));
+  after.close();
   return pack(c.pixels());
 }
 

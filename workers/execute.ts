@@ -3,9 +3,17 @@
 // shows as a seam along the frame's edges. So such frames are mirror-padded by a margin on
 // every side (and up to the multiple), and the output is cropped back: callers never see it.
 import * as tf from '@tensorflow/tfjs';
+import { PACKED_BLOCKS } from './wasm-pixels.js';
 
 /** What a filter model must offer: a graph model, or an adapter around another model (bench peers). */
-export interface FrameModel { execute(x: tf.Tensor4D): tf.Tensor | tf.Tensor[] }
+export interface FrameModel {
+  execute(x: tf.Tensor4D): tf.Tensor | tf.Tensor[];
+  /**
+   * For graphs that end in DepthToSpace: the graph up to that op, and its block. The WASM
+   * readback path runs this and rearranges while packing pixels (wasm-pixels.ts).
+   */
+  beforeShuffle?: { block: number; execute(x: tf.Tensor4D): tf.Tensor4D };
+}
 
 /** Mirrored border added around frames for filters with an inputMultiple (in input pixels). */
 export const edgeMargin = (multiple: number): number => (multiple > 1 ? 2 * multiple : 0);
@@ -20,4 +28,20 @@ export function executeFilter(model: FrameModel, entry: { scale: number; inputMu
     const y = model.execute(tf.mirrorPad(x, [[0, 0], [e, e + padH], [e, e + padW], [0, 0]], 'symmetric')) as tf.Tensor4D;
     return tf.slice(y, [0, e * s, e * s, 0], [1, h * s, w * s, 3]);
   });
+}
+
+/** How the readback path runs a filter: the network, and the DepthToSpace block it leaves to the pixel packing (1: none). */
+export interface FrameRun {
+  block: number;
+  execute(x: tf.Tensor4D): tf.Tensor4D;
+}
+
+/**
+ * The filter as executeFilter runs it or, where the pixel packing can rearrange
+ * (`packsShuffle`: WASM SIMD), stopped before its final DepthToSpace.
+ */
+export function frameRun(model: FrameModel, spec: { scale: number; inputMultiple?: number }, packsShuffle: boolean): FrameRun {
+  const pre = model.beforeShuffle;
+  if (packsShuffle && pre && pre.block === spec.scale && (spec.inputMultiple ?? 1) === 1 && PACKED_BLOCKS.includes(pre.block)) return pre;
+  return { block: 1, execute: (x) => executeFilter(model, spec, x) };
 }

@@ -81,9 +81,13 @@ const api: FilterWorkerApi = {
     if (deviceWatch.lost) await recoverDevice();
     frames++;
     const out = await pipeline.filter(current.model, current.spec, frame, opts);
-    const transfers: Transferable[] = [out.bitmap];
+    const transfers: Transferable[] = [out.image instanceof ImageBitmap ? out.image : out.image.data.buffer];
     if (out.inputPixels) transfers.push(out.inputPixels.buffer as ArrayBuffer);
     return Comlink.transfer(out, transfers);
+  },
+
+  async recycle(pixels: Uint8ClampedArray<ArrayBuffer>): Promise<void> {
+    pipeline.recycle(pixels);
   },
 
   async memory() {

@@ -1,41 +1,83 @@
 // One frame through a loaded filter, in the worker: on the GPU end to end (gpu-frame.ts) or
-// through one readback (ReadbackPath below).
+// through one readback (ReadbackPath below), whose RGBA bytes the host draws.
 import * as tf from '@tensorflow/tfjs';
 import type { InputFrame, ProcessOptions, ProcessedFrame } from './types.js';
 import type { RunSpec } from './chain.js';
-import { executeFilter, type FrameModel } from './execute.js';
+import { frameRun, type FrameModel } from './execute.js';
 import { TILE_ABOVE_PIXELS, executeTiled } from './tiling.js';
 import { GpuFramePath } from './gpu-frame.js';
-import { checkFrameSize, rgbFloatsToRgba, rgbaToRgbFloats } from './pixels.js';
-import { readFloats } from './read-floats.js';
+import { checkFrameSize, rgbaToRgbFloats } from './pixels.js';
+import { readRgba } from './read-rgba.js';
+import { WasmPixels } from './wasm-pixels.js';
 
 const frameSize = (f: InputFrame): { width: number; height: number } =>
   'displayWidth' in f ? { width: f.displayWidth, height: f.displayHeight } : { width: f.width, height: f.height };
 
-/** Reads frames into RGBA bytes through a reused OffscreenCanvas (software-backed: fast getImageData). */
+/**
+ * Writes a frame's RGBA bytes into a caller's buffer and closes the frame. VideoFrame.copyTo
+ * converts and copies in one step, straight into the WASM heap if asked (0.2 ms for 640x360
+ * here; drawImage + getImageData took 0.6 ms and a fresh buffer per frame). A reused 2D canvas
+ * does it where copyTo cannot (no RGBA conversion, or a frame with non-square pixels).
+ */
 class FrameReader {
   private canvas = new OffscreenCanvas(1, 1);
   private ctx = this.canvas.getContext('2d', { willReadFrequently: true, alpha: false })!;
+  private copyToWorks: boolean | undefined = typeof VideoFrame === 'undefined' ? false : undefined;
 
-  /** Draws and closes the frame; returns its pixels. */
-  read(frame: InputFrame): ImageData {
+  async read(frame: InputFrame, dst: Uint8Array | Uint8ClampedArray): Promise<void> {
     try {
+      if (await this.copy(frame, dst)) return;
       const { width, height } = frameSize(frame);
-      checkFrameSize(width, height);
       if (this.canvas.width !== width || this.canvas.height !== height) {
         this.canvas.width = width;
         this.canvas.height = height;
       }
       this.ctx.drawImage(frame, 0, 0);
-      return this.ctx.getImageData(0, 0, width, height);
+      dst.set(this.ctx.getImageData(0, 0, width, height).data);
     } finally {
       frame.close();
     }
   }
+
+  private async copy(frame: InputFrame, dst: Uint8Array | Uint8ClampedArray): Promise<boolean> {
+    if (this.copyToWorks === false) return false;
+    const square = !(frame instanceof VideoFrame) || (frame.visibleRect?.width === frame.displayWidth && frame.visibleRect?.height === frame.displayHeight);
+    if (!square) return false;
+    const vf = frame instanceof VideoFrame ? frame : new VideoFrame(frame, { timestamp: 0 });
+    try {
+      await vf.copyTo(dst, { format: 'RGBA', colorSpace: 'srgb' });
+      this.copyToWorks = true;
+      return true;
+    } catch (e) {
+      if (this.copyToWorks) throw e;
+      this.copyToWorks = false; // this browser's copyTo cannot convert: use the canvas from now on
+      return false;
+    } finally {
+      if (vf !== frame) vf.close();
+    }
+  }
 }
 
-/** A buffer reused while the frame size stays the same (no per-frame allocation, no GC churn). */
-class Reused<T extends Float32Array | Uint8ClampedArray<ArrayBuffer>> {
+/** The readback path's output buffers: the hosts hand them back (recycle) to spare a fresh one per frame. */
+class PixelPool {
+  private free: Uint8ClampedArray<ArrayBuffer>[] = [];
+  private size = 0;
+
+  take(n: number): Uint8ClampedArray<ArrayBuffer> {
+    if (n !== this.size) {
+      this.free = [];
+      this.size = n;
+    }
+    return this.free.pop() ?? new Uint8ClampedArray(n);
+  }
+
+  give(buf: Uint8ClampedArray<ArrayBuffer>): void {
+    if (buf.length === this.size && this.free.length < 3) this.free.push(buf);
+  }
+}
+
+/** A buffer reused while the frame size stays the same (the JS conversion path). */
+class Reused<T extends Float32Array<ArrayBuffer> | Uint8ClampedArray<ArrayBuffer>> {
   private buf: T | null = null;
   constructor(private make: (n: number) => T) {}
   get(n: number): T {
@@ -46,36 +88,50 @@ class Reused<T extends Float32Array | Uint8ClampedArray<ArrayBuffer>> {
 
 /**
  * The readback path (WASM, WebGL, CPU, and tiled WebGPU): frame -> RGBA -> float RGB tensor ->
- * model -> one readback (one per tile above TILE_ABOVE_PIXELS) -> clamped RGBA -> the worker's
- * OffscreenCanvas -> ImageBitmap. Input floats and output bytes are reused across frames, and
- * putImageData + transferToImageBitmap is cheaper than createImageBitmap(ImageData) (1.7 vs
- * 3.0 ms for 1280x720 here).
+ * model -> one readback (one per tile above TILE_ABOVE_PIXELS) -> RGBA bytes for the host.
+ * On WASM the conversions run as SIMD in the backend's memory (wasm-pixels.ts) and a filter
+ * that ends in DepthToSpace stops before it: the packing does the rearrangement.
  */
 export class ReadbackPath {
   private reader = new FrameReader();
+  private bytes = new Reused((n) => new Uint8ClampedArray(n));
   private floats = new Reused((n) => new Float32Array(n));
-  private rgba = new Reused((n) => new Uint8ClampedArray(n));
-  private canvas = new OffscreenCanvas(1, 1);
-  private ctx = this.canvas.getContext('2d', { alpha: false })!;
+  private pool = new PixelPool();
+
+  recycle(buf: Uint8ClampedArray<ArrayBuffer>): void {
+    this.pool.give(buf);
+  }
 
   async filter(model: FrameModel, spec: RunSpec, frame: InputFrame, opts: ProcessOptions = {}): Promise<ProcessedFrame> {
     const t0 = performance.now();
-    const input = this.reader.read(frame);
-    const { width, height } = input;
-    const w = width * spec.scale, h = height * spec.scale;
-    const t1 = performance.now();
-    const x = tf.tensor4d(rgbaToRgbFloats(input.data, this.floats.get(width * height * 3)), [1, height, width, 3]);
-    const rgba = this.rgba.get(w * h * 4);
+    const { width, height } = frameSize(frame);
     try {
-      if (width * height > TILE_ABOVE_PIXELS) {
-        await executeTiled(model, spec, x, rgba);
-      } else {
-        // No clip op: rgbFloatsToRgba clamps while converting, saving a pass over the output.
-        const out = tf.tidy(() => executeFilter(model, spec, x));
+      checkFrameSize(width, height);
+    } catch (e) {
+      frame.close();
+      throw e;
+    }
+    const w = width * spec.scale, h = height * spec.scale;
+    const simd = WasmPixels.current();
+    let inputPixels: Uint8ClampedArray<ArrayBuffer> | undefined;
+    const read = async (dst: Uint8Array | Uint8ClampedArray) => {
+      await this.reader.read(frame, dst);
+      if (opts.returnInputPixels) inputPixels = new Uint8ClampedArray(dst);
+    };
+    const x = simd ? await simd.toTensor(width, height, read) : await (async () => {
+      const bytes = this.bytes.get(width * height * 4);
+      await read(bytes);
+      return tf.tensor4d(rgbaToRgbFloats(bytes, this.floats.get(width * height * 3)), [1, height, width, 3]);
+    })();
+    const t1 = performance.now();
+    const image = { data: this.pool.take(w * h * 4), width: w, height: h };
+    try {
+      const run = frameRun(model, spec, simd !== null);
+      if (width * height > TILE_ABOVE_PIXELS) await executeTiled(run, spec, x, image);
+      else {
+        const out = tf.tidy(() => run.execute(x));
         try {
-          const rgb = await readFloats(out);
-          if (rgb.length !== w * h * 3) throw new Error(`model returned ${rgb.length / 3} pixels, expected ${w}x${h}`);
-          rgbFloatsToRgba(rgb, rgba);
+          await readRgba(out, run.block, image);
         } finally {
           out.dispose();
         }
@@ -83,16 +139,10 @@ export class ReadbackPath {
     } finally {
       x.dispose();
     }
-    const inferMs = performance.now() - t1;
-    if (this.canvas.width !== w || this.canvas.height !== h) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-    }
-    this.ctx.putImageData(new ImageData(rgba, w, h), 0, 0);
     return {
-      bitmap: this.canvas.transferToImageBitmap(), width: w, height: h,
-      timing: { inferMs, totalMs: performance.now() - t0 },
-      ...(opts.returnInputPixels ? { inputPixels: input.data } : {}),
+      image, width: w, height: h,
+      timing: { inferMs: performance.now() - t1, totalMs: performance.now() - t0 },
+      ...(inputPixels ? { inputPixels } : {}),
     };
   }
 }
@@ -105,6 +155,11 @@ export class ReadbackPath {
 export class FramePipeline {
   private readback = new ReadbackPath();
   private gpu = new GpuFramePath();
+
+  /** Takes back a frame's RGBA buffer from the host, for reuse. */
+  recycle(buf: Uint8ClampedArray<ArrayBuffer>): void {
+    this.readback.recycle(buf);
+  }
 
   filter(model: FrameModel, spec: RunSpec, frame: InputFrame, opts: ProcessOptions = {}): Promise<ProcessedFrame> {
     const { width, height } = frameSize(frame);

@@ -42,6 +42,6 @@ export class GpuFramePath {
     }
     const result = this.canvas.transferToImageBitmap();
     // inferMs is the time to queue the GPU work: waiting for it would need a readback.
-    return { bitmap: result, width: result.width, height: result.height, timing: { inferMs, totalMs: performance.now() - t0 } };
+    return { image: result, width: result.width, height: result.height, timing: { inferMs, totalMs: performance.now() - t0 } };
   }
 }

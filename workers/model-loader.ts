@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { FilterEntry } from './types.js';
 import { executeFilter } from './execute.js';
 import { MIN_FRAME_SIZE } from './pixels.js';
-import { ModelFileError, buildArtifacts, parseModelJson, siblingPath, type WeightFile } from './model-manifest.js';
+import { ModelFileError, buildArtifacts, finalDepthToSpace, parseModelJson, siblingPath, type WeightFile } from './model-manifest.js';
+import type { FrameModel } from './execute.js';
 
 async function fetchFile(assetBase: string, path: string): Promise<Response> {
   let res: Response;
@@ -36,13 +37,15 @@ export async function fetchModelArtifacts(assetBase: string, modelPath: string):
  * Builds the model and runs it once on a small frame: this compiles the backend's kernels
  * now rather than on the first video frame, and proves the output is [1, H*scale, W*scale, 3].
  */
-export async function buildAndWarm(entry: FilterEntry, artifacts: tf.io.ModelArtifacts): Promise<tf.GraphModel> {
-  let model: tf.GraphModel;
+export async function buildAndWarm(entry: FilterEntry, artifacts: tf.io.ModelArtifacts): Promise<tf.GraphModel & FrameModel> {
+  let model: tf.GraphModel & FrameModel;
   try {
     model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
   } catch (e) {
     throw new ModelFileError(entry.modelUrl, `TensorFlow.js cannot build the graph: ${(e as Error).message}`);
   }
+  const shuffle = finalDepthToSpace(artifacts.modelTopology as { node: unknown[] });
+  if (shuffle) model.beforeShuffle = { block: shuffle.block, execute: (x) => model.execute(x, shuffle.input) as tf.Tensor4D };
   try {
     const n = MIN_FRAME_SIZE;
     const out = tf.tidy(() => {
@@ -66,6 +69,6 @@ export async function buildAndWarm(entry: FilterEntry, artifacts: tf.io.ModelArt
   return model;
 }
 
-export async function loadFilterModel(assetBase: string, entry: FilterEntry): Promise<tf.GraphModel> {
+export async function loadFilterModel(assetBase: string, entry: FilterEntry): Promise<tf.GraphModel & FrameModel> {
   return buildAndWarm(entry, await fetchModelArtifacts(assetBase, entry.modelUrl));
 }

@@ -125,3 +125,23 @@ export function siblingPath(modelPath: string, name: string): string {
   const slash = modelPath.lastIndexOf('/');
   return slash < 0 ? name : modelPath.slice(0, slash + 1) + name;
 }
+
+interface GraphNode { name: string; op: string; input?: string[]; attr?: Record<string, { i?: string | number; s?: string }> }
+
+/**
+ * The graph's final DepthToSpace, if its one output is (through Identity nodes) an NHWC
+ * DepthToSpace: the node that feeds it and the block size. The WASM readback path runs the
+ * graph up to that node and does the rearrangement while packing pixels.
+ */
+export function finalDepthToSpace(topology: { node: unknown[] }): { input: string; block: number } | undefined {
+  const nodes = topology.node as GraphNode[];
+  const consumed = new Set(nodes.flatMap((n) => (n.input ?? []).map((i) => i.split(':')[0])));
+  const outputs = nodes.filter((n) => !consumed.has(n.name) && n.op !== 'Const');
+  if (outputs.length !== 1) return undefined;
+  let node: GraphNode | undefined = outputs[0];
+  while (node?.op === 'Identity') node = nodes.find((n) => n.name === node!.input?.[0]);
+  if (node?.op !== 'DepthToSpace' || !node.input?.[0]) return undefined;
+  const format = node.attr?.data_format?.s;
+  if (format && atob(format) !== 'NHWC') return undefined;
+  return { input: node.input[0], block: Number(node.attr?.block_size?.i) };
+}

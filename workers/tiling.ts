@@ -5,9 +5,9 @@
 // filter's inputMultiple, so downsampling networks see the same pixel phase as untiled.
 import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from './chain.js';
-import { executeFilter, type FrameModel } from './execute.js';
-import { rgbFloatsToRgba } from './pixels.js';
-import { readFloats } from './read-floats.js';
+import type { FrameRun } from './execute.js';
+import { readRgba } from './read-rgba.js';
+import type { RgbaPixels } from './types.js';
 
 /** Frames with more input pixels than this are tiled (1280x720 runs whole). */
 export const TILE_ABOVE_PIXELS = 1280 * 720;
@@ -35,27 +35,24 @@ export function planTiles(width: number, height: number, size: number, overlap: 
 }
 
 /**
- * Runs the filter on [1,H,W,3] tile by tile; returns the output as RGBA bytes (H*scale x
- * W*scale), reading each tile's output back once and converting it straight into place.
+ * Runs the filter on [1,H,W,3] tile by tile into `out` (H*scale x W*scale RGBA), reading each
+ * tile's output back once and converting it straight into place.
  */
 export async function executeTiled(
-  model: FrameModel, spec: RunSpec, x: tf.Tensor4D, out?: Uint8ClampedArray<ArrayBuffer>, size = TILE_SIZE, overlap = TILE_OVERLAP,
-): Promise<Uint8ClampedArray<ArrayBuffer>> {
+  run: FrameRun, spec: RunSpec, x: tf.Tensor4D, out: RgbaPixels, tiles = { size: TILE_SIZE, overlap: TILE_OVERLAP },
+): Promise<void> {
   const [, height, width] = x.shape;
-  const s = spec.scale, outW = width * s;
-  out ??= new Uint8ClampedArray(height * s * outW * 4);
-  for (const t of planTiles(width, height, size, overlap, spec.tileAlign ?? spec.inputMultiple ?? 1)) {
+  // The network's own output scale: less than the filter's when the packing does the last DepthToSpace.
+  const s = spec.scale, ns = s / run.block;
+  for (const t of planTiles(width, height, tiles.size, tiles.overlap, spec.tileAlign ?? spec.inputMultiple ?? 1)) {
     const core = tf.tidy(() => {
-      const y = executeFilter(model, spec, tf.slice(x, [0, t.wy, t.wx, 0], [1, t.wh, t.ww, 3]));
-      return tf.slice(y, [0, (t.y - t.wy) * s, (t.x - t.wx) * s, 0], [1, t.h * s, t.w * s, 3]); // clamped when converted
+      const y = run.execute(tf.slice(x, [0, t.wy, t.wx, 0], [1, t.wh, t.ww, 3]));
+      return tf.slice(y, [0, (t.y - t.wy) * ns, (t.x - t.wx) * ns, 0], [1, t.h * ns, t.w * ns, -1]); // clamped when packed
     });
-    const rgb = await readFloats(core);
-    const rowLen = t.w * s * 3;
-    for (let r = 0; r < t.h * s; r++) {
-      const at = ((t.y * s + r) * outW + t.x * s) * 4;
-      rgbFloatsToRgba(rgb.subarray(r * rowLen, (r + 1) * rowLen), out.subarray(at, at + t.w * s * 4));
+    try {
+      await readRgba(core, run.block, out, t.x * s, t.y * s);
+    } finally {
+      core.dispose();
     }
-    core.dispose(); // after the conversion: on WASM, rgb is a view into the tensor's memory
   }
-  return out;
 }

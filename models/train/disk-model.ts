@@ -4,6 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAndWarm } from '../../workers/model-loader.js';
+import type { FrameModel } from '../../workers/execute.js';
 import { buildArtifacts, parseModelJson, siblingPath, type GraphModelJson } from '../../workers/model-manifest.js';
 import { REGISTRY_PATH, parseRegistry } from '../../workers/registry.js';
 import type { FilterEntry, Registry } from '../../workers/types.js';
@@ -22,7 +23,7 @@ export function readModelFiles(repoRoot: string, modelUrl: string): { json: Grap
   return { json, artifacts: buildArtifacts(json, files, modelUrl) };
 }
 
-export async function loadFilterFromDisk(repoRoot: string, id: string): Promise<{ entry: FilterEntry; model: tf.GraphModel }> {
+export async function loadFilterFromDisk(repoRoot: string, id: string): Promise<{ entry: FilterEntry; model: tf.GraphModel & FrameModel }> {
   const entry = readRegistry(repoRoot).filters.find((f) => f.id === id);
   if (!entry) throw new Error(`${REGISTRY_PATH}: no filter with id "${id}"`);
   return { entry, model: await buildAndWarm(entry, readModelFiles(repoRoot, entry.modelUrl).artifacts) };

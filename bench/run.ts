@@ -47,7 +47,8 @@ function table(results: BenchResult[]): string {
 
 async function main() {
   const o = options();
-  const server = await createServer({ configFile: `${root}bench/vite.config.ts`, server: { port: 4190, strictPort: false } });
+  // No file watching or hot reload: an edit during a long run must not reload the page mid-case.
+  const server = await createServer({ configFile: `${root}bench/vite.config.ts`, server: { port: 4190, strictPort: false, hmr: false, watch: null } });
   await server.listen();
   const url = server.resolvedUrls!.local[0];
   // WebGPU runs in shared/notes' configuration B (SwiftShader through Vulkan), which can present

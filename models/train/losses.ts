@@ -129,3 +129,31 @@ export function shiftL2(generate: (x: tf.Tensor4D) => tf.Tensor4D, input: tf.Ten
   const region = (t: tf.Tensor4D, oy: number, ox: number) => tf.slice(t, [0, oy + margin, ox + margin, 0], [-1, h - 4 - 2 * margin, w - 4 - 2 * margin, -1]);
   return mse(region(shifted, 0, 0), region(out, dy, dx));
 }
+
+/**
+ * Edge-preserving flattening: `rounds` of a 5x5 bilateral filter (range sigma in [0,1] colour
+ * units). Smooth regions and fine texture go flat, edges stay: the cel-shaded surface that
+ * White-box Cartoonization (Wang & Yu 2020) supervises its generator with, without superpixels.
+ */
+export function flatten(x: tf.Tensor4D, rounds = 3, sigmaRange = 0.1): tf.Tensor4D {
+  return tf.tidy(() => {
+    const r = 2, [, h, w] = x.shape;
+    let y = x;
+    for (let round = 0; round < rounds; round++) {
+      const padded = tf.mirrorPad(y, [[0, 0], [r, r], [r, r], [0, 0]], 'reflect');
+      const parts: tf.Tensor4D[] = [], weights: tf.Tensor4D[] = [];
+      for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
+        const near = tf.slice(padded, [0, r + dy, r + dx, 0], [-1, h, w, -1]);
+        const diff = tf.sum(tf.square(tf.sub(near, y)), 3, true);
+        const weight = tf.mul(tf.exp(tf.div(diff, -2 * sigmaRange * sigmaRange)), Math.exp(-(dy * dy + dx * dx) / 8)) as tf.Tensor4D;
+        parts.push(tf.mul(near, weight));
+        weights.push(weight);
+      }
+      y = tf.div(tf.addN(parts), tf.addN(weights)) as tf.Tensor4D;
+    }
+    return y;
+  });
+}
+
+/** The output stays close to the flattened photo (`flat` = flatten(photo), computed once per step). */
+export const flatL1 = (out: tf.Tensor4D, flat: tf.Tensor4D): tf.Scalar => l1(out, flat);

@@ -1,13 +1,15 @@
 // One step of the unpaired style GAN: D learns style-image patches vs generated ones; G learns
 // to fool D while keeping the photo's structure, coarse colours and shift-equivariance.
 import * as tf from '@tensorflow/tfjs';
-import { colorL2, discriminatorObjective, generatorAdvLoss, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
+import { colorL2, discriminatorObjective, flatL1, flatten, generatorAdvLoss, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
 
 export interface StyleLossConfig extends PenaltyConfig {
   advWeight: number; structureWeight: number; structureScale: number; colorWeight: number; shiftWeight: number;
   /** Weight of softened style images as extra fakes for D (0 = off). */
   softFakesWeight: number;
+  /** Weight of the L1 distance to the edge-preserving flattened photo (losses.ts flatten; 0 = off). */
+  flatWeight: number;
 }
 
 /**
@@ -21,7 +23,7 @@ function softened(x: tf.Tensor4D): tf.Tensor4D {
   return tf.depthwiseConv2d(tf.mirrorPad(x, [[0, 0], [2, 2], [2, 2], [0, 0]], 'reflect'), kernel, 1, 'valid');
 }
 
-export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; d?: number }
+export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; d?: number }
 
 /** Applies one D step and one G step; returns their losses. */
 export function styleStep(
@@ -39,6 +41,7 @@ export function styleStep(
     return loss;
   }, false, variablesOf(d));
   fake.dispose();
+  const flat = cfg.flatWeight > 0 ? flatten(photo) : null;
   opt.g.minimize(() => {
     const out = generate(g, photo);
     const real = cfg.ganLoss === 'ragan' ? discriminate(d, style) : null;
@@ -47,9 +50,11 @@ export function styleStep(
       ['structure', structureL2(out, photo, cfg.structureScale), cfg.structureWeight],
       ['color', colorL2(out, photo), cfg.colorWeight],
       ['shift', shiftL2((x) => generate(g, x), photo, out, shift[0], shift[1]), cfg.shiftWeight],
+      ...(flat ? [['flat', flatL1(out, flat), cfg.flatWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
     ];
     terms.forEach(([k, t]) => { losses[k] = read(t); });
     return tf.addN(terms.map(([, t, w]) => tf.mul(t, w))) as tf.Scalar;
   }, false, variablesOf(g.layers));
+  flat?.dispose();
   return losses;
 }

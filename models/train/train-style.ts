@@ -33,6 +33,8 @@ export interface StyleTrainConfig extends GanRunConfig {
   shiftWeight: number;
   /** Weight of softened style images as extra fakes for D (style-steps.ts); 0 = off. */
   softFakesWeight: number;
+  /** Weight of the L1 distance to the edge-preserving flattened photo (cel shading); 0 = off. */
+  flatWeight: number;
 }
 
 type Row = StyleLosses & { step: number };
@@ -63,14 +65,14 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
     mkdirSync(join(cfg.run, 'samples'), { recursive: true });
     const pairs = samples.flatMap((im) => [im, stylize((x) => generate(exported, x), im)]);
     writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(pairs, 4));
-    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift'];
+    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat'];
     writePng(join(cfg.run, 'losses.png'), plotCurves(keys.map((k) => ({ values: state.history.map((r) => r[k]) }))));
   };
 
   const rng = new Rng(state.rng);
   const t0 = Date.now(), startStep = state.step;
   const progress = new Progress(cfg.steps, startStep);
-  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, structureWeight: cfg.structureWeight, structureScale: cfg.structureScale, colorWeight: cfg.colorWeight, shiftWeight: cfg.shiftWeight, softFakesWeight: cfg.softFakesWeight, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
+  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, structureWeight: cfg.structureWeight, structureScale: cfg.structureScale, colorWeight: cfg.colorWeight, shiftWeight: cfg.shiftWeight, softFakesWeight: cfg.softFakesWeight, flatWeight: cfg.flatWeight, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
   while (state.step < cfg.steps) {
     const photo = randomCrops(photos, rng, cfg.batch, cfg.crop), style = randomCrops(styles, rng, cfg.batch, cfg.crop);
     const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);

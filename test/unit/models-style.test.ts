@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { executeFilter } from '../../workers/execute';
 import { buildGraphModel } from '../../models/train/export';
 import { readPng, writePng, type Image } from '../../models/train/image';
-import { shiftL2 } from '../../models/train/losses';
+import { flatten, shiftL2 } from '../../models/train/losses';
 import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/nets';
 import { flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style-eval';
 import { trainStyle, type StyleTrainConfig } from '../../models/train/train-style';
@@ -113,10 +113,29 @@ describe('style scores', () => {
   });
 });
 
+describe('flattening target (cel shading)', () => {
+  beforeAll(() => tf.setBackend('wasm'));
+
+  it('smooths noise inside regions but keeps a step edge sharp', () => {
+    // Left half dark, right half bright, both with +-0.03 noise.
+    const w = 24, h = 16;
+    const data = Float32Array.from({ length: w * h * 3 }, (_, i) => ((i / 3) % w < w / 2 ? 0.2 : 0.8) + (((i * 7919) % 13) / 13 - 0.5) * 0.06);
+    const x = tf.tensor4d(data, [1, h, w, 3]);
+    const y = flatten(x);
+    expect(y.shape).toEqual(x.shape);
+    const col = (t: tf.Tensor4D, c: number) => tf.slice(t, [0, 4, c, 0], [1, h - 8, 1, 3]);
+    const spread = (t: tf.Tensor) => tf.sub(tf.max(t), tf.min(t)).dataSync()[0];
+    expect(spread(col(y, 5))).toBeLessThan(spread(col(x, 5)) / 2); // noise flattened
+    const step = (t: tf.Tensor4D) => tf.sub(tf.mean(col(t, w / 2)), tf.mean(col(t, w / 2 - 1))).dataSync()[0];
+    expect(step(y)).toBeGreaterThan(0.5); // the 0.6 edge survives within one pixel
+    tf.dispose([x, y]);
+  });
+});
+
 describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
     data: photos, style, run, channels: 8, blocks: 1, fine: 0, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
-    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, softFakesWeight: 0, emaDecay: 0.9, spectralNorm: true,
+    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, softFakesWeight: 0, flatWeight: 0, emaDecay: 0.9, spectralNorm: true,
     r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, ...more,
   });
   let photos: string, style: string;
@@ -133,7 +152,7 @@ describe('style trainer (few steps on tiny images)', () => {
     const run = tmpRun();
     const lines: string[] = [];
     const before = tf.memory().numTensors;
-    const r = await trainStyle(cfg(run, 4, { r1Weight: 1, fine: 4, structureScale: 4, softFakesWeight: 0.5 }), (l) => lines.push(l));
+    const r = await trainStyle(cfg(run, 4, { r1Weight: 1, fine: 4, structureScale: 4, softFakesWeight: 0.5, flatWeight: 1 }), (l) => lines.push(l));
     expect(tf.memory().numTensors - before).toBe(2 * r.generator.layers.length); // only the returned EMA generator
     expect(r.heldOut).toEqual(['i3.png']);
     expect(readdirSync(join(run, 'samples'))).toEqual(['step-000002.png', 'step-000004.png']);

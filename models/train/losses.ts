@@ -155,5 +155,9 @@ export function flatten(x: tf.Tensor4D, rounds = 3, sigmaRange = 0.1): tf.Tensor
   });
 }
 
-/** The output stays close to the flattened photo (`flat` = flatten(photo), computed once per step). */
-export const flatL1 = (out: tf.Tensor4D, flat: tf.Tensor4D): tf.Scalar => l1(out, flat);
+/**
+ * Cel shading: the output's full-resolution luma gradients match the flattened photo's
+ * (`flat` = flatten(photo), computed once per step), so fills go flat and edges stay crisp,
+ * while colours are left to the adversarial and colour losses.
+ */
+export const flatStructureL2 = (out: tf.Tensor4D, flat: tf.Tensor4D): tf.Scalar => structureL2(out, flat, 1);

@@ -1,14 +1,14 @@
 // One step of the unpaired style GAN: D learns style-image patches vs generated ones; G learns
 // to fool D while keeping the photo's structure, coarse colours and shift-equivariance.
 import * as tf from '@tensorflow/tfjs';
-import { colorL2, discriminatorObjective, flatL1, flatten, generatorAdvLoss, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
+import { colorL2, discriminatorObjective, flatStructureL2, flatten, generatorAdvLoss, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
 
 export interface StyleLossConfig extends PenaltyConfig {
   advWeight: number; structureWeight: number; structureScale: number; colorWeight: number; shiftWeight: number;
   /** Weight of softened style images as extra fakes for D (0 = off). */
   softFakesWeight: number;
-  /** Weight of the L1 distance to the edge-preserving flattened photo (losses.ts flatten; 0 = off). */
+  /** Weight of the full-resolution structure match to the flattened photo (losses.ts flatStructureL2; 0 = off). */
   flatWeight: number;
 }
 
@@ -50,7 +50,7 @@ export function styleStep(
       ['structure', structureL2(out, photo, cfg.structureScale), cfg.structureWeight],
       ['color', colorL2(out, photo), cfg.colorWeight],
       ['shift', shiftL2((x) => generate(g, x), photo, out, shift[0], shift[1]), cfg.shiftWeight],
-      ...(flat ? [['flat', flatL1(out, flat), cfg.flatWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
+      ...(flat ? [['flat', flatStructureL2(out, flat), cfg.flatWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
     ];
     terms.forEach(([k, t]) => { losses[k] = read(t); });
     return tf.addN(terms.map(([, t, w]) => tf.mul(t, w))) as tf.Scalar;

@@ -33,7 +33,7 @@ export interface StyleTrainConfig extends GanRunConfig {
   shiftWeight: number;
   /** Weight of softened style images as extra fakes for D (style-steps.ts); 0 = off. */
   softFakesWeight: number;
-  /** Weight of the L1 distance to the edge-preserving flattened photo (cel shading); 0 = off. */
+  /** Weight of the full-resolution structure match to the edge-preserving flattened photo (cel shading); 0 = off. */
   flatWeight: number;
 }
 

@@ -102,6 +102,13 @@ export class ReadbackPath {
     this.pool.give(buf);
   }
 
+  /** The JS counterpart of WasmPixels.toTensor: bytes and floats in reused buffers, then uploaded. */
+  async toTensor(width: number, height: number, write: (rgba: Uint8ClampedArray) => Promise<void>): Promise<tf.Tensor4D> {
+    const bytes = this.bytes.get(width * height * 4);
+    await write(bytes);
+    return tf.tensor4d(rgbaToRgbFloats(bytes, this.floats.get(width * height * 3)), [1, height, width, 3]);
+  }
+
   async filter(model: FrameModel, spec: RunSpec, frame: InputFrame, opts: ProcessOptions = {}): Promise<ProcessedFrame> {
     const t0 = performance.now();
     const { width, height } = frameSize(frame);
@@ -118,11 +125,7 @@ export class ReadbackPath {
       await this.reader.read(frame, dst);
       if (opts.returnInputPixels) inputPixels = new Uint8ClampedArray(dst);
     };
-    const x = simd ? await simd.toTensor(width, height, read) : await (async () => {
-      const bytes = this.bytes.get(width * height * 4);
-      await read(bytes);
-      return tf.tensor4d(rgbaToRgbFloats(bytes, this.floats.get(width * height * 3)), [1, height, width, 3]);
-    })();
+    const x = await (simd ?? this).toTensor(width, height, read);
     const t1 = performance.now();
     const image = { data: this.pool.take(w * h * 4), width: w, height: h };
     try {

@@ -70,13 +70,21 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
     outputOf.set(l.name, prev);
   }
   if (g.skipKernel) {
-    const p = skipPad(g.skipKernel);
+    const p = skipPad(g.skipKernel), pool = g.skipPool;
+    if (pool > 1) nodes.push({ name: 'skip/pool', op: 'AvgPool', input: [INPUT_NAME], attr: { T: FLOAT, ksize: ints([1, pool, pool, 1]), strides: ints([1, pool, pool, 1]), padding: str('VALID'), data_format: str('NHWC') } });
     const pads = constant('skip/paddings', tf.tensor2d([[0, 0], [p, p], [p, p], [0, 0]], [4, 2], 'int32'), 'int32');
-    nodes.push({ name: 'skip/pad', op: 'MirrorPad', input: [INPUT_NAME, pads], attr: { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('SYMMETRIC') } });
+    nodes.push({ name: 'skip/pad', op: 'MirrorPad', input: [pool > 1 ? 'skip/pool' : INPUT_NAME, pads], attr: { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('SYMMETRIC') } });
     nodes.push({ name: 'skip/conv', op: 'Conv2D', input: ['skip/pad', constant('skip/w', g.skipKernel)], attr: convAttrs(1, 'VALID') });
-    nodes.push({ name: 'residual', op: 'AddV2', input: [prev, 'skip/conv'], attr: { T: FLOAT } });
-    shuffle('shuffle', 'residual', g.config.scale);
-    prev = 'shuffle';
+    if (pool > 1) {
+      // Style: the smoothed skip is upsampled back to full resolution, then added.
+      shuffle('skip/up', 'skip/conv', pool);
+      nodes.push({ name: 'residual', op: 'AddV2', input: [prev, 'skip/up'], attr: { T: FLOAT } });
+      prev = 'residual';
+    } else {
+      nodes.push({ name: 'residual', op: 'AddV2', input: [prev, 'skip/conv'], attr: { T: FLOAT } });
+      shuffle('shuffle', 'residual', g.config.scale);
+      prev = 'shuffle';
+    }
   } else {
     nodes.push({ name: 'residual', op: 'AddV2', input: [prev, INPUT_NAME], attr: { T: FLOAT } });
     prev = 'residual';

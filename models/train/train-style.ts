@@ -21,6 +21,8 @@ export interface StyleTrainConfig extends GanRunConfig {
   blocks: number;
   /** Channels of the full-resolution branch (nets.ts GeneratorConfig.fine); 0 = none. */
   fine: number;
+  /** The skip carries the input smoothed (4x4 average, bilinear up) instead of the input (nets.ts). */
+  smoothSkip: boolean;
   steps: number;
   batch: number;
   /** Side of the square training crops (a multiple of 8). */
@@ -45,7 +47,7 @@ export interface StyleTrainResult { generator: Generator; heldOut: string[]; sec
 export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => void): Promise<StyleTrainResult> {
   if (cfg.crop % 8) throw new Error('--crop must be a multiple of 8');
   mkdirSync(cfg.run, { recursive: true });
-  const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine }, cfg.seed);
+  const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine, smoothSkip: cfg.smoothSkip }, cfg.seed);
   const d = createDiscriminator(cfg.seed, cfg.spectralNorm);
   const ema = cfg.emaDecay > 0 ? createEma(g) : null;
   const named = [...namedVariables(g.layers), ...namedVariables(d), ...(ema ? namedVariables(ema.layers).map((n) => ({ ...n, name: `ema/${n.name}` })) : [])];

@@ -35,8 +35,8 @@ const tensor = (im: Image) => tf.tensor4d(im.data, [1, im.height, im.width, 3]);
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
 
 /** A style generator whose last layer is no longer zero (as after training); `fine`: its full-resolution branch. */
-function trainedLikeGenerator(fine = 0) {
-  const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1, fine }, 3);
+function trainedLikeGenerator(fine = 0, smoothSkip = false) {
+  const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1, fine, smoothSkip }, 3);
   const out = g.layers.at(-1)!;
   out.w.assign(tf.randomNormal(out.w.shape, 0, 0.2, 'float32', 5));
   return g;
@@ -55,10 +55,16 @@ describe('style generator', () => {
     const fine = createGenerator({ arch: 'style', scale: 1, channels: 48, blocks: 4, fine: 8 }, 1);
     expect(macsPerInputPixel(fine)).toBe(12204 + 216 + 216);
     expect(maxDiff(generate(fine, x), x)).toBe(0);
+    // The smoothed skip: a 4x4 average and a bilinear x4 (3x3, 3->48) at 1/16 of the pixels.
+    const smooth = createGenerator({ arch: 'style', scale: 1, channels: 48, blocks: 4, fine: 8, smoothSkip: true }, 1);
+    expect(macsPerInputPixel(smooth)).toBe(12204 + 216 + 216 + 81);
+    const blurred = generate(smooth, x);
+    expect(maxDiff(blurred, x)).toBeGreaterThan(0.05); // starts as the smoothed input, not the input
+    expect(maxDiff(tf.mean(blurred), tf.mean(x))).toBeLessThan(0.02);
   });
 
-  it.each([0, 8])('the exported graph model (full-resolution branch: %i channels) computes the generator, at any frame size through executeFilter', async (fine) => {
-    const g = trainedLikeGenerator(fine);
+  it.each([[0, false], [8, false], [8, true]])('the exported graph model (full-resolution branch: %i channels, smoothed skip: %s) computes the generator, at any frame size through executeFilter', async (fine, smoothSkip) => {
+    const g = trainedLikeGenerator(fine, smoothSkip);
     const entry = { scale: 1, inputMultiple: inputMultiple(g.config) };
     const model = await tf.loadGraphModel(tf.io.fromMemory(buildGraphModel(g, 'float16').artifacts));
     const x = tensor(synthetic(28, 20, 2));
@@ -134,7 +140,7 @@ describe('flattening target (cel shading)', () => {
 
 describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
-    data: photos, style, run, channels: 8, blocks: 1, fine: 0, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
+    data: photos, style, run, channels: 8, blocks: 1, fine: 0, smoothSkip: false, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
     ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, softFakesWeight: 0, flatWeight: 0, emaDecay: 0.9, spectralNorm: true,
     r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, ...more,
   });

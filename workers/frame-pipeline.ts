@@ -134,6 +134,8 @@ export class ReadbackPath {
       else {
         const out = tf.tidy(() => run.execute(x));
         try {
+          const [, oh, ow] = out.shape;
+          if (oh * run.block !== h || ow * run.block !== w) throw new Error(`model returned ${ow * run.block}x${oh * run.block} pixels, expected ${w}x${h}`);
           await readRgba(out, run.block, image);
         } finally {
           out.dispose();

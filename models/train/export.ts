@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FilterEntry, Registry } from '../../workers/types.js';
-import { LRELU_ALPHA, inputMultiple, macsPerInputPixel, skipPad, type Generator } from './nets.js';
+import { LRELU_ALPHA, inputMultiple, macsPerInputPixel, skipPad, skipPool, type Generator } from './nets.js';
 import { encode, type Quantization } from './quantize.js';
 
 interface GraphNode { name: string; op: string; input?: string[]; attr?: Record<string, unknown> }
@@ -70,7 +70,7 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
     outputOf.set(l.name, prev);
   }
   if (g.skipKernel) {
-    const p = skipPad(g.skipKernel), pool = g.skipPool;
+    const p = skipPad(g.skipKernel), pool = skipPool(g);
     if (pool > 1) nodes.push({ name: 'skip/pool', op: 'AvgPool', input: [INPUT_NAME], attr: { T: FLOAT, ksize: ints([1, pool, pool, 1]), strides: ints([1, pool, pool, 1]), padding: str('VALID'), data_format: str('NHWC') } });
     const pads = constant('skip/paddings', tf.tensor2d([[0, 0], [p, p], [p, p], [0, 0]], [4, 2], 'int32'), 'int32');
     nodes.push({ name: 'skip/pad', op: 'MirrorPad', input: [pool > 1 ? 'skip/pool' : INPUT_NAME, pads], attr: { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('SYMMETRIC') } });

@@ -49,9 +49,10 @@ export interface Generator {
   layers: ConvLayer[];
   /** Fixed (untrained) kernel computing the skip's upsampling in depth-to-space layout; null: the skip is the input. */
   skipKernel: tf.Tensor4D | null;
-  /** The style skip's block average before that upsampling (smoothSkip: 4); 1 = none. */
-  skipPool: number;
 }
+
+/** The style skip's block average before its upsampling: 4 with smoothSkip, else 1 (none). */
+export const skipPool = (g: Generator): number => (g.config.smoothSkip ? 4 : 1);
 
 /** Mirrored border the skip convolution needs: half its (odd) kernel size. */
 export const skipPad = (kernel: tf.Tensor4D): number => (kernel.shape[0] - 1) / 2;
@@ -106,7 +107,7 @@ export function createGenerator(config: GeneratorConfig, seed: number): Generato
     if (scale !== 1) throw new Error('style generators keep the frame size (scale 1)');
     const up0 = c / 2, up1 = 16, fine = config.fine ?? 0;
     return {
-      config, skipKernel: config.smoothSkip ? upsampleSkipKernel(4, 'bilinear') : null, skipPool: config.smoothSkip ? 4 : 1,
+      config, skipKernel: config.smoothSkip ? upsampleSkipKernel(4, 'bilinear') : null,
       layers: [
         convLayer('g/in', 3, 3, up1, 2, 'relu', 1, seed),
         convLayer('g/down', 3, up1, c, 2, 'relu', 1, seed + 100),
@@ -122,7 +123,7 @@ export function createGenerator(config: GeneratorConfig, seed: number): Generato
   }
   const layers = [convLayer('g/in', 3, 3, c, 1, 'relu', 1, seed), ...bodies];
   layers.push(convLayer('g/out', 3, c, 3 * scale * scale, 1, 'linear', 0, seed + blocks + 1));
-  return { config, layers, skipKernel: upsampleSkipKernel(scale, config.skip), skipPool: 1 };
+  return { config, layers, skipKernel: upsampleSkipKernel(scale, config.skip) };
 }
 
 /** PatchGAN: stride-2 convolutions down to one realness score per patch. */
@@ -188,14 +189,16 @@ function skipConv(kernel: tf.Tensor4D, x: tf.Tensor4D): tf.Tensor4D {
 
 /** Training-time forward pass of the generator: [B,H,W,3] in [0,1] -> [B,H*s,W*s,3]. */
 export function generate(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
-  if (g.skipPool > 1 || !g.skipKernel) return tf.add(runConvs(g.layers, x), skipUpsample(g, x));
+  // Style adds its skip at full resolution; super-resolution before the final depthToSpace.
+  if (g.config.arch === 'style' || !g.skipKernel) return tf.add(runConvs(g.layers, x), skipUpsample(g, x));
   return depthToSpace(tf.add(runConvs(g.layers, x), skipConv(g.skipKernel, x)), g.config.scale);
 }
 
 /** The generator's fixed skip alone (what the untrained network outputs). */
 export function skipUpsample(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
   if (!g.skipKernel) return x;
-  if (g.skipPool > 1) return depthToSpace(skipConv(g.skipKernel, tf.avgPool(x, g.skipPool, g.skipPool, 'valid')), g.skipPool);
+  const pool = skipPool(g);
+  if (pool > 1) return depthToSpace(skipConv(g.skipKernel, tf.avgPool(x, pool, pool, 'valid')), pool);
   return depthToSpace(skipConv(g.skipKernel, x), g.config.scale);
 }
 
@@ -218,5 +221,5 @@ export function macsPerInputPixel(g: Generator): number {
     macs += area * l.w.shape[0] * l.w.shape[1] * l.w.shape[2] * l.w.shape[3];
     area *= (l.shuffle ?? 1) ** 2;
   }
-  return Math.round(macs + (g.skipKernel?.shape.reduce((a, b) => a * b, 1) ?? 0) / g.skipPool ** 2);
+  return Math.round(macs + (g.skipKernel?.shape.reduce((a, b) => a * b, 1) ?? 0) / skipPool(g) ** 2);
 }

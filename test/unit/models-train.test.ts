@@ -141,7 +141,7 @@ describe('GAN losses and EMA', () => {
 
   it('updateEma moves the average toward the weights by (1 - decay), ramped early', () => {
     const layer = (v: number) => ({ name: 'l', stride: 1, act: 'linear' as const, w: tf.variable(tf.fill([1, 1, 1, 1], v)) as tf.Variable<tf.Rank.R4>, b: tf.variable(tf.fill([1], v)) as tf.Variable<tf.Rank.R1> });
-    const gen = (v: number) => ({ config: { scale: 2, channels: 1, blocks: 0 }, layers: [layer(v)], skipKernel: tf.zeros([1, 1, 1, 1]) as tf.Tensor4D, skipPool: 1 });
+    const gen = (v: number) => ({ config: { scale: 2, channels: 1, blocks: 0 }, layers: [layer(v)], skipKernel: tf.zeros([1, 1, 1, 1]) as tf.Tensor4D });
     const ema = gen(0), g = gen(1);
     updateEma(ema, g, 0.99, 1000); // late: decay 0.99 itself
     expect(ema.layers[0].w.dataSync()[0]).toBeCloseTo(0.01, 6);

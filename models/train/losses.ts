@@ -119,15 +119,23 @@ export function structureL2(out: tf.Tensor4D, input: tf.Tensor4D, scale = 2): tf
 export const colorL2 = (out: tf.Tensor4D, input: tf.Tensor4D): tf.Scalar => mse(boxDown(out, 8), boxDown(input, 8));
 
 /**
- * Temporal stability: the output of the input shifted by (dy, dx) pixels (0..3) must be the
- * shifted output. Networks that downsample by 4 are not shift-equivariant on their own; this
- * trains away the shimmer a panning video would show. A margin skips the borders' padding.
+ * Temporal stability: the output of the input moved by (dy, dx) pixels (0..3) plus a fraction
+ * (fy, fx) in [0, 1) must be the moved output. Networks that downsample by 4 are not
+ * shift-equivariant on their own; this trains away the shimmer a panning video would show. A
+ * pan moves by fractions of a pixel per frame, hence the bilinear part. A margin skips the
+ * borders' padding.
  */
-export function shiftL2(generate: (x: tf.Tensor4D) => tf.Tensor4D, input: tf.Tensor4D, out: tf.Tensor4D, dy: number, dx: number, margin = 8): tf.Scalar {
+export function shiftL2(generate: (x: tf.Tensor4D) => tf.Tensor4D, input: tf.Tensor4D, out: tf.Tensor4D, dy: number, dx: number, frac: [number, number] = [0, 0], margin = 8): tf.Scalar {
   const [, h, w] = input.shape;
-  const shifted = generate(tf.slice(input, [0, dy, dx, 0], [-1, h - 4, w - 4, -1]));
-  const region = (t: tf.Tensor4D, oy: number, ox: number) => tf.slice(t, [0, oy + margin, ox + margin, 0], [-1, h - 4 - 2 * margin, w - 4 - 2 * margin, -1]);
-  return mse(region(shifted, 0, 0), region(out, dy, dx));
+  const move = (t: tf.Tensor4D) => translate(t, dy, dx, frac, h - 4, w - 4);
+  const region = (t: tf.Tensor4D) => tf.slice(t, [0, margin, margin, 0], [-1, h - 4 - 2 * margin, w - 4 - 2 * margin, -1]);
+  return mse(region(generate(move(input))), region(move(out)));
+}
+
+/** The h x w window of t starting (dy + fy, dx + fx) pixels in, bilinearly interpolated (slices only: differentiable on wasm). */
+function translate(t: tf.Tensor4D, dy: number, dx: number, [fy, fx]: [number, number], h: number, w: number): tf.Tensor4D {
+  const taps = [[0, 0, (1 - fy) * (1 - fx)], [0, 1, (1 - fy) * fx], [1, 0, fy * (1 - fx)], [1, 1, fy * fx]].filter(([, , k]) => k > 0);
+  return tf.addN(taps.map(([a, b, k]) => tf.mul(tf.slice(t, [0, dy + a, dx + b, 0], [-1, h, w, -1]), k))) as tf.Tensor4D;
 }
 
 /**

@@ -28,7 +28,7 @@ export interface StyleLosses { adv?: number; structure?: number; color?: number;
 /** Applies one D step and one G step; returns their losses. */
 export function styleStep(
   g: Generator, d: ConvLayer[], opt: { g: tf.Optimizer; d: tf.Optimizer },
-  photo: tf.Tensor4D, style: tf.Tensor4D, shift: [number, number], cfg: StyleLossConfig, seed: number,
+  photo: tf.Tensor4D, style: tf.Tensor4D, shift: { dy: number; dx: number; frac: [number, number] }, cfg: StyleLossConfig, seed: number,
 ): StyleLosses {
   const losses: StyleLosses = {};
   const read = (t: tf.Scalar) => t.dataSync()[0];
@@ -49,7 +49,7 @@ export function styleStep(
       ['adv', generatorAdvLoss(cfg.ganLoss, real, discriminate(d, out)), cfg.advWeight],
       ['structure', structureL2(out, photo, cfg.structureScale), cfg.structureWeight],
       ['color', colorL2(out, photo), cfg.colorWeight],
-      ['shift', shiftL2((x) => generate(g, x), photo, out, shift[0], shift[1]), cfg.shiftWeight],
+      ['shift', shiftL2((x) => generate(g, x), photo, out, shift.dy, shift.dx, shift.frac), cfg.shiftWeight],
       ...(flat ? [['flat', flatStructureL2(out, flat), cfg.flatWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
     ];
     terms.forEach(([k, t]) => { losses[k] = read(t); });

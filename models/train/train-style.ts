@@ -33,6 +33,8 @@ export interface StyleTrainConfig extends GanRunConfig {
   structureScale: number;
   colorWeight: number;
   shiftWeight: number;
+  /** The shift loss also moves by a random fraction of a pixel (as a slow pan does), not whole pixels only. */
+  shiftSubpixel: boolean;
   /** Weight of softened style images as extra fakes for D (style-steps.ts); 0 = off. */
   softFakesWeight: number;
   /** Weight of the full-resolution structure match to the edge-preserving flattened photo (cel shading); 0 = off. */
@@ -78,7 +80,8 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   while (state.step < cfg.steps) {
     const photo = randomCrops(photos, rng, cfg.batch, cfg.crop), style = randomCrops(styles, rng, cfg.batch, cfg.crop);
     const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);
-    const losses = styleStep(g, d, opts, photo, style, [dy, dx], lossCfg, cfg.seed * 1_000_003 + state.step);
+    const frac: [number, number] = cfg.shiftSubpixel ? [rng.next(), rng.next()] : [0, 0];
+    const losses = styleStep(g, d, opts, photo, style, { dy, dx, frac }, lossCfg, cfg.seed * 1_000_003 + state.step);
     tf.dispose([photo, style]);
     if (ema) updateEma(ema, g, cfg.emaDecay, state.step);
     state.step++;

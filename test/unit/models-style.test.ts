@@ -86,6 +86,9 @@ describe('style generator', () => {
     expect(shiftL2((t) => generate(id, t), x, generate(id, x), 1, 2).dataSync()[0]).toBe(0);
     const g = trainedLikeGenerator();
     expect(shiftL2((t) => generate(g, t), x, generate(g, x), 1, 2).dataSync()[0]).toBeGreaterThan(1e-5);
+    // A fraction of a pixel: bilinear on both sides, so the identity still scores (about) zero.
+    expect(shiftL2((t) => generate(id, t), x, generate(id, x), 1, 2, [0.3, 0.6]).dataSync()[0]).toBeLessThan(1e-12);
+    expect(shiftL2((t) => generate(g, t), x, generate(g, x), 0, 0, [0.5, 0]).dataSync()[0]).toBeGreaterThan(1e-5);
   });
 });
 
@@ -141,7 +144,7 @@ describe('flattening target (cel shading)', () => {
 describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
     data: photos, style, run, channels: 8, blocks: 1, fine: 0, smoothSkip: false, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
-    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, softFakesWeight: 0, flatWeight: 0, emaDecay: 0.9, spectralNorm: true,
+    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, emaDecay: 0.9, spectralNorm: true,
     r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, ...more,
   });
   let photos: string, style: string;

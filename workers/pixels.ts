@@ -2,6 +2,9 @@
 // readback (WASM) path. Plain JS on purpose: measured faster than int32 tensors converted on
 // the wasm backend, and tf.browser.fromPixels throws on VideoFrame in tfjs 4.22.
 
+/** The channel order of 4-byte pixels as a frame is copied out. */
+export type ByteOrder = 'rgba' | 'bgra';
+
 const BYTE_TO_FLOAT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
 
 /** RGBA bytes -> packed RGB floats in [0,1] (alpha dropped). A lookup table: no division per byte. */

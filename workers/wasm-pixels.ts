@@ -6,6 +6,7 @@
 // a tenth of that. The module is assembled below (a few hundred bytes) and imports the
 // backend's WebAssembly.Memory, so no pixel is copied to reach it.
 import * as tf from '@tensorflow/tfjs';
+import type { ByteOrder } from './pixels.js';
 import { noteReadback } from './readback-counter.js';
 
 // --- A minimal WASM assembler: just what the two functions below need. ---
@@ -32,8 +33,8 @@ const store64Lane = (lane: number) => simd(0x5b, 0, 0, lane);
 const bytes = (b: ArrayLike<number>) => simd(0x0c, ...Array.from(b));
 const f32s = (v: number) => bytes(new Uint8Array(new Float32Array([v, v, v, v]).buffer));
 const shuffle = (lanes: number[]) => simd(0x0d, ...lanes);
-const [NARROW_U16_TO_U8, NEAREST, NARROW_I32_TO_I16, EXT_LOW_U8, EXT_HIGH_U8, EXT_LOW_U16, EXT_HIGH_U16, MUL, DIV, TRUNC_SAT, CONVERT_U] =
-  [0x66, 0x6a, 0x85, 0x89, 0x8a, 0xa9, 0xaa, 0xe6, 0xe7, 0xf8, 0xfb].map((op) => simd(op));
+const [NARROW_U16_TO_U8, NARROW_I32_TO_I16, EXT_LOW_U8, EXT_HIGH_U8, EXT_LOW_U16, EXT_HIGH_U16, I32_SUB, ADD_F, MUL, DIV, PMAX, CONVERT_U] =
+  [0x66, 0x85, 0x89, 0x8a, 0xa9, 0xaa, 0xb1, 0xe4, 0xe6, 0xe7, 0xeb, 0xfb].map((op) => simd(op));
 /** `block; if (count == 0) break; loop { body; if (--count) continue } end` */
 const countedLoop = (count: number, body: number[]) =>
   [0x02, 0x40, ...get(count), ...EQZ, 0x0d, 0, 0x03, 0x40, ...body, ...get(count), ...i32(1), ...SUB, ...tee(count), 0x0d, 0, 0x0b, 0x0b];
@@ -47,7 +48,11 @@ const countedLoop = (count: number, body: number[]) =>
  */
 const packBody = (() => {
   const [src, dstA, dstB, count, srcStep, dstStep, px] = [0, 1, 2, 3, 4, 5, 6];
-  const toInts = (offset: number) => [...get(src), ...load(offset), ...f32s(255), ...MUL, ...NEAREST, ...TRUNC_SAT];
+  // max(0, x*255) (NaN gives 0), then rounded half to even by adding 1.5*2^23: the integer
+  // lands in the low mantissa bits, and subtracting the constant's bits leaves it as an i32.
+  // Cheaper than nearest + trunc_sat, which V8 expands into several instructions on x64.
+  const magic = f32s(1.5 * 2 ** 23);
+  const toInts = (offset: number) => [...bytes(new Uint8Array(16)), ...get(src), ...load(offset), ...f32s(255), ...MUL, ...PMAX, ...magic, ...ADD_F, ...magic, ...I32_SUB];
   return countedLoop(count, [
     ...toInts(0), ...toInts(16), ...NARROW_I32_TO_I16, ...toInts(32), ...bytes(new Uint8Array(16)), ...NARROW_I32_TO_I16,
     ...NARROW_U16_TO_U8, ...bytes(new Uint8Array(16).fill(255)),
@@ -60,18 +65,23 @@ const packBody = (() => {
   ]);
 })();
 
-/** unpack(src, dst, count): `count` times, 4 RGBA pixels (16 bytes) at src -> 12 floats in [0,1] at dst. */
-const unpackBody = (() => {
+/**
+ * unpack(src, dst, count): `count` times, 4 RGBA pixels (16 bytes) at src -> 12 floats in [0,1]
+ * at dst. unpackBgra: the same from BGRA bytes, the layout most decoded frames and bitmaps
+ * already have (copying them as they are is several times cheaper than converting to RGBA).
+ */
+const unpackBody = (order: ByteOrder) => {
   const [src, dst, count, rgb] = [0, 1, 2, 3];
   const third = (ext16: number[], ext32: number[], offset: number) =>
     [...get(dst), ...get(rgb), ...ext16, ...ext32, ...CONVERT_U, ...f32s(255), ...DIV, ...store(offset)];
+  const lanes = [0, 4, 8, 12].flatMap((p) => (order === 'rgba' ? [p, p + 1, p + 2] : [p + 2, p + 1, p]));
   return countedLoop(count, [
-    ...get(src), ...load(0), ...tee(rgb), ...get(rgb), ...shuffle([0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0, 0, 0, 0]), ...set(rgb),
+    ...get(src), ...load(0), ...tee(rgb), ...get(rgb), ...shuffle([...lanes, 0, 0, 0, 0]), ...set(rgb),
     ...third(EXT_LOW_U8, EXT_LOW_U16, 0), ...third(EXT_LOW_U8, EXT_HIGH_U16, 16), ...third(EXT_HIGH_U8, EXT_LOW_U16, 32),
     ...get(src), ...i32(16), ...ADD, ...set(src),
     ...get(dst), ...i32(48), ...ADD, ...set(dst),
   ]);
-})();
+};
 
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const fn = (locals: number[][], body: number[]) => { const b = [...vec(locals), ...body, 0x0b]; return [...leb(b.length), ...b]; };
@@ -80,9 +90,9 @@ function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
     ...section(1, vec([[0x60, ...vec(Array(6).fill([I32])), 0], [0x60, ...vec(Array(3).fill([I32])), 0]])),
     // The backend's memory; a shared one (threads) must declare a maximum: the wasm32 limit.
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...(shared ? [0x03, 1, ...leb(65536)] : [0x00, 1])]])),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...name('pack'), 0x00, 0], [...name('unpack'), 0x00, 1]])),
-    ...section(10, vec([fn([[1, V128]], packBody), fn([[1, V128]], unpackBody)])),
+    ...section(3, vec([[0], [1], [1]])),
+    ...section(7, vec([[...name('pack'), 0x00, 0], [...name('rgba'), 0x00, 1], [...name('bgra'), 0x00, 2]])),
+    ...section(10, vec([fn([[1, V128]], packBody), fn([[1, V128]], unpackBody('rgba')), fn([[1, V128]], unpackBody('bgra'))])),
   ]);
 }
 
@@ -100,6 +110,7 @@ interface WasmBackend {
 }
 type Pack = (src: number, dstA: number, dstB: number, count: number, srcStep: number, dstStep: number) => void;
 type Unpack = (src: number, dst: number, count: number) => void;
+type Exports = { pack: Pack } & Record<ByteOrder, Unpack>;
 
 /** The depth-to-space blocks pack() can undo while packing (4 pixels per 16-byte store or two 8-byte ones). */
 export const PACKED_BLOCKS = [1, 2, 4];
@@ -108,7 +119,7 @@ export class WasmPixels {
   private scratch = 0;
   private scratchBytes = 0;
 
-  private constructor(private backend: WasmBackend, private memory: WebAssembly.Memory, private fns: { pack: Pack; unpack: Unpack }) {}
+  private constructor(private backend: WasmBackend, private memory: WebAssembly.Memory, private fns: Exports) {}
 
   private static cache = new WeakMap<object, WasmPixels | null>();
 
@@ -126,7 +137,7 @@ export class WasmPixels {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     try {
       const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(shared)), { env: { memory } });
-      return new WasmPixels(backend, memory, instance.exports as unknown as { pack: Pack; unpack: Unpack });
+      return new WasmPixels(backend, memory, instance.exports as unknown as Exports);
     } catch {
       return null; // no WASM SIMD here: the JS loops in pixels.ts do the work
     }
@@ -143,19 +154,21 @@ export class WasmPixels {
   }
 
   /**
-   * A [1, height, width, 3] float32 tensor in [0,1] from RGBA bytes that `write` puts into
-   * heap memory (e.g. VideoFrame.copyTo), converted in place: no copy on the JS side.
+   * A [1, height, width, 3] float32 tensor in [0,1] from the pixels that `write` puts into heap
+   * memory (e.g. VideoFrame.copyTo), in the byte order it returns (RGBA if none), converted in
+   * place: no copy on the JS side.
    */
-  async toTensor(width: number, height: number, write: (rgba: Uint8Array) => Promise<void> | void): Promise<tf.Tensor4D> {
+  async toTensor(width: number, height: number, write: (pixels: Uint8Array) => Promise<ByteOrder | void> | ByteOrder | void): Promise<tf.Tensor4D> {
     const n = width * height;
     const src = this.scratchOf(n * 4);
-    await write(new Uint8Array(this.memory.buffer, src, n * 4));
+    const order = (await write(new Uint8Array(this.memory.buffer, src, n * 4))) ?? 'rgba';
     const info = this.backend.makeOutput([1, height, width, 3], 'float32');
     const dst = this.backend.getMemoryOffset(info.dataId);
     const whole = n >> 2;
-    this.fns.unpack(src, dst, whole);
-    const rgba = new Uint8Array(this.memory.buffer, src, n * 4), out = new Float32Array(this.memory.buffer, dst, n * 3);
-    for (let p = whole * 4; p < n; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = rgba[p * 4 + c] / 255;
+    this.fns[order](src, dst, whole);
+    const px = new Uint8Array(this.memory.buffer, src, n * 4), out = new Float32Array(this.memory.buffer, dst, n * 3);
+    const lane = order === 'rgba' ? [0, 1, 2] : [2, 1, 0];
+    for (let p = whole * 4; p < n; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = px[p * 4 + lane[c]] / 255;
     return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor4D;
   }
 

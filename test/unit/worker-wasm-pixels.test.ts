@@ -31,15 +31,21 @@ describe('WASM SIMD pixels', () => {
       expect(t.shape).toEqual([1, h, w, 3]);
       expect(tf.memory().numTensors).toBe(before + 1);
       expect(Array.from(t.dataSync())).toEqual(Array.from(rgbaToRgbFloats(rgba)));
-      t.dispose();
+      // The same pixels copied as BGRA (the layout bitmaps and decoded frames hold) give the same floats.
+      const bgra = rgba.map((_, i) => rgba[i - (i % 4) + [2, 1, 0, 3][i % 4]]);
+      const fromBgra = await simd.toTensor(w, h, (dst) => { dst.set(bgra); return 'bgra'; });
+      expect(Array.from(fromBgra.dataSync())).toEqual(Array.from(t.dataSync()));
+      expect(bgra).not.toEqual(rgba);
+      tf.dispose([t, fromBgra]);
     }
   });
 
   for (const block of [1, 2, 4]) {
     it(`packs floats into RGBA like the JS loop, undoing a DepthToSpace of ${block}`, () => {
       const [h, w] = [5, 7];
-      // Overshoot on both sides, NaN, and exact halves (127.5 rounds half to even: 128).
-      const values = Float32Array.from({ length: h * w * 3 * block * block }, (_, i) => (i % 97 === 0 ? NaN : i % 89 === 0 ? 0.5 : Math.sin(i * 12.9898) * 0.75 + 0.5));
+      // Overshoot on both sides, infinities, NaN, and exact halves (127.5 rounds half to even: 128).
+      const special = (i: number) => (i % 97 === 0 ? NaN : i % 89 === 0 ? 0.5 : i % 83 === 0 ? Infinity : i % 79 === 0 ? -Infinity : i % 73 === 0 ? 1e9 : undefined);
+      const values = Float32Array.from({ length: h * w * 3 * block * block }, (_, i) => special(i) ?? Math.sin(i * 12.9898) * 0.75 + 0.5);
       const x = tf.tensor4d(values, [1, h, w, 3 * block * block]);
       const shuffled = block === 1 ? x : tf.depthToSpace(x, block);
       const expected = rgbFloatsToRgba(shuffled.dataSync());

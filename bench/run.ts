@@ -1,5 +1,6 @@
 // npm run bench [-- --backends wasm,webgl,webgpu --sizes 320x180,640x360,1280x720 --models id,...
-//   --runs 15 --budget-ms 6000 --timeout-ms 90000]
+//   --runs 101 --budget-ms 6000 --timeout-ms 90000]: up to --runs frames per case, or as many as fit in
+// --budget-ms (at least one).
 // Every registry filter and the peers (browser-bicubic, esrgan-slim, esrgan-medium; x2) on the
 // same test-card frames, in a worker in headless Chromium (Debian's), through the product's frame
 // pipeline. Prints a table, writes bench/results.json. Report ratios to the peers measured in the
@@ -25,7 +26,7 @@ function options() {
     backends: get('backends', 'wasm,webgl,webgpu').split(',') as BenchCase['backend'][],
     sizes: get('sizes', '320x180,640x360,1280x720').split(',').map((s) => s.split('x').map(Number) as [number, number]),
     models: get('models', [...registry.filters.map((f) => f.id), ...PEER_IDS].join(',')).split(','),
-    runOpts: { maxRuns: Number(get('runs', '15')), budgetMs: Number(get('budget-ms', '6000')), timeoutMs: Number(get('timeout-ms', '90000')) },
+    runOpts: { maxRuns: Number(get('runs', '101')), budgetMs: Number(get('budget-ms', '6000')), timeoutMs: Number(get('timeout-ms', '90000')) },
     out: get('out', `${root}bench/results.json`),
   };
 }

@@ -22,8 +22,9 @@ const isSrgb = (c: VideoColorSpace) => (c.primaries ?? 'bt709') === 'bt709' && (
 /**
  * Writes a frame's pixels into a caller's buffer and closes the frame. VideoFrame.copyTo
  * copies straight into the WASM heap if asked; a frame that already holds 8-bit sRGB in one
- * plane (bitmaps, canvases, most GPU-decoded video here: BGRA) is copied as it is when the
- * caller can take either byte order (0.01 ms for 320x180 vs 0.07-0.25 ms converted to RGBA).
+ * plane (bitmaps and canvases: BGRA in Chromium here) is copied as it is when the caller can
+ * take either byte order (0.01 ms for 320x180 vs 0.07-0.25 ms converted to RGBA; decoded video
+ * in YUV is converted either way).
  * A reused 2D canvas does it where copyTo cannot (no RGBA conversion, or a frame with
  * non-square pixels). Resolves to the byte order written.
  */

@@ -20,7 +20,7 @@ export interface BenchResult extends BenchCase {
   medianMs?: number;
   p95Ms?: number;
   modelMedianMs?: number;
-  /** Share of the pipeline's median frame time spent outside the model (0..1). */
+  /** Median of the per-frame differences (pipeline - network alone), as a share of the pipeline's median frame time (0..1). */
   overhead?: number;
   backendReason?: string;
   skipped?: string;

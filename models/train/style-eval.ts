@@ -78,13 +78,31 @@ export const meanAbsDiff = (a: Image, b: Image): number => (255 * a.data.reduce(
 
 /**
  * Flicker on a clip: mean frame-to-frame change of the output over that of the input. About 1
- * for a stable filter; shimmering texture that the source does not have pushes it above 1.
+ * for a stable filter; shimmering texture that the source does not have pushes it above 1, and
+ * so do stronger edges that move with the content.
  */
-export function flicker(run: Stylize, frames: Image[]): number {
-  const outs = frames.map((f) => stylize(run, f));
+export function flicker(outs: Image[], frames: Image[]): number {
   let o = 0, i = 0;
   for (let t = 1; t < frames.length; t++) { o += meanAbsDiff(outs[t], outs[t - 1]); i += meanAbsDiff(frames[t], frames[t - 1]); }
   return o / i;
+}
+
+/**
+ * Share of pixels (a margin excluded) whose largest channel changes by more than `levels`
+ * from one frame to the next, averaged over the clip: how much of the picture visibly moves.
+ */
+export function changedShare(frames: Image[], levels = 3, margin = 8): number {
+  let changed = 0, n = 0;
+  for (let t = 1; t < frames.length; t++) {
+    const { width: w, height: h, data: a } = frames[t], b = frames[t - 1].data;
+    for (let r = margin; r < h - margin; r++) for (let c = margin; c < w - margin; c++) {
+      const i = (r * w + c) * 3;
+      const d = Math.max(Math.abs(a[i] - b[i]), Math.abs(a[i + 1] - b[i + 1]), Math.abs(a[i + 2] - b[i + 2]));
+      if (255 * d > levels) changed++;
+      n++;
+    }
+  }
+  return changed / n;
 }
 
 /** Decodes `count` frames of a clip at width x height with ffmpeg. */
@@ -106,6 +124,13 @@ export interface StyleScores {
   /** shiftError averaged over the images (0-255 levels). */
   shiftError: number;
   flicker?: number;
+  /** changedShare of the output clip and of the clip itself. */
+  changed?: { output: number; source: number };
+}
+
+function clipScores(run: Stylize, clip: Image[]): Pick<StyleScores, 'flicker' | 'changed'> {
+  const outs = clip.map((f) => stylize(run, f));
+  return { flicker: flicker(outs, clip), changed: { output: changedShare(outs), source: changedShare(clip) } };
 }
 
 export function evaluateStyle(images: Image[], styleImages: Image[], size: number, run: Stylize, clip?: Image[]): StyleScores {
@@ -119,6 +144,6 @@ export function evaluateStyle(images: Image[], styleImages: Image[], size: numbe
     change: avg((i) => meanAbsDiff(inputs[i], outs[i])),
     styleShift: styleShift(outs.map(styleFeatures), inputSet, styleSet),
     shiftError: avg((i) => shiftError(run, inputs[i])),
-    ...(clip ? { flicker: flicker(run, clip) } : {}),
+    ...(clip ? clipScores(run, clip) : {}),
   };
 }

@@ -9,7 +9,7 @@ import { buildGraphModel } from '../../models/train/export';
 import { readPng, writePng, type Image } from '../../models/train/image';
 import { flatten, shiftL2 } from '../../models/train/losses';
 import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/nets';
-import { flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style-eval';
+import { changedShare, flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style-eval';
 import { trainStyle, type StyleTrainConfig } from '../../models/train/train-style';
 
 const synthetic = (w: number, h: number, k: number): Image => {
@@ -98,7 +98,11 @@ describe('style scores', () => {
   const frames = [0, 1, 2].map((k) => synthetic(32, 24, k));
 
   it('the identity is perfectly stable and keeps all structure; a strided network is not shift-equivariant', () => {
-    expect(flicker(identity, frames)).toBeCloseTo(1, 6);
+    expect(flicker(frames, frames)).toBeCloseTo(1, 6);
+    const still = [frames[0], frames[0], frames[0]];
+    expect(changedShare(still)).toBe(0);
+    expect(changedShare(frames, 3, 2)).toBeGreaterThan(0.1);
+    expect(changedShare(frames, 3, 2)).toBeLessThanOrEqual(1);
     expect(shiftError(identity, frames[0])).toBe(0);
     const g = trainedLikeGenerator();
     expect(shiftError((x) => generate(g, x), synthetic(40, 40, 1))).toBeGreaterThan(0.1);

@@ -66,9 +66,9 @@ const packBody = (() => {
 })();
 
 /**
- * unpack(src, dst, count): `count` times, 4 RGBA pixels (16 bytes) at src -> 12 floats in [0,1]
- * at dst. unpackBgra: the same from BGRA bytes, the layout most decoded frames and bitmaps
- * already have (copying them as they are is several times cheaper than converting to RGBA).
+ * rgba(src, dst, count): `count` times, 4 RGBA pixels (16 bytes) at src -> 12 floats in [0,1]
+ * at dst. bgra(...): the same from BGRA bytes, the layout of bitmaps and canvases in Chromium,
+ * which are then copied as they are (several times cheaper than converting them to RGBA).
  */
 const unpackBody = (order: ByteOrder) => {
   const [src, dst, count, rgb] = [0, 1, 2, 3];

@@ -78,11 +78,12 @@ export function loadImages(paths: string[], minSide: number): Image[] {
   return paths.map(readPng).filter((im) => Math.min(im.width, im.height) >= minSide);
 }
 
-/** A batch of random square crops from random images, each with its own flip/transpose. */
-export function randomCrops(images: Image[], rng: Rng, batch: number, size: number): tf.Tensor4D {
+/** A batch of random square crops from random images, each with its own flip/transpose (and `alter`, if given). */
+export function randomCrops(images: Image[], rng: Rng, batch: number, size: number, alter?: (c: Image) => Image): tf.Tensor4D {
   const crops = Array.from({ length: batch }, () => {
     const im = images[rng.int(images.length)];
-    const c = crop(im, rng.int(im.width - size + 1), rng.int(im.height - size + 1), size, size);
+    const cut = crop(im, rng.int(im.width - size + 1), rng.int(im.height - size + 1), size, size);
+    const c = alter ? alter(cut) : cut;
     return augmented(rng.int(8), [tf.tensor4d(c.data, [1, size, size, 3])])[0];
   });
   const out = tf.concat(crops) as tf.Tensor4D;

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Rng, loadImages, randomCrops, splitPhotos } from './data.js';
+import { degradeWeb } from './degrade.js';
 import { createEma, updateEma } from './ema.js';
 import { pngsIn, readPng, writePng, type Image } from './image.js';
 import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator } from './nets.js';
@@ -39,6 +40,11 @@ export interface StyleTrainConfig extends GanRunConfig {
   softFakesWeight: number;
   /** Weight of the full-resolution structure match to the edge-preserving flattened photo (cel shading); 0 = off. */
   flatWeight: number;
+  /**
+   * Share of photo crops put through the web-video degradation first (degrade.ts at scale 1:
+   * blur, resampler, noise, JPEG), so G also sees the compressed video it will be run on.
+   */
+  webMix: number;
 }
 
 type Row = StyleLosses & { step: number };
@@ -74,11 +80,12 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   };
 
   const rng = new Rng(state.rng);
+  const webLike = (c: Image) => (rng.next() < cfg.webMix ? degradeWeb(c, 1, rng) : c);
   const t0 = Date.now(), startStep = state.step;
   const progress = new Progress(cfg.steps, startStep);
   const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, structureWeight: cfg.structureWeight, structureScale: cfg.structureScale, colorWeight: cfg.colorWeight, shiftWeight: cfg.shiftWeight, softFakesWeight: cfg.softFakesWeight, flatWeight: cfg.flatWeight, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
   while (state.step < cfg.steps) {
-    const photo = randomCrops(photos, rng, cfg.batch, cfg.crop), style = randomCrops(styles, rng, cfg.batch, cfg.crop);
+    const photo = randomCrops(photos, rng, cfg.batch, cfg.crop, cfg.webMix > 0 ? webLike : undefined), style = randomCrops(styles, rng, cfg.batch, cfg.crop);
     const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);
     const frac: [number, number] = cfg.shiftSubpixel ? [rng.next(), rng.next()] : [0, 0];
     const losses = styleStep(g, d, opts, photo, style, { dy, dx, frac }, lossCfg, cfg.seed * 1_000_003 + state.step);

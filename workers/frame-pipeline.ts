@@ -119,7 +119,7 @@ export class ReadbackPath {
   }
 
   /** The JS counterpart of WasmPixels.toTensor: bytes and floats in reused buffers, then uploaded. */
-  async toTensor(width: number, height: number, write: (rgba: Uint8ClampedArray) => Promise<unknown>): Promise<tf.Tensor4D> {
+  async toTensor(width: number, height: number, write: (rgba: Uint8ClampedArray) => Promise<ByteOrder>): Promise<tf.Tensor4D> {
     const bytes = this.bytes.get(width * height * 4);
     await write(bytes);
     return tf.tensor4d(rgbaToRgbFloats(bytes, this.floats.get(width * height * 3)), [1, height, width, 3]);

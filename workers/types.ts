@@ -61,7 +61,7 @@ export interface RgbaPixels {
 /**
  * A filtered frame's pixels: an ImageBitmap from the GPU path, RGBA bytes from the readback
  * path. Hosts put the bytes straight on their canvas (0.2 ms for 1280x720 here, where making
- * a bitmap in the worker cost 1.6 ms) and hand them back with `recycle` (frame-image.ts).
+ * a bitmap in the worker cost 1.6 ms) and hand them back with `recycle` (bridge.ts releaseImage).
  */
 export type FrameImage = ImageBitmap | RgbaPixels;
 

@@ -83,12 +83,11 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   const webLike = (c: Image) => (rng.next() < cfg.webMix ? degradeWeb(c, 1, rng) : c);
   const t0 = Date.now(), startStep = state.step;
   const progress = new Progress(cfg.steps, startStep);
-  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, structureWeight: cfg.structureWeight, structureScale: cfg.structureScale, colorWeight: cfg.colorWeight, shiftWeight: cfg.shiftWeight, softFakesWeight: cfg.softFakesWeight, flatWeight: cfg.flatWeight, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
   while (state.step < cfg.steps) {
     const photo = randomCrops(photos, rng, cfg.batch, cfg.crop, cfg.webMix > 0 ? webLike : undefined), style = randomCrops(styles, rng, cfg.batch, cfg.crop);
     const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);
     const frac: [number, number] = cfg.shiftSubpixel ? [rng.next(), rng.next()] : [0, 0];
-    const losses = styleStep(g, d, opts, photo, style, { dy, dx, frac }, lossCfg, cfg.seed * 1_000_003 + state.step);
+    const losses = styleStep(g, d, opts, photo, style, { dy, dx, frac }, cfg, cfg.seed * 1_000_003 + state.step);
     tf.dispose([photo, style]);
     if (ema) updateEma(ema, g, cfg.emaDecay, state.step);
     state.step++;

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FilterEntry, Registry } from '../../workers/types.js';
+import { GUIDED_EPS, guidedFormula } from './guided.js';
 import { LRELU_ALPHA, inputMultiple, macsPerInputPixel, skipPad, skipPool, type Generator } from './nets.js';
 import { encode, type Quantization } from './quantize.js';
 
@@ -88,6 +89,24 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
   } else {
     nodes.push({ name: 'residual', op: 'AddV2', input: [prev, INPUT_NAME], attr: { T: FLOAT } });
     prev = 'residual';
+  }
+  if (g.config.guided) {
+    // The guided stage (guided.ts) as elementwise nodes and separable AvgPools over a mirrored border.
+    const r = g.config.guided, k = 2 * r + 1;
+    const pads = constant('guided/paddings', tf.tensor2d([[0, 0], [r, r], [r, r], [0, 0]], [4, 2], 'int32'), 'int32');
+    const eps = constant('guided/eps', tf.scalar(GUIDED_EPS));
+    let n = 0;
+    const node = (op: string, input: string[], attr: Record<string, unknown> = { T: FLOAT }) => {
+      const name = `guided/${op}${n++}`;
+      nodes.push({ name, op, input, attr });
+      return name;
+    };
+    const pool = (input: string, ksize: number[]) => node('AvgPool', [input], { T: FLOAT, ksize: ints(ksize), strides: ints([1, 1, 1, 1]), padding: str('VALID'), data_format: str('NHWC') });
+    const binary = (op: string) => (a: string, b: string) => node(op, [a, b]);
+    prev = guidedFormula(prev, {
+      box: (t) => pool(pool(node('MirrorPad', [t, pads], { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('REFLECT') }), [1, k, 1, 1]), [1, 1, k, 1]),
+      mul: binary('Mul'), sub: binary('Sub'), div: binary('RealDiv'), add: binary('AddV2'), addEps: (t) => node('AddV2', [t, eps]),
+    });
   }
   nodes.push({ name: OUTPUT_NAME, op: 'Identity', input: [prev], attr: { T: FLOAT } });
 

@@ -2,6 +2,7 @@
 // training forward pass (ops.ts) and the exported graph model (export.ts).
 import * as tf from '@tensorflow/tfjs';
 import { conv2dSame, depthToSpace } from './ops.js';
+import { guidedFilter, guidedOpsPerPixel } from './guided.js';
 import { cubic } from './resample.js';
 
 export type Activation = 'relu' | 'lrelu' | 'linear';
@@ -42,7 +43,11 @@ export type Skip = 'bicubic' | 'bilinear';
  * bilinearly instead of the input itself, so photo texture is not passed through by default and
  * the network adds back only the detail it learns to (edges, not grain). Default: the input.
  */
-export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; fine?: number; smoothSkip?: boolean }
+/**
+ * `guided` (style only): radius of a fixed self-guided filter on the output (guided.ts), which
+ * flattens low-variance regions and keeps edges; 0 or absent = none.
+ */
+export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; fine?: number; smoothSkip?: boolean; guided?: number }
 
 export interface Generator {
   config: GeneratorConfig;
@@ -126,13 +131,13 @@ export function createGenerator(config: GeneratorConfig, seed: number): Generato
   return { config, layers, skipKernel: upsampleSkipKernel(scale, config.skip) };
 }
 
-/** PatchGAN: stride-2 convolutions down to one realness score per patch. */
-export function createDiscriminator(seed: number, spectralNorm = false): ConvLayer[] {
+/** PatchGAN: stride-2 convolutions down to one realness score per patch. `prefix` names its layers (several Ds per run). */
+export function createDiscriminator(seed: number, spectralNorm = false, prefix = 'd'): ConvLayer[] {
   const layers = [
-    convLayer('d/c0', 3, 3, 32, 2, 'lrelu', 1, seed + 100),
-    convLayer('d/c1', 3, 32, 64, 2, 'lrelu', 1, seed + 101),
-    convLayer('d/c2', 3, 64, 128, 2, 'lrelu', 1, seed + 102),
-    convLayer('d/c3', 3, 128, 1, 1, 'linear', 1, seed + 103),
+    convLayer(`${prefix}/c0`, 3, 3, 32, 2, 'lrelu', 1, seed + 100),
+    convLayer(`${prefix}/c1`, 3, 32, 64, 2, 'lrelu', 1, seed + 101),
+    convLayer(`${prefix}/c2`, 3, 64, 128, 2, 'lrelu', 1, seed + 102),
+    convLayer(`${prefix}/c3`, 3, 128, 1, 1, 'linear', 1, seed + 103),
   ];
   if (spectralNorm) {
     layers.forEach((l, i) => {
@@ -190,7 +195,10 @@ function skipConv(kernel: tf.Tensor4D, x: tf.Tensor4D): tf.Tensor4D {
 /** Training-time forward pass of the generator: [B,H,W,3] in [0,1] -> [B,H*s,W*s,3]. */
 export function generate(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
   // Style adds its skip at full resolution; super-resolution before the final depthToSpace.
-  if (g.config.arch === 'style' || !g.skipKernel) return tf.add(runConvs(g.layers, x), skipUpsample(g, x));
+  if (g.config.arch === 'style' || !g.skipKernel) {
+    const y = tf.add(runConvs(g.layers, x), skipUpsample(g, x)) as tf.Tensor4D;
+    return g.config.guided ? guidedFilter(y, g.config.guided) : y;
+  }
   return depthToSpace(tf.add(runConvs(g.layers, x), skipConv(g.skipKernel, x)), g.config.scale);
 }
 
@@ -221,5 +229,6 @@ export function macsPerInputPixel(g: Generator): number {
     macs += area * l.w.shape[0] * l.w.shape[1] * l.w.shape[2] * l.w.shape[3];
     area *= (l.shuffle ?? 1) ** 2;
   }
-  return Math.round(macs + (g.skipKernel?.shape.reduce((a, b) => a * b, 1) ?? 0) / skipPool(g) ** 2);
+  const guided = g.config.guided ? guidedOpsPerPixel(g.config.guided) : 0;
+  return Math.round(macs + (g.skipKernel?.shape.reduce((a, b) => a * b, 1) ?? 0) / skipPool(g) ** 2 + guided);
 }

@@ -1,7 +1,7 @@
 // One step of the unpaired style GAN: D learns style-image patches vs generated ones; G learns
 // to fool D while keeping the photo's structure, coarse colours and shift-equivariance.
 import * as tf from '@tensorflow/tfjs';
-import { colorL2, discriminatorObjective, flatStructureL2, flatten, generatorAdvLoss, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
+import { boxDown, colorL2, discriminatorObjective, flatStructureL2, flatten, generatorAdvLoss, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
 
 export interface StyleLossConfig extends PenaltyConfig {
@@ -23,30 +23,37 @@ function softened(x: tf.Tensor4D): tf.Tensor4D {
   return tf.depthwiseConv2d(tf.mirrorPad(x, [[0, 0], [2, 2], [2, 2], [0, 0]], 'reflect'), kernel, 1, 'valid');
 }
 
-export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; d?: number }
+/** `d`: the full-resolution D's loss; `dCoarse`: the mean of the coarser Ds' (with several scales). */
+export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; d?: number; dCoarse?: number }
 
-/** Applies one D step and one G step; returns their losses. */
+/** Applies one step to each D (`ds[s]` judges crops averaged over 2^s x 2^s) and one G step; returns their losses. */
 export function styleStep(
-  g: Generator, d: ConvLayer[], opt: { g: tf.Optimizer; d: tf.Optimizer },
+  g: Generator, ds: ConvLayer[][], opt: { g: tf.Optimizer; d: tf.Optimizer[] },
   photo: tf.Tensor4D, style: tf.Tensor4D, shift: { dy: number; dx: number; frac: [number, number] }, cfg: StyleLossConfig, seed: number,
 ): StyleLosses {
   const losses: StyleLosses = {};
   const read = (t: tf.Scalar) => t.dataSync()[0];
+  const critics = ds.map((d, s) => (x: tf.Tensor4D) => discriminate(d, s ? boxDown(x, 2 ** s) : x));
   const fake = tf.tidy(() => generate(g, photo));
-  opt.d.minimize(() => {
-    const critic = (x: tf.Tensor4D) => discriminate(d, x);
-    let loss = discriminatorObjective(cfg, critic, style, fake, seed);
-    if (cfg.softFakesWeight > 0) loss = tf.add(loss, tf.mul(discriminatorObjective(cfg, critic, style, softened(style), seed + 1), cfg.softFakesWeight));
-    losses.d = read(loss);
-    return loss;
-  }, false, variablesOf(d));
+  const dLosses = ds.map((d, s) => {
+    let value = 0;
+    opt.d[s].minimize(() => {
+      let loss = discriminatorObjective(cfg, critics[s], style, fake, seed);
+      if (cfg.softFakesWeight > 0) loss = tf.add(loss, tf.mul(discriminatorObjective(cfg, critics[s], style, softened(style), seed + 1), cfg.softFakesWeight));
+      value = read(loss);
+      return loss;
+    }, false, variablesOf(d));
+    return value;
+  });
+  losses.d = dLosses[0];
+  if (ds.length > 1) losses.dCoarse = dLosses.slice(1).reduce((a, b) => a + b, 0) / (ds.length - 1);
   fake.dispose();
   const flat = cfg.flatWeight > 0 ? flatten(photo) : null;
   opt.g.minimize(() => {
     const out = generate(g, photo);
-    const real = cfg.ganLoss === 'ragan' ? discriminate(d, style) : null;
+    const adv = tf.mean(tf.stack(critics.map((critic) => generatorAdvLoss(cfg.ganLoss, cfg.ganLoss === 'ragan' ? critic(style) : null, critic(out))))) as tf.Scalar;
     const terms: [keyof StyleLosses, tf.Scalar, number][] = [
-      ['adv', generatorAdvLoss(cfg.ganLoss, real, discriminate(d, out)), cfg.advWeight],
+      ['adv', adv, cfg.advWeight],
       ['structure', structureL2(out, photo, cfg.structureScale), cfg.structureWeight],
       ['color', colorL2(out, photo), cfg.colorWeight],
       ['shift', shiftL2((x) => generate(g, x), photo, out, shift.dy, shift.dx, shift.frac), cfg.shiftWeight],

@@ -24,6 +24,13 @@ export interface StyleTrainConfig extends GanRunConfig {
   fine: number;
   /** The skip carries the input smoothed (4x4 average, bilinear up) instead of the input (nets.ts). */
   smoothSkip: boolean;
+  /** Radius of the fixed guided-filter stage on the output (guided.ts); 0 = none. */
+  guided: number;
+  /**
+   * Discriminators, one per scale: the first sees the crops, each next one the crops averaged
+   * over 2x2 more (twice the receptive field: the style's regions and palette, not 31-pixel patches).
+   */
+  dScales: number;
   steps: number;
   batch: number;
   /** Side of the square training crops (a multiple of 8). */
@@ -55,12 +62,14 @@ export interface StyleTrainResult { generator: Generator; heldOut: string[]; sec
 export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => void): Promise<StyleTrainResult> {
   if (cfg.crop % 8) throw new Error('--crop must be a multiple of 8');
   mkdirSync(cfg.run, { recursive: true });
-  const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine, smoothSkip: cfg.smoothSkip }, cfg.seed);
-  const d = createDiscriminator(cfg.seed, cfg.spectralNorm);
+  const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine, smoothSkip: cfg.smoothSkip, guided: cfg.guided }, cfg.seed);
+  // The first D keeps its old names, so runs from before multi-scale D resume.
+  const ds = Array.from({ length: cfg.dScales }, (_, s) => createDiscriminator(cfg.seed + 10 * s, cfg.spectralNorm, s ? `d${s + 1}` : 'd'));
   const ema = cfg.emaDecay > 0 ? createEma(g) : null;
-  const named = [...namedVariables(g.layers), ...namedVariables(d), ...(ema ? namedVariables(ema.layers).map((n) => ({ ...n, name: `ema/${n.name}` })) : [])];
+  const named = [...namedVariables(g.layers), ...ds.flatMap((d) => namedVariables(d)), ...(ema ? namedVariables(ema.layers).map((n) => ({ ...n, name: `ema/${n.name}` })) : [])];
   const exported = ema ?? g;
-  const opts = { g: tf.train.adam(cfg.lrG, 0.5, 0.99), d: tf.train.adam(cfg.lrD, 0.5, 0.99) };
+  const dOpts = ds.map(() => tf.train.adam(cfg.lrD, 0.5, 0.99));
+  const opts: Record<string, tf.Optimizer> = { g: tf.train.adam(cfg.lrG, 0.5, 0.99), ...Object.fromEntries(dOpts.map((o, s) => [s ? `d${s + 1}` : 'd', o])) };
 
   let state: State = { step: 0, rng: cfg.seed, history: [] };
   const restored = await restoreRun<State>(cfg.run, named, opts);
@@ -75,7 +84,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
     mkdirSync(join(cfg.run, 'samples'), { recursive: true });
     const pairs = samples.flatMap((im) => [im, stylize((x) => generate(exported, x), im)]);
     writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(pairs, 4));
-    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat'];
+    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
     writePng(join(cfg.run, 'losses.png'), plotCurves(keys.map((k) => ({ values: state.history.map((r) => r[k]) }))));
   };
 
@@ -87,7 +96,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
     const photo = randomCrops(photos, rng, cfg.batch, cfg.crop, cfg.webMix > 0 ? webLike : undefined), style = randomCrops(styles, rng, cfg.batch, cfg.crop);
     const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);
     const frac: [number, number] = cfg.shiftSubpixel ? [rng.next(), rng.next()] : [0, 0];
-    const losses = styleStep(g, d, opts, photo, style, { dy, dx, frac }, cfg, cfg.seed * 1_000_003 + state.step);
+    const losses = styleStep(g, ds, { g: opts.g, d: dOpts }, photo, style, { dy, dx, frac }, cfg, cfg.seed * 1_000_003 + state.step);
     tf.dispose([photo, style]);
     if (ema) updateEma(ema, g, cfg.emaDecay, state.step);
     state.step++;
@@ -97,7 +106,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
     if (state.step % cfg.checkpointEvery === 0 || state.step === cfg.steps) await saveRun(cfg.run, state, named, opts);
     if (state.step % cfg.sampleEvery === 0 || state.step === cfg.steps) writePictures();
   }
-  tf.dispose([...namedVariables(d).map((n) => n.v), ...(ema ? variablesOf(g.layers) : [])]);
+  tf.dispose([...ds.flatMap((d) => namedVariables(d)).map((n) => n.v), ...(ema ? variablesOf(g.layers) : [])]);
   Object.values(opts).forEach((o) => o.dispose());
   return { generator: exported, heldOut: heldOut.map((p) => basename(p)), seconds: (Date.now() - t0) / 1000, steps: state.step - startStep };
 }

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { executeFilter } from '../../workers/execute';
 import { buildGraphModel } from '../../models/train/export';
 import { readPng, writePng, type Image } from '../../models/train/image';
+import { guidedFilter } from '../../models/train/guided';
 import { flatten, shiftL2 } from '../../models/train/losses';
 import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/nets';
 import { changedShare, flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style-eval';
@@ -35,8 +36,8 @@ const tensor = (im: Image) => tf.tensor4d(im.data, [1, im.height, im.width, 3]);
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
 
 /** A style generator whose last layer is no longer zero (as after training); `fine`: its full-resolution branch. */
-function trainedLikeGenerator(fine = 0, smoothSkip = false) {
-  const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1, fine, smoothSkip }, 3);
+function trainedLikeGenerator(fine = 0, smoothSkip = false, guided = 0) {
+  const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1, fine, smoothSkip, guided }, 3);
   const out = g.layers.at(-1)!;
   out.w.assign(tf.randomNormal(out.w.shape, 0, 0.2, 'float32', 5));
   return g;
@@ -61,10 +62,34 @@ describe('style generator', () => {
     const blurred = generate(smooth, x);
     expect(maxDiff(blurred, x)).toBeGreaterThan(0.05); // starts as the smoothed input, not the input
     expect(maxDiff(tf.mean(blurred), tf.mean(x))).toBeLessThan(0.02);
+    // The guided stage: 4 separable 7-tap boxes and 9 elementwise ops per channel.
+    const guided = createGenerator({ arch: 'style', scale: 1, channels: 48, blocks: 4, fine: 8, smoothSkip: true, guided: 3 }, 1);
+    expect(macsPerInputPixel(guided)).toBe(12204 + 216 + 216 + 81 + 3 * (4 * 14 + 9));
   });
 
-  it.each([[0, false], [8, false], [8, true]])('the exported graph model (full-resolution branch: %i channels, smoothed skip: %s) computes the generator, at any frame size through executeFilter', async (fine, smoothSkip) => {
-    const g = trainedLikeGenerator(fine, smoothSkip);
+  it('the guided stage flattens noise inside regions, keeps a step edge, and has exact gradients at the border', () => {
+    const w = 24, h = 16;
+    const noise = tf.randomUniform([1, h, w, 3], -0.03, 0.03, 'float32', 9);
+    const step = tf.tensor4d(Array.from({ length: h * w * 3 }, (_, i) => (Math.floor(i / 3) % w < w / 2 ? 0.2 : 0.8)), [1, h, w, 3]);
+    const x = tf.add(step, noise) as tf.Tensor4D;
+    const y = guidedFilter(x, 3);
+    const col = (t: tf.Tensor4D, c: number) => tf.slice(t, [0, 0, c, 0], [1, h, 1, 3]);
+    const spread = (t: tf.Tensor) => tf.sub(tf.max(t), tf.min(t)).dataSync()[0];
+    expect(spread(col(y, 4))).toBeLessThan(spread(col(x, 4)) / 2);
+    expect(tf.sub(tf.mean(col(y, w / 2)), tf.mean(col(y, w / 2 - 1))).dataSync()[0]).toBeGreaterThan(0.5);
+    // d/dx of a weighted sum, against central differences on the cpu-exact formula (float32: loose).
+    const wts = tf.randomNormal([1, h, w, 3], 0, 1, 'float32', 4);
+    const f = (t: tf.Tensor) => tf.sum(tf.mul(guidedFilter(t as tf.Tensor4D, 3), wts)) as tf.Scalar;
+    const g = tf.grad(f)(x);
+    for (const [yy, xx] of [[0, 0], [1, 2], [8, 12], [15, 23]]) {
+      const e = tf.tensor4d(Array.from({ length: h * w * 3 }, (_, i) => (i === (yy * w + xx) * 3 ? 1e-2 : 0)), [1, h, w, 3]);
+      const numeric = (f(tf.add(x, e)).dataSync()[0] - f(tf.sub(x, e)).dataSync()[0]) / 2e-2;
+      expect(g.bufferSync().get(0, yy, xx, 0)).toBeCloseTo(numeric, 2);
+    }
+  });
+
+  it.each([[0, false, 0], [8, false, 0], [8, true, 0], [8, true, 3]])('the exported graph model (full-resolution branch: %i channels, smoothed skip: %s, guided radius %i) computes the generator, at any frame size through executeFilter', async (fine, smoothSkip, guided) => {
+    const g = trainedLikeGenerator(fine, smoothSkip, guided);
     const entry = { scale: 1, inputMultiple: inputMultiple(g.config) };
     const model = await tf.loadGraphModel(tf.io.fromMemory(buildGraphModel(g, 'float16').artifacts));
     const x = tensor(synthetic(28, 20, 2));
@@ -147,7 +172,7 @@ describe('flattening target (cel shading)', () => {
 
 describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
-    data: photos, style, run, channels: 8, blocks: 1, fine: 0, smoothSkip: false, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
+    data: photos, style, run, channels: 8, blocks: 1, fine: 0, smoothSkip: false, guided: 0, dScales: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
     ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, emaDecay: 0.9, spectralNorm: true,
     r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, ...more,
   });
@@ -165,7 +190,7 @@ describe('style trainer (few steps on tiny images)', () => {
     const run = tmpRun();
     const lines: string[] = [];
     const before = tf.memory().numTensors;
-    const r = await trainStyle(cfg(run, 4, { r1Weight: 1, fine: 4, structureScale: 4, softFakesWeight: 0.5, flatWeight: 1, webMix: 0.5 }), (l) => lines.push(l));
+    const r = await trainStyle(cfg(run, 4, { r1Weight: 1, fine: 4, structureScale: 4, softFakesWeight: 0.5, flatWeight: 1, webMix: 0.5, guided: 2, dScales: 2 }), (l) => lines.push(l));
     expect(tf.memory().numTensors - before).toBe(2 * r.generator.layers.length); // only the returned EMA generator
     expect(r.heldOut).toEqual(['i3.png']);
     expect(readdirSync(join(run, 'samples'))).toEqual(['step-000002.png', 'step-000004.png']);

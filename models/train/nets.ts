@@ -34,18 +34,15 @@ export type Architecture = 'sr' | 'style';
 export type Skip = 'bicubic' | 'bilinear';
 
 /**
- * `fine` (style only): channels of a full-resolution branch from the input image, concatenated
- * into the last layer, so the output can remove photo texture (flat, painted regions) where the
- * quarter-resolution body alone could only add smooth changes on top of the photo. 0 = none.
- */
-/**
- * `smoothSkip` (style only): the skip carries the input averaged over 4x4 blocks and upsampled
- * bilinearly instead of the input itself, so photo texture is not passed through by default and
- * the network adds back only the detail it learns to (edges, not grain). Default: the input.
- */
-/**
- * `guided` (style only): radius of a fixed self-guided filter on the output (guided.ts), which
- * flattens low-variance regions and keeps edges; 0 or absent = none.
+ * Style-only options:
+ * - `fine`: channels of a full-resolution branch from the input image, concatenated into the
+ *   last layer, so the output can remove photo texture (flat, painted regions) where the
+ *   quarter-resolution body alone could only add smooth changes on top of the photo. 0 = none.
+ * - `smoothSkip`: the skip carries the input averaged over 4x4 blocks and upsampled bilinearly
+ *   instead of the input itself, so photo texture is not passed through by default and the
+ *   network adds back only the detail it learns to (edges, not grain). Default: the input.
+ * - `guided`: radius of a fixed self-guided filter on the output (guided.ts), which flattens
+ *   low-variance regions and keeps edges; 0 or absent = none.
  */
 export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; fine?: number; smoothSkip?: boolean; guided?: number }
 

@@ -35,11 +35,13 @@ export function styleStep(
   const read = (t: tf.Scalar) => t.dataSync()[0];
   const critics = ds.map((d, s) => (x: tf.Tensor4D) => discriminate(d, s ? boxDown(x, 2 ** s) : x));
   const fake = tf.tidy(() => generate(g, photo));
+  // Blurred once per step, shared by every scale's D.
+  const soft = cfg.softFakesWeight > 0 ? tf.tidy(() => softened(style)) : null;
   const dLosses = ds.map((d, s) => {
     let value = 0;
     opt.d[s].minimize(() => {
       let loss = discriminatorObjective(cfg, critics[s], style, fake, seed);
-      if (cfg.softFakesWeight > 0) loss = tf.add(loss, tf.mul(discriminatorObjective(cfg, critics[s], style, softened(style), seed + 1), cfg.softFakesWeight));
+      if (soft) loss = tf.add(loss, tf.mul(discriminatorObjective(cfg, critics[s], style, soft, seed + 1), cfg.softFakesWeight));
       value = read(loss);
       return loss;
     }, false, variablesOf(d));
@@ -47,7 +49,7 @@ export function styleStep(
   });
   losses.d = dLosses[0];
   if (ds.length > 1) losses.dCoarse = dLosses.slice(1).reduce((a, b) => a + b, 0) / (ds.length - 1);
-  fake.dispose();
+  tf.dispose([fake, ...(soft ? [soft] : [])]);
   const flat = cfg.flatWeight > 0 ? flatten(photo) : null;
   opt.g.minimize(() => {
     const out = generate(g, photo);

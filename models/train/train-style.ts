@@ -63,13 +63,14 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   if (cfg.crop % 8) throw new Error('--crop must be a multiple of 8');
   mkdirSync(cfg.run, { recursive: true });
   const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine, smoothSkip: cfg.smoothSkip, guided: cfg.guided }, cfg.seed);
-  // The first D keeps its old names, so runs from before multi-scale D resume.
-  const ds = Array.from({ length: cfg.dScales }, (_, s) => createDiscriminator(cfg.seed + 10 * s, cfg.spectralNorm, s ? `d${s + 1}` : 'd'));
+  // One name per D for its layers and its optimizer; the first keeps the old name, so runs from before multi-scale D resume.
+  const dNames = Array.from({ length: cfg.dScales }, (_, s) => (s ? `d${s + 1}` : 'd'));
+  const ds = dNames.map((name, s) => createDiscriminator(cfg.seed + 10 * s, cfg.spectralNorm, name));
   const ema = cfg.emaDecay > 0 ? createEma(g) : null;
   const named = [...namedVariables(g.layers), ...ds.flatMap((d) => namedVariables(d)), ...(ema ? namedVariables(ema.layers).map((n) => ({ ...n, name: `ema/${n.name}` })) : [])];
   const exported = ema ?? g;
   const dOpts = ds.map(() => tf.train.adam(cfg.lrD, 0.5, 0.99));
-  const opts: Record<string, tf.Optimizer> = { g: tf.train.adam(cfg.lrG, 0.5, 0.99), ...Object.fromEntries(dOpts.map((o, s) => [s ? `d${s + 1}` : 'd', o])) };
+  const opts: Record<string, tf.Optimizer> = { g: tf.train.adam(cfg.lrG, 0.5, 0.99), ...Object.fromEntries(dOpts.map((o, s) => [dNames[s], o])) };
 
   let state: State = { step: 0, rng: cfg.seed, history: [] };
   const restored = await restoreRun<State>(cfg.run, named, opts);

@@ -5,11 +5,12 @@
 // same test-card frames, in a worker in headless Chromium (Debian's), through the product's frame
 // pipeline. Prints a table, writes bench/results.json. Report ratios to the peers measured in the
 // same run: these machines are shared and noisy, absolute times drift between runs.
-import { chromium, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
+import { chromiumLaunchOptions, chromiumSetup, describeSetup } from '../test/browser/chromium.js';
 import type { Registry } from '../workers/types.js';
 import type { BenchCase, BenchResult } from './types.js';
 
@@ -52,29 +53,18 @@ async function main() {
   const server = await createServer({ configFile: `${root}bench/vite.config.ts`, server: { port: 4190, strictPort: false, hmr: false, watch: null } });
   await server.listen();
   const url = server.resolvedUrls!.local[0];
-  // WebGPU runs in shared/notes' configuration B (SwiftShader through Vulkan), which can present
-  // the zero-copy path's canvas; WASM and WebGL in configuration A, which has WebGL2.
-  const launch = (gpu: boolean) => chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--enable-unsafe-webgpu', '--no-sandbox', ...(gpu ? ['--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=vulkan'] : [])],
-  });
-  const browsers = { plain: await launch(false), gpu: o.backends.includes('webgpu') ? await launch(true) : null };
-  const browser = browsers.plain;
+  // One browser for every backend, launched as the probe decided (test/browser/chromium.ts): its
+  // flags let WebGPU present the zero-copy path's canvas and keep WebGL2.
+  const setup = await chromiumSetup();
+  console.log(describeSetup(setup));
+  const browser = await chromium.launch(await chromiumLaunchOptions());
   const results: BenchResult[] = [];
   try {
-    const pages = new Map<string, Page>();
-    const pageFor = async (backend: string) => {
-      const key = backend === 'webgpu' ? 'gpu' : 'plain';
-      if (pages.has(key)) return pages.get(key)!;
-      const page = await (key === 'gpu' ? browsers.gpu! : browsers.plain).newPage();
-      page.on('console', (m) => { if (m.type() === 'error') console.error(`page: ${m.text()}`); });
-      await page.goto(url);
-      await page.waitForSelector('body[data-ready="1"]');
-      pages.set(key, page);
-      return page;
-    };
+    const page = await browser.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') console.error(`page: ${m.text()}`); });
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="1"]');
     for (const backend of o.backends) for (const model of o.models) {
-      const page = await pageFor(backend);
       let tooSlow = '';
       for (const [width, height] of o.sizes) {
         const c: BenchCase = { model, backend, width, height };
@@ -86,14 +76,16 @@ async function main() {
         console.log(r.skipped ? `${model} ${backend} ${width}x${height}: skipped (${r.skipped})` : `${model} ${backend} ${width}x${height}: median ${ms(r.medianMs)} ms, p95 ${ms(r.p95Ms)}, model ${ms(r.modelMedianMs)} (${r.runs} runs)`);
       }
     }
-    const machine = { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), chromium: browser.version(), date: new Date().toISOString() };
+    const machine = {
+      cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), chromium: browser.version(),
+      chromiumFlags: setup.args, webgpuAdapter: setup.adapter, date: new Date().toISOString(),
+    };
     writeFileSync(o.out, JSON.stringify({ machine, options: o.runOpts, results }, null, 2) + '\n');
-    console.log(`\nMachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Chromium ${machine.chromium}, no GPU unless the webgpu rows say otherwise\n`);
+    console.log(`\nMachine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Chromium ${machine.chromium}, WebGPU adapter ${setup.adapter}\n`);
     console.log(table(results));
     console.log(`\nwrote ${o.out}`);
   } finally {
-    await browsers.plain.close();
-    await browsers.gpu?.close();
+    await browser.close();
     await server.close();
   }
 }

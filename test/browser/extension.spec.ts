@@ -3,7 +3,7 @@
 // filter worker -> output drawn in place. Checks alignment, real model output (against the
 // same model run in Node), stop/restore, paused video, tainted video, removed video, and that
 // nothing but the page's server and the extension itself is ever requested.
-import { chromium, expect, test, type BrowserContext, type Frame, type Locator, type Page } from '@playwright/test';
+import { chromium, type BrowserContext, type Frame, type Locator, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { PNG } from 'pngjs';
-import { CHROMIUM, REPO_ROOT, bicubicUpscale, decode, diffStats, meanLevel, nearestUpscale, referenceFilter, type Pixels, type Rgba } from './helpers';
+import { chromiumLaunchOptions } from './chromium';
+import { expect, test } from './test';
+import { REPO_ROOT, bicubicUpscale, decode, diffStats, meanLevel, nearestUpscale, referenceFilter, type Pixels, type Rgba } from './helpers';
 
 const EXT_DIR = join(REPO_ROOT, 'dist/extension');
 const FIXTURES = join(REPO_ROOT, 'test/browser/fixtures');
@@ -59,13 +61,8 @@ test.beforeAll(async () => {
 
   userDir = mkdtempSync(join(tmpdir(), 'gvf-ext-'));
   context = await chromium.launchPersistentContext(userDir, {
-    executablePath: CHROMIUM,
-    headless: true,
+    ...(await chromiumLaunchOptions([`--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`])),
     viewport: { width: 720, height: 480 },
-    args: [
-      '--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
-      `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`,
-    ],
   });
   context.on('request', (r) => requests.push(r.url()));
 });

@@ -7,7 +7,6 @@ import { resizeBicubic } from '../../models/train/resample';
 import { rgbFloatsToRgba, rgbaToRgbFloats } from '../../workers/pixels';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CHROMIUM = '/usr/bin/chromium';
 export const PREVIEW_PORT = 4181;
 export const FAKE_CAMERA_Y4M = join(tmpdir(), 'gan-video-filter-tests', 'fake-camera.y4m');
 

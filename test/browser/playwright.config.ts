@@ -1,6 +1,6 @@
 // Browser tests run in Debian's Chromium (never a downloaded one) against `vite preview` of dist/pwa.
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM, FAKE_CAMERA_Y4M, PREVIEW_PORT, REPO_ROOT } from './helpers';
+import { FAKE_CAMERA_Y4M, PREVIEW_PORT, REPO_ROOT } from './helpers';
 
 export default defineConfig({
   testDir: '.',
@@ -15,14 +15,10 @@ export default defineConfig({
     baseURL: `http://localhost:${PREVIEW_PORT}/`,
     headless: true,
     launchOptions: {
-      executablePath: CHROMIUM,
-      // Configuration B of shared/notes/browser-testing.md: WebGPU on SwiftShader through Vulkan,
-      // which can present to canvases (the zero-copy WebGPU path draws its output into an
-      // OffscreenCanvas); no WebGL2, which the apps do not use. Plus a fake camera playing a real clip.
+      // Chromium and its WebGPU flags come from the probe (chromium.ts, via test.ts); here only a
+      // fake camera playing a real clip, and gc() for the memory checks.
       args: [
-        '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=vulkan',
-        '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--js-flags=--expose-gc',
-        '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+        '--js-flags=--expose-gc', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
         `--use-file-for-fake-video-capture=${FAKE_CAMERA_Y4M}`,
       ],
     },

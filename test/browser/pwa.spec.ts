@@ -1,6 +1,7 @@
 // PWA in headless Chromium: real frames through the filter worker, checked against the same
 // model run in Node; WebGPU (SwiftShader) against WASM; broken models; offline reload.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './test';
 import {
   PREVIEW_PORT, bicubicUpscale, decode, diffStats, encode, meanLevel, nearestUpscale, referenceFilter, testCard,
   type Pixels,

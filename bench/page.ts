@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import type { BackendChoice, BackendName } from '../workers/types.js';
 import type { BenchCase, BenchResult, BenchWorkerApi } from './types.js';
-import { quantile } from '../workers/quantile.js';
+import { quantile } from '../host/quantile.js';
 
 const workers = new Map<BackendName, { worker: Worker; api: Comlink.Remote<BenchWorkerApi>; choice: BackendChoice }>();
 

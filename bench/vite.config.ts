@@ -4,7 +4,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { filterAssets } from '../workers/vite-assets.js';
+import { filterAssets } from '../build/vite-assets.js';
 import { PEERS, peerModelDir, type PeerName } from '../models/train/peer-files.js';
 
 function peerModels(): Plugin {

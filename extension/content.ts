@@ -2,12 +2,12 @@
 // Enhancing = an extension-origin iframe (extension/enhance.html) laid exactly over the video's
 // content box; this script pulls frames with requestVideoFrameCallback + createImageBitmap and
 // transfers them to the iframe over a private MessagePort, paced latest-frame-wins by the
-// shared FramePacer (workers/frame-pacer.ts).
+// shared FramePacer (host/frame-pacer.ts).
 // The iframe runs the filter worker and draws the output on its own canvas. Nothing here touches
 // the network.
 
-import { FpsMeter } from '../workers/fps-meter';
-import { FramePacer } from '../workers/frame-pacer';
+import { FpsMeter } from '../host/fps-meter';
+import { FramePacer } from '../host/frame-pacer';
 import { CONNECT, type ConnectMessage, type FrameToHost, type HostToFrame, type ReadyInfo } from './protocol';
 
 // With use_dynamic_url (manifest), getURL gives a per-session URL that redirects to the

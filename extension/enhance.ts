@@ -3,7 +3,7 @@
 // draws the output on its full-size canvas. It talks only to the content script of
 // its parent window, over the MessagePort handed over in the single `connect` message.
 
-import { createFilterWorker, imagePixels, processFrame, putImage, releaseImage, type FilterWorkerHandle } from '../workers/bridge.js';
+import { createFilterWorker, imagePixels, processFrame, putImage, releaseImage, type FilterWorkerHandle } from '../host/bridge.js';
 import type { FilterEntry } from '../workers/types.js';
 import {
   CONNECT,

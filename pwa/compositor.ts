@@ -1,7 +1,7 @@
 // Main-thread compositing: shows each filtered frame on the visible canvas, blended with
 // the unfiltered frame (browser-scaled to the same size, high quality: the bicubic-like upscale
 // users compare with) by the strength slider, and that frame alone left of a before/after split.
-import { putImage } from '../workers/bridge.js';
+import { putImage } from '../host/bridge.js';
 import type { FrameImage } from '../workers/types.js';
 
 export class Compositor {

@@ -2,7 +2,7 @@
 // frame in the worker, the newest one next. A camera stream is read as VideoFrames with a
 // MediaStreamTrackProcessor where the browser has one (no copy to get a frame); files and the
 // demo clip (and cameras elsewhere) use requestVideoFrameCallback on the video element.
-import { FramePacer } from '../workers/frame-pacer.js';
+import { FramePacer } from '../host/frame-pacer.js';
 
 /** `frame`: the camera's VideoFrame (owned by the handler, which must close or transfer it); absent: read the video element. */
 export type FrameHandler = (video: HTMLVideoElement, frame?: VideoFrame) => Promise<void>;

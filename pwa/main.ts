@@ -1,9 +1,9 @@
 // PWA entry: wires the controls, the video source, the filter worker and the compositor.
 import { Workbox } from 'workbox-window';
 import type { BackendName, FilterEntry, ProcessedFrame } from '../workers/types.js';
-import { AutoTier } from './auto-tier.js';
+import { AutoTier } from '../host/auto-tier.js';
 import { Compositor } from './compositor.js';
-import { FilterSession, WorkerGoneError } from './filter-session.js';
+import { FilterSession, WorkerGoneError } from '../host/filter-session.js';
 import { FrameLoop } from './frame-loop.js';
 import { startBlob, startDemo, startWebcam, type SourceKind } from './sources.js';
 import { FrameStats } from './stats.js';

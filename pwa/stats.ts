@@ -1,7 +1,7 @@
 // Frame rates in and out, latency percentiles and errors, as shown on screen (and read by tests
 // through the test hook).
-import { FpsMeter } from '../workers/fps-meter.js';
-import { quantile } from '../workers/quantile.js';
+import { FpsMeter } from '../host/fps-meter.js';
+import { quantile } from '../host/quantile.js';
 import type { FrameTiming } from '../workers/types.js';
 
 /** Frames kept for the percentiles: the last this many. */

@@ -1,6 +1,6 @@
 // window.__filterApp: a small surface for browser tests (pixel checks against a reference
 // run of the same model, backend comparisons, stats). Pixels cross as base64 to keep it cheap.
-import { createFilterWorker, imagePixels, processFrame, releaseImage } from '../workers/bridge.js';
+import { createFilterWorker, imagePixels, processFrame, releaseImage } from '../host/bridge.js';
 import type { BackendName, WorkerMemory } from '../workers/types.js';
 import { Compositor } from './compositor.js';
 

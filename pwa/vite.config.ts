@@ -1,7 +1,7 @@
 // PWA build: root pwa/, output dist/pwa, worker bundled as an ES module worker.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { filterAssets } from '../workers/vite-assets.js';
+import { filterAssets } from '../build/vite-assets.js';
 import { serviceWorker } from './sw-plugin.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));

@@ -1,7 +1,7 @@
 // Main-thread side of the filter worker, shared by the PWA and the extension. The URL form
 // below is what Vite recognises to bundle filter-worker.ts as a separate module worker.
 import * as Comlink from 'comlink';
-import type { FilterWorkerApi, FrameImage, InputFrame, ProcessOptions } from './types.js';
+import type { FilterWorkerApi, FrameImage, InputFrame, ProcessOptions } from '../workers/types.js';
 
 export interface FilterWorkerHandle {
   /** Typed proxy: every FilterWorkerApi method, called across the worker boundary. */
@@ -13,7 +13,7 @@ export interface FilterWorkerHandle {
 }
 
 export function createFilterWorker(): FilterWorkerHandle {
-  const worker = new Worker(new URL('./filter-worker.ts', import.meta.url), { type: 'module', name: 'filter-worker' });
+  const worker = new Worker(new URL('../workers/filter-worker.ts', import.meta.url), { type: 'module', name: 'filter-worker' });
   const api = Comlink.wrap<FilterWorkerApi>(worker);
   return {
     api, worker,

@@ -1,7 +1,7 @@
 // Owns the filter worker for the app: starts it with a backend and filter, and recreates it
 // when it crashes. Calls pending on a worker that crashed or was replaced are rejected
 // instead of hanging (a hung call would stall the one-frame-in-flight loop for good).
-import { createFilterWorker, processFrame, releaseImage, type FilterWorkerHandle } from '../workers/bridge.js';
+import { createFilterWorker, processFrame, releaseImage, type FilterWorkerHandle } from './bridge.js';
 import type { BackendChoice, BackendName, FilterEntry, FrameImage, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame } from '../workers/types.js';
 
 export interface SessionEvents {

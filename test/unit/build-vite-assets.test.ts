@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { filterAssetFiles } from '../../workers/vite-assets';
+import { filterAssetFiles } from '../../build/vite-assets';
 
 describe('filterAssetFiles', () => {
   it('serves models/ at the same paths and the tfjs .wasm files under tfjs-wasm/', () => {

@@ -1,7 +1,7 @@
 // Adaptive quality: a ladder of tiers (filter x working resolution) from best to cheapest, a
 // first-use pick from a short measurement, and a governor that steps down when the pipeline
 // falls behind the frame budget for a few seconds and back up when there is headroom.
-import type { FilterEntry } from './types.js';
+import type { FilterEntry } from '../workers/types.js';
 
 export interface Tier {
   filterId: string;

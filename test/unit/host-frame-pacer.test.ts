@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FramePacer } from '../../workers/frame-pacer';
+import { FramePacer } from '../../host/frame-pacer';
 
 /**
  * A simulated source at 30 fps and a filter that needs `inferMs` per frame, on a virtual clock:

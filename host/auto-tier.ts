@@ -1,8 +1,8 @@
 // "Auto" filter choice: measures the cheapest full-size x2 filter on this device's first frames,
 // picks the best tier predicted to keep TARGET_FPS, then lets the Governor step down when the
 // pipeline falls behind for a few seconds and up when there is headroom.
-import { Governor, pickTier, tierLadder, type Tier } from '../workers/adaptive.js';
-import { quantile } from '../workers/quantile.js';
+import { Governor, pickTier, tierLadder, type Tier } from './adaptive.js';
+import { quantile } from './quantile.js';
 import type { FilterEntry } from '../workers/types.js';
 
 export const TARGET_FPS = 24;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Governor, pickTier, tierLadder } from '../../workers/adaptive';
+import { Governor, pickTier, tierLadder } from '../../host/adaptive';
 import type { FilterEntry } from '../../workers/types';
 
 const f = (id: string, macs: number, scale = 2, kind: FilterEntry['kind'] = 'super-resolution'): FilterEntry =>

@@ -1,31 +1,53 @@
-// Messages between the content script (page side) and the extension-origin compositor iframe
-// (extension/enhance.html). The content script posts one `connect` message to the iframe window,
-// carrying a MessagePort; everything else goes over that port, so page scripts never see it.
+// Every message that crosses a boundary of the extension, as typed unions:
+//  - runtime messages (JSON, chrome.runtime / chrome.tabs) between content scripts, compositor
+//    pages and the background;
+//  - the compositor port (a MessagePort, so frames can be transferred) between a content script
+//    and the compositor page it laid into the page;
+//  - the camera requests between the page-world camera hook and the content script (DOM events).
 //
-// Frames cross the page -> extension process boundary as transferred ImageBitmaps (postMessage on
-// a MessagePort with a transfer list). A non-origin-clean bitmap (cross-origin video without CORS)
-// cannot be transferred: postMessage throws DataCloneError, and the content script checks for
-// taint before it starts.
+// Trust: the page can post to any frame and dispatch any DOM event, so a compositor page
+// starts only for a one-time secret that the background issued to a content script of the same
+// tab (the secret crosses from the content script to the compositor in one postMessage to that
+// frame, which page scripts cannot read), and everything received is validated before use.
 
 import type { BackendChoice, FrameTiming } from '../workers/types';
 
-/** `type` of the single window.postMessage that hands the iframe its port. */
+export type SessionKind = 'video' | 'camera';
+
+/** Content script / compositor -> background (chrome.runtime.sendMessage). */
+export type RuntimeRequest =
+  /** A content script asks which site (the tab's top-level host) its settings are for. */
+  | { type: 'site' }
+  /** A content script opens a compositor session: the background returns a one-time secret. */
+  | { type: 'open-session'; kind: SessionKind }
+  /** A compositor page redeems the secret it was handed; valid once, from the same tab only. */
+  | { type: 'claim-session'; secret: string };
+
+export interface SiteAnswer { host: string }
+export type OpenAnswer = { secret: string };
+export type ClaimAnswer = { ok: true; kind: SessionKind; host: string; debug: boolean } | { ok: false };
+
+/** Background -> content scripts of a tab (chrome.tabs.sendMessage). */
+export type TabMessage = { type: 'toggle-enhance' };
+
+/** `type` of the single window.postMessage that hands the compositor its port and secret. */
 export const CONNECT = 'gvf-connect';
 
 export interface ConnectMessage {
   type: typeof CONNECT;
-  /** The video's CSS object-fit, so the output canvas is laid out like the video's picture. */
-  objectFit: string;
-  /** Keep the last input/output pixels on `globalThis.__gvfDebug` in the iframe (tests). */
-  debug: boolean;
-  /** Filter id wanted; the iframe falls back to the first super-resolution filter. */
-  filterId?: string;
+  secret: string;
 }
 
-/** Content script -> iframe, over the port. */
+/** Largest frame a compositor accepts (pixels); content scripts scale larger sources down first. */
+export const MAX_FRAME_PIXELS = 3840 * 2160;
+
+/** Content script -> compositor, over the port. */
 export type HostToFrame =
+  /** Video: a frame of the video, at the working size the compositor asked for. */
   | { type: 'frame'; seq: number; bitmap: ImageBitmap }
   | { type: 'layout'; objectFit: string }
+  /** Camera: a camera frame at the working size, to come back filtered at `outWidth` x `outHeight`. */
+  | { type: 'camera-frame'; seq: number; bitmap: ImageBitmap; outWidth: number; outHeight: number }
   | { type: 'stop' };
 
 export interface ReadyInfo {
@@ -34,14 +56,39 @@ export interface ReadyInfo {
   loadMs: number;
 }
 
-/** Iframe -> content script, over the port. */
+/** What the compositor asks the content script to send: frames scaled by `workScale`. */
+export interface TierInfo {
+  filterId: string;
+  workScale: number;
+  /** Whether Auto chose it (shown on the badge). */
+  auto: boolean;
+}
+
+/** Compositor -> content script, over the port. */
 export type FrameToHost =
   | ({ type: 'ready' } & ReadyInfo)
+  | ({ type: 'tier' } & TierInfo)
   | { type: 'frame-done'; seq: number; width: number; height: number; timing: FrameTiming }
+  | { type: 'camera-frame-done'; seq: number; bitmap: ImageBitmap; timing: FrameTiming }
   | { type: 'status'; text: string }
-  | { type: 'error'; message: string };
+  /** With `seq`: that camera frame failed (it is shown unfiltered); without: the session failed. */
+  | { type: 'error'; message: string; seq?: number };
 
-/** What the iframe keeps for tests when `debug` is set (read with Playwright's frame.evaluate). */
+/** Page-world camera hook <-> content script: DOM events on a private <video> element. */
+export const CAMERA_REQUEST = 'gvf-camera-request';
+export const CAMERA_REPLY = 'gvf-camera-reply';
+
+/** In the request event's detail (JSON); an `open` carries the real camera track in the element's srcObject. */
+export type CameraRequest = { type: 'query' } | { type: 'open' } | { type: 'close' };
+
+/** In the reply event's detail (JSON); an `opened` carries the filtered track in the element's srcObject. */
+export type CameraReply =
+  /** `filter`: the site's camera filter (null: off); `suffix`: appended to camera names, in the user's language. */
+  | { type: 'state'; filter: string | null; isDefault: boolean; suffix: string }
+  | { type: 'opened' }
+  | { type: 'refused'; message: string };
+
+/** What a compositor keeps for tests when the background says debug (read with Playwright's frame.evaluate). */
 export interface DebugPixels {
   width: number;
   height: number;
@@ -51,9 +98,12 @@ export interface DebugPixels {
 
 export interface DebugHook {
   ready: ReadyInfo | null;
+  tier: TierInfo | null;
   framesDone: number;
   error: string | null;
   /** The last input frame exactly as the worker got it, and the output the worker returned for it. */
   lastInput: DebugPixels | null;
   lastOutput: DebugPixels | null;
+  /** Camera: the last frame sent back to the content script (at the camera's size). */
+  lastSent: DebugPixels | null;
 }

@@ -1,10 +1,10 @@
 // Extension build: dist/extension is loadable unpacked.
-//  - enhance.html (+ its ES-module script and the filter worker it starts): the compositor iframe.
-//  - content.js: the content script, which Chrome loads as a classic script, so a second build
-//    bundles it as one self-contained IIFE.
-//  - models/** and tfjs-wasm/** from the shared assets plugin.
+//  - compositor/, popup/, options/: extension pages (ES modules; the compositor starts the filter worker).
+//  - content.js, camera-hook.js, background.js: loaded by the browser as classic scripts, so each
+//    is bundled on its own as one self-contained IIFE.
+//  - models/** and tfjs-wasm/** from the shared assets plugin; _locales/ copied.
 //  - manifest.json, copied from the repository root after checking that every file it names exists.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, defineConfig, type Plugin } from 'vite';
@@ -17,11 +17,21 @@ const target = 'chrome116';
 
 interface Manifest {
   version: string;
+  default_locale?: string;
   content_scripts?: { js?: string[]; css?: string[] }[];
   web_accessible_resources?: { resources: string[] }[];
-  background?: { service_worker?: string };
+  background?: { service_worker?: string; scripts?: string[] };
+  action?: { default_popup?: string };
+  options_ui?: { page?: string };
   [key: string]: unknown;
 }
+
+/** Classic scripts the browser loads itself: entry file -> output name. */
+const SCRIPTS: Record<string, string> = {
+  'content/content.ts': 'content.js',
+  'camera-hook.ts': 'camera-hook.js',
+  'background.ts': 'background.js',
+};
 
 /** Files a manifest names, which must all be in the output. */
 function manifestFiles(m: Manifest): string[] {
@@ -29,6 +39,10 @@ function manifestFiles(m: Manifest): string[] {
     ...(m.content_scripts ?? []).flatMap((c) => [...(c.js ?? []), ...(c.css ?? [])]),
     ...(m.web_accessible_resources ?? []).flatMap((w) => w.resources.filter((r) => !r.includes('*'))),
     ...(m.background?.service_worker ? [m.background.service_worker] : []),
+    ...(m.background?.scripts ?? []),
+    ...(m.action?.default_popup ? [m.action.default_popup] : []),
+    ...(m.options_ui?.page ? [m.options_ui.page] : []),
+    ...(m.default_locale ? [`_locales/${m.default_locale}/messages.json`] : []),
   ];
 }
 
@@ -37,26 +51,24 @@ function extensionPackage(): Plugin {
     name: 'extension-package',
     apply: 'build',
     async closeBundle() {
-      // The content script: one IIFE, no imports, no shared chunks.
-      await build({
-        configFile: false,
-        logLevel: 'warn',
-        root: repoRoot,
-        publicDir: false,
-        build: {
-          outDir,
-          emptyOutDir: false,
-          target,
-          minify: true,
-          copyPublicDir: false,
-          lib: {
-            entry: join(root, 'content.ts'),
-            formats: ['iife'],
-            name: 'gvfContent',
-            fileName: () => 'content.js',
+      // Each classic script: one IIFE, no imports, no shared chunks.
+      for (const [entry, fileName] of Object.entries(SCRIPTS)) {
+        await build({
+          configFile: false,
+          logLevel: 'warn',
+          root: repoRoot,
+          publicDir: false,
+          build: {
+            outDir,
+            emptyOutDir: false,
+            target,
+            minify: true,
+            copyPublicDir: false,
+            lib: { entry: join(root, entry), formats: ['iife'], name: 'gvf', fileName: () => fileName },
           },
-        },
-      });
+        });
+      }
+      cpSync(join(root, '_locales'), join(outDir, '_locales'), { recursive: true });
       const manifest = JSON.parse(readFileSync(join(repoRoot, 'manifest.json'), 'utf8')) as Manifest;
       const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
       manifest.version = pkg.version;
@@ -81,7 +93,13 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
     // The polyfill would be an inline script, which the extension CSP forbids; Chrome needs none.
     modulePreload: { polyfill: false },
-    rolldownOptions: { input: { enhance: join(root, 'enhance.html') } },
+    rolldownOptions: {
+      input: {
+        compositor: join(root, 'compositor/compositor.html'),
+        popup: join(root, 'popup/popup.html'),
+        options: join(root, 'options/options.html'),
+      },
+    },
   },
   plugins: [filterAssets(), extensionPackage()],
 });

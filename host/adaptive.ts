@@ -37,6 +37,11 @@ export function tierLadder(filters: FilterEntry[], kind: FilterEntry['kind'], sc
   ];
 }
 
+/** One filter at decreasing working sizes, best first (a chosen filter kept live on a slow device). */
+export function scaleLadder(filterId: string, macsPerInputPixel: number, scales: number[]): Tier[] {
+  return scales.map((s) => ({ filterId, workScale: s, cost: (macsPerInputPixel + PIPELINE_MACS) * s * s }));
+}
+
 /**
  * The first-use pick: from one measured tier's frame time, frame times of the others scale with
  * their cost; the best tier predicted to fit `budgetMs` (with 20% headroom) wins, else the cheapest.

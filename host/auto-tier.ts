@@ -1,25 +1,36 @@
-// "Auto" filter choice: measures the cheapest full-size x2 filter on this device's first frames,
-// picks the best tier predicted to keep TARGET_FPS, then lets the Governor step down when the
-// pipeline falls behind for a few seconds and up when there is headroom.
-import { Governor, pickTier, tierLadder, type Tier } from './adaptive.js';
+// "Auto": measures the cheapest full-size tier of a ladder on this device's first frames, picks
+// the best tier predicted to keep the target frame rate, then lets the Governor step down when the
+// pipeline falls behind for a few seconds and up when there is headroom. A measurement kept from
+// an earlier session (per device and backend) skips the measuring frames.
+import { Governor, pickTier, type Tier } from './adaptive.js';
 import { quantile } from './quantile.js';
-import type { FilterEntry } from '../workers/types.js';
 
 export const TARGET_FPS = 24;
 /** Frames not measured: the first frames of a size set kernels up and start WASM's threads (measured 107, 82, 54, 43, 35 ms, then ~9). */
 const WARMUP_FRAMES = 3;
 const MEASURE_FRAMES = 5;
 
+/** This device's speed: worker milliseconds per unit of tier cost (adaptive.ts). */
+export interface AutoMeasurement { msPerCost: number }
+
+export interface AutoOptions {
+  targetFps?: number;
+  /** A measurement from an earlier session on this device and backend. */
+  cached?: AutoMeasurement | null;
+  /** Told once the first frames have been measured (to keep for the next session). */
+  onMeasured?(m: AutoMeasurement): void;
+}
+
 export class AutoTier {
-  private readonly ladder: Tier[];
   private governor: Governor | null = null;
   private samples: number[] = [];
-  private measureIndex: number;
+  private readonly measureIndex: number;
+  private readonly budgetMs: number;
 
-  /** `apply` switches the app to a tier (loads the filter, sets the working size). */
-  constructor(filters: FilterEntry[], private readonly apply: (tier: Tier) => Promise<void>) {
-    this.ladder = tierLadder(filters, 'super-resolution', 2);
-    this.measureIndex = this.ladder.findLastIndex((t) => t.workScale === 1);
+  /** `apply` switches the host to a tier (loads the filter, sets the working size). */
+  constructor(private readonly ladder: Tier[], private readonly apply: (tier: Tier) => Promise<void>, private readonly opts: AutoOptions = {}) {
+    this.measureIndex = ladder.findLastIndex((t) => t.workScale === 1);
+    this.budgetMs = 1000 / (opts.targetFps ?? TARGET_FPS);
   }
 
   get available(): boolean {
@@ -30,24 +41,34 @@ export class AutoTier {
     return this.governor?.tier ?? this.ladder[this.measureIndex] ?? null;
   }
 
-  /** Starts measuring on the cheapest full-size tier. */
+  /** Starts on the tier a cached measurement predicts, or measuring on the cheapest full-size tier. */
   start(): Promise<void> {
-    this.governor = null;
     this.samples = [];
+    const cached = this.opts.cached;
+    if (cached && cached.msPerCost > 0) {
+      this.governor = this.governorFor(cached);
+      return this.apply(this.governor.tier);
+    }
+    this.governor = null;
     return this.apply(this.ladder[this.measureIndex]);
   }
 
   /** Each shown frame's worker time. */
   async frame(nowMs: number, workerMs: number): Promise<void> {
-    const budgetMs = 1000 / TARGET_FPS;
     if (!this.governor) {
       this.samples.push(workerMs);
       if (this.samples.length < WARMUP_FRAMES + MEASURE_FRAMES) return;
-      const ms = quantile(this.samples.slice(WARMUP_FRAMES), 0.5);
-      this.governor = new Governor(this.ladder, pickTier(this.ladder, { index: this.measureIndex, ms }, budgetMs), { budgetMs });
+      const measured = { msPerCost: quantile(this.samples.slice(WARMUP_FRAMES), 0.5) / this.ladder[this.measureIndex].cost };
+      this.opts.onMeasured?.(measured);
+      this.governor = this.governorFor(measured);
       if (this.governor.index !== this.measureIndex) await this.apply(this.governor.tier);
       return;
     }
     if (this.governor.observe(nowMs, workerMs) !== null) await this.apply(this.governor.tier);
+  }
+
+  private governorFor(m: AutoMeasurement): Governor {
+    const index = pickTier(this.ladder, { index: 0, ms: m.msPerCost * this.ladder[0].cost }, this.budgetMs);
+    return new Governor(this.ladder, index, { budgetMs: this.budgetMs });
   }
 }

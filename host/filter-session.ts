@@ -112,6 +112,14 @@ export class FilterSession {
     else if (image instanceof ImageBitmap) image.close();
   }
 
+  /** Terminates the worker for good (no restart); pending calls reject. */
+  stop(): void {
+    if (!this.live) return;
+    this.live.kill(new WorkerGoneError('the filter session stopped'));
+    this.live.handle.terminate();
+    this.live = null;
+  }
+
   /** The running Worker (tests simulate a crash by dispatching an `error` event on it). */
   get worker(): Worker | null {
     return this.live?.handle.worker ?? null;

@@ -1,8 +1,9 @@
 // PWA entry: wires the controls, the video source, the filter worker and the compositor.
 import { Workbox } from 'workbox-window';
 import type { BackendName, FilterEntry, ProcessedFrame } from '../workers/types.js';
+import { tierLadder } from '../host/adaptive.js';
 import { AutoTier } from '../host/auto-tier.js';
-import { Compositor } from './compositor.js';
+import { Compositor } from '../host/compositor.js';
 import { FilterSession, WorkerGoneError } from '../host/filter-session.js';
 import { FrameLoop } from './frame-loop.js';
 import { startBlob, startDemo, startWebcam, type SourceKind } from './sources.js';
@@ -122,7 +123,7 @@ async function chooseFilter(choice: string): Promise<void> {
     workScale = 1;
     return loadFilter(choice);
   }
-  auto = new AutoTier(filters, async (tier) => {
+  auto = new AutoTier(tierLadder(filters, 'super-resolution', 2), async (tier) => {
     workScale = tier.workScale;
     if (tier.filterId !== session.filterId) await loadFilter(tier.filterId);
   });

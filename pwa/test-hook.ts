@@ -2,7 +2,7 @@
 // run of the same model, backend comparisons, stats). Pixels cross as base64 to keep it cheap.
 import { createFilterWorker, imagePixels, processFrame, releaseImage } from '../host/bridge.js';
 import type { BackendName, WorkerMemory } from '../workers/types.js';
-import { Compositor } from './compositor.js';
+import { Compositor } from '../host/compositor.js';
 
 export interface Capture {
   resolve(frames: { input: ImageData; output: ImageData }): void;

@@ -2,7 +2,7 @@
 // each stage's output tensor feeds the next on the backend, with one readback at the end.
 import type { FrameModel } from './execute.js';
 import { executeFilter } from './execute.js';
-import type { FilterEntry } from './types.js';
+import { CHAIN_SEPARATOR, type FilterEntry } from './types.js';
 
 /** How the frame pipeline runs a model: its scale, padding need, and tile alignment. */
 export interface RunSpec {
@@ -12,8 +12,6 @@ export interface RunSpec {
   /** Tile origins must be a multiple of this (defaults to inputMultiple). */
   tileAlign?: number;
 }
-
-export const CHAIN_SEPARATOR = '+';
 
 const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
 

@@ -2,12 +2,12 @@
 // FilterWorkerApi through Comlink. Started by bridge.ts in both the PWA and the extension.
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendChoice, FilterEntry, FilterWorkerApi, InputFrame, LoadedFilter, ProcessOptions, ProcessedFrame, WorkerInit } from './types.js';
+import { CHAIN_SEPARATOR, type BackendChoice, type FilterEntry, type FilterWorkerApi, type InputFrame, type LoadedFilter, type ProcessOptions, type ProcessedFrame, type WorkerInit } from './types.js';
 import { initBackend } from './backend.js';
 import { fetchRegistry } from './registry.js';
 import { loadFilterModel } from './model-loader.js';
 import { FramePipeline } from './frame-pipeline.js';
-import { CHAIN_SEPARATOR, chainStages, type RunSpec } from './chain.js';
+import { chainStages, type RunSpec } from './chain.js';
 import type { FrameModel } from './execute.js';
 import { countReadbacks, readbacks } from './readback-counter.js';
 import { DeviceWatch } from './device-loss.js';

@@ -2,6 +2,9 @@
 
 export type FilterKind = 'super-resolution' | 'style';
 
+/** Joins filter ids into a chain run in one pass ("style-anime+sr-x2-fast"). */
+export const CHAIN_SEPARATOR = '+';
+
 /** One entry of models/registry.json. A filter is this entry plus its weights. */
 export interface FilterEntry {
   id: string;

@@ -1,11 +1,11 @@
-// Main-thread compositing: shows each filtered frame on the visible canvas, blended with
+// Main-thread compositing (the PWA's stage and the extension's overlay): shows each filtered frame on a canvas, blended with
 // the unfiltered frame (browser-scaled to the same size, high quality: the bicubic-like upscale
 // users compare with) by the strength slider, and that frame alone left of a before/after split.
-import { putImage } from '../host/bridge.js';
+import { putImage } from './bridge.js';
 import type { FrameImage } from '../workers/types.js';
 
 export class Compositor {
-  private ctx: CanvasRenderingContext2D;
+  private ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
   /** Holds RGBA output that must be blended (putImageData cannot be). */
   private scratch = new OffscreenCanvas(1, 1);
   /** Fraction of the width, from the left, that shows the unfiltered frame (0 = all filtered). */
@@ -18,7 +18,7 @@ export class Compositor {
     return this.split > 0 || this.strength < 1;
   }
 
-  constructor(readonly canvas: HTMLCanvasElement) {
+  constructor(readonly canvas: HTMLCanvasElement | OffscreenCanvas) {
     this.ctx = canvas.getContext('2d', { alpha: false })!;
   }
 

@@ -1,0 +1,204 @@
+// The compositor page (extension origin), laid into the page by a content script: over a video
+// (kind "video": draws the filtered frames on its canvas, in place of the video's picture) or
+// hidden (kind "camera": sends the filtered camera frames back). It runs nothing until the
+// background confirms the one-time secret it was handed with its port (protocol.ts), so a page
+// that embeds it or posts to it gets no answer. It owns the filter worker through the shared
+// FilterSession (crash restart), picks and adapts the tier with AutoTier, and follows the
+// site's settings as they change.
+import { AutoTier, type AutoMeasurement } from '../../host/auto-tier';
+import { Compositor } from '../../host/compositor';
+import { FilterSession, WorkerGoneError } from '../../host/filter-session';
+import { imagePixels } from '../../host/bridge';
+import type { Tier } from '../../host/adaptive';
+import type { FilterEntry, ProcessedFrame } from '../../workers/types';
+import { t } from '../i18n';
+import {
+  CONNECT, MAX_FRAME_PIXELS,
+  type ClaimAnswer, type ConnectMessage, type DebugHook, type FrameToHost, type HostToFrame, type RuntimeRequest, type SessionKind,
+} from '../protocol';
+import { forSite, loadSettings, onSettingsChanged, type SiteSettings } from '../settings';
+import { planFor, type FilterPlan } from './filter-plan';
+
+const canvas = document.getElementById('out') as HTMLCanvasElement;
+const debug: DebugHook = { ready: null, tier: null, framesDone: 0, error: null, lastInput: null, lastOutput: null, lastSent: null };
+
+/** Per device and backend: how fast this machine runs a unit of tier cost (adaptive.ts), from an earlier session. */
+const measurementKey = (backend: string) => `auto:${backend}`;
+
+const validSize = (w: unknown, h: unknown) => Number.isInteger(w) && Number.isInteger(h) && (w as number) > 0 && (h as number) > 0 && (w as number) * (h as number) <= MAX_FRAME_PIXELS;
+
+class CompositorSession {
+  private readonly filters: Promise<FilterEntry[]>;
+  private readonly session: FilterSession;
+  private readonly view: Compositor;
+  private plan: FilterPlan | null = null;
+  private auto: AutoTier | null = null;
+  private tier: Tier | null = null;
+  private busy = false;
+  private stopped = false;
+  private announced = false;
+  /** Camera frames are scaled to the camera's size here. */
+  private readonly out = new OffscreenCanvas(1, 1);
+
+  constructor(private readonly kind: SessionKind, private readonly port: MessagePort, site: SiteSettings, private readonly debugOn: boolean) {
+    this.view = new Compositor(kind === 'video' ? canvas : new OffscreenCanvas(1, 1));
+    this.view.split = 0;
+    this.view.strength = site.strength;
+    // models/ and tfjs-wasm/ are packaged at the extension's root.
+    this.session = new FilterSession(chrome.runtime.getURL(''), {
+      onCrash: (msg) => this.send({ type: 'status', text: t('workerCrashed', msg) }),
+      onRestarted: () => this.send({ type: 'status', text: t('workerRestarted') }),
+    });
+    this.send({ type: 'status', text: t('startingTf') });
+    this.filters = this.session.start('auto').then(() => this.session.listFilters());
+    if (debugOn) Object.assign(globalThis, { __gvfDebug: debug });
+  }
+
+  send(msg: FrameToHost, transfer: Transferable[] = []): void {
+    if (!this.stopped) this.port.postMessage(msg, transfer);
+  }
+
+  /** Loads the plan for the current settings (again only when the filter setting changed). */
+  async configure(site: SiteSettings): Promise<void> {
+    this.view.strength = site.strength;
+    const plan = planFor(this.kind, site, await this.filters);
+    if (!plan) throw new Error(t('errorNoFilter'));
+    if (plan.key === this.plan?.key) return;
+    this.plan = plan;
+    const backend = this.session.choice?.backend ?? 'wasm';
+    const key = measurementKey(backend);
+    const cached = ((await chrome.storage.local.get(key))[key] as AutoMeasurement | undefined) ?? null;
+    this.auto = new AutoTier(plan.ladder, (tier) => this.applyTier(tier), {
+      cached,
+      onMeasured: (m) => { void chrome.storage.local.set({ [key]: m }); },
+    });
+    const t0 = performance.now();
+    await this.auto.start();
+    if (this.announced) return; // later changes arrive as a new tier
+    this.announced = true;
+    const entry = (await this.filters).find((f) => f.id === this.tier?.filterId);
+    const ready = { backend: this.session.choice!, filter: { id: this.tier!.filterId, title: entry?.title ?? this.tier!.filterId, scale: entry?.scale ?? 1 }, loadMs: performance.now() - t0 };
+    debug.ready = ready;
+    this.send({ type: 'ready', ...ready });
+  }
+
+  private async applyTier(tier: Tier): Promise<void> {
+    if (tier.filterId !== this.tier?.filterId) {
+      this.send({ type: 'status', text: t('loadingFilter', tier.filterId) });
+      await this.session.loadFilter(tier.filterId);
+    }
+    this.tier = tier;
+    const info = { filterId: tier.filterId, workScale: tier.workScale, auto: this.plan?.auto ?? false };
+    debug.tier = info;
+    this.send({ type: 'tier', ...info });
+  }
+
+  async onMessage(msg: HostToFrame): Promise<void> {
+    switch (msg?.type) {
+      case 'frame':
+      case 'camera-frame':
+        return this.onFrame(msg);
+      case 'layout':
+        if (typeof msg.objectFit === 'string') canvas.style.objectFit = msg.objectFit;
+        return;
+      case 'stop':
+        return this.stop();
+    }
+  }
+
+  /** One frame at a time; anything malformed, oversized or beyond one in flight is dropped. */
+  private async onFrame(msg: Extract<HostToFrame, { type: 'frame' | 'camera-frame' }>): Promise<void> {
+    const bitmap = msg.bitmap;
+    if (!(bitmap instanceof ImageBitmap)) return;
+    const camera = msg.type === 'camera-frame';
+    const seq = msg.seq;
+    if (this.busy || !this.tier || this.stopped || !Number.isInteger(seq) || (msg.type === 'frame') !== (this.kind === 'video') || !validSize(bitmap.width, bitmap.height) || (camera && !validSize(msg.outWidth, msg.outHeight))) {
+      bitmap.close();
+      if (camera && Number.isInteger(seq)) this.send({ type: 'error', seq, message: 'frame refused' });
+      return;
+    }
+    this.busy = true;
+    const [inWidth, inHeight] = [bitmap.width, bitmap.height]; // the bitmap is transferred to the worker
+    try {
+      const before = this.view.strength < 1 ? await createImageBitmap(bitmap) : undefined;
+      let out: ProcessedFrame;
+      try {
+        out = await this.session.process(bitmap, { returnInputPixels: this.debugOn });
+      } catch (e) {
+        before?.close();
+        throw e;
+      }
+      if (this.debugOn && out.inputPixels) {
+        debug.lastInput = { width: inWidth, height: inHeight, data: out.inputPixels };
+        debug.lastOutput = imagePixels(out.image);
+      }
+      this.view.draw(out.image, before);
+      this.session.release(out.image);
+      debug.framesDone++;
+      if (camera) this.sendCameraFrame(seq, msg.outWidth, msg.outHeight, out);
+      else this.send({ type: 'frame-done', seq, width: out.width, height: out.height, timing: out.timing });
+      await this.auto?.frame(performance.now(), out.timing.totalMs);
+    } catch (e) {
+      if (!(e instanceof WorkerGoneError)) this.fail(e, camera ? seq : undefined);
+      else if (camera) this.send({ type: 'error', seq, message: e.message });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The filtered frame at the camera's size, back to the content script. */
+  private sendCameraFrame(seq: number, width: number, height: number, out: ProcessedFrame): void {
+    const src = this.view.canvas;
+    if (this.out.width !== width || this.out.height !== height) {
+      this.out.width = width;
+      this.out.height = height;
+    }
+    const ctx = this.out.getContext('2d')!;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(src, 0, 0, width, height);
+    if (this.debugOn) debug.lastSent = ctx.getImageData(0, 0, width, height);
+    const bitmap = this.out.transferToImageBitmap();
+    this.send({ type: 'camera-frame-done', seq, bitmap, timing: out.timing }, [bitmap]);
+  }
+
+  fail(err: unknown, seq?: number): void {
+    const message = err instanceof Error ? err.message : String(err);
+    debug.error = message;
+    this.send({ type: 'error', message, ...(seq === undefined ? {} : { seq }) });
+    if (seq === undefined) this.stop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.session.stop();
+  }
+}
+
+/** Connect attempts a page load answers at most (each costs the background a lookup). */
+const MAX_ATTEMPTS = 16;
+
+/** Waits for the content script's connect message, and starts only once the background confirms a secret. */
+function listen(): void {
+  let attempts = 0;
+  let started = false;
+  window.addEventListener('message', async (e: MessageEvent) => {
+    const data = e.data as Partial<ConnectMessage> | null;
+    if (started || e.source !== window.parent || window.parent === window || data?.type !== CONNECT || typeof data.secret !== 'string' || e.ports.length !== 1) return;
+    if (++attempts > MAX_ATTEMPTS) return;
+    const port = e.ports[0]!;
+    const request: RuntimeRequest = { type: 'claim-session', secret: data.secret };
+    const answer = (await chrome.runtime.sendMessage(request).catch(() => null)) as ClaimAnswer | null;
+    if (!answer?.ok || started) {
+      port.close();
+      return;
+    }
+    started = true;
+    const site = forSite(await loadSettings(), answer.host);
+    const session = new CompositorSession(answer.kind, port, site, answer.debug);
+    port.onmessage = (m: MessageEvent<HostToFrame>) => { void session.onMessage(m.data); };
+    onSettingsChanged((s) => { session.configure(forSite(s, answer.host)).catch((err) => session.fail(err)); });
+    session.configure(site).catch((err) => session.fail(err));
+  });
+}
+
+listen();

@@ -1,0 +1,186 @@
+// One video's enhance session: checks the video can be read, opens a compositor over it, and
+// pumps its frames there (requestVideoFrameCallback + createImageBitmap, at the working size
+// the compositor's Auto asks for), one in flight and the newest next (host/frame-pacer.ts).
+import { FpsMeter } from '../../host/fps-meter';
+import { FramePacer } from '../../host/frame-pacer';
+import { t } from '../i18n';
+import { MAX_FRAME_PIXELS, type FrameToHost, type ReadyInfo, type TierInfo } from '../protocol';
+import { CompositorLink } from './compositor-link';
+import type { OverlayView } from './overlay-view';
+
+type State = 'idle' | 'starting' | 'running' | 'error';
+
+/** true when the video's pixels can be read; otherwise a message for the user. */
+function pixelsReadable(video: HTMLVideoElement): true | string {
+  // Encrypted Media (DRM): frames read back black; say so instead of upscaling black.
+  if (video.mediaKeys) return t('errorDrm');
+  try {
+    const ctx = new OffscreenCanvas(1, 1).getContext('2d')!;
+    ctx.drawImage(video, 0, 0, 1, 1);
+    ctx.getImageData(0, 0, 1, 1);
+    return true;
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'SecurityError') return t('errorTainted');
+    return t('errorCannotRead', String(err));
+  }
+}
+
+/** Frame size sent for a source of w x h at `workScale`, within the compositor's limit. */
+export function workSize(w: number, h: number, workScale: number): { width: number; height: number } {
+  const fit = Math.min(workScale, Math.sqrt(MAX_FRAME_PIXELS / (w * h)));
+  return { width: Math.max(16, Math.round(w * fit)), height: Math.max(16, Math.round(h * fit)) };
+}
+
+export class EnhanceSession {
+  private state: State = 'idle';
+  /** Bumped on every start and stop: async work of an older session drops its results. */
+  private generation = 0;
+  private link: CompositorLink | null = null;
+  private rvfc = 0;
+  private seq = 0;
+  private ready: ReadyInfo | null = null;
+  private tier: TierInfo | null = null;
+  private readonly fps = new FpsMeter();
+  private readonly pacer = new FramePacer(() => { void this.sendFrame(); });
+
+  constructor(private readonly video: HTMLVideoElement, private readonly view: OverlayView) {}
+
+  get active(): boolean {
+    return this.state === 'starting' || this.state === 'running';
+  }
+
+  toggle(): void {
+    if (this.active) this.stop();
+    else void this.start();
+  }
+
+  async start(): Promise<void> {
+    const generation = ++this.generation;
+    this.state = 'starting';
+    this.view.setRunning(true);
+    this.view.setBadge(t('starting'));
+    const v = this.video;
+    if (v.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || v.videoWidth === 0) {
+      this.view.setBadge(t('waitingForVideo'));
+      await new Promise<void>((resolve) => v.addEventListener('loadeddata', () => resolve(), { once: true }));
+      if (generation !== this.generation) return;
+    }
+    const readable = pixelsReadable(v);
+    if (readable !== true) return this.fail(readable);
+    try {
+      const link = await CompositorLink.open(
+        'video',
+        (iframe) => this.view.attachFrame(iframe),
+        (msg) => { if (generation === this.generation) this.onMessage(msg); },
+        () => { if (generation === this.generation) this.fail(t('errorNoAnswer')); },
+      );
+      if (generation !== this.generation) return link.close();
+      this.link = link;
+      this.view.setBadge(t('loadingModel'));
+    } catch (err) {
+      if (generation === this.generation) this.fail(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  stop(): void {
+    this.teardown();
+    this.state = 'idle';
+    this.view.setRunning(false);
+    this.view.setBadge(null);
+  }
+
+  /** Layout changed: tell the compositor how the video fits its box. */
+  relayout(): void {
+    if (this.state === 'running') this.link?.post({ type: 'layout', objectFit: this.view.objectFit });
+  }
+
+  private fail(message: string): void {
+    this.teardown();
+    this.state = 'error';
+    this.view.setRunning(false);
+    this.view.setBadge(message, true);
+  }
+
+  private teardown(): void {
+    this.generation++;
+    if (this.rvfc) this.video.cancelVideoFrameCallback(this.rvfc);
+    this.rvfc = 0;
+    this.link?.close();
+    this.link = null;
+    this.pacer.reset();
+    this.ready = null;
+    this.tier = null;
+    this.fps.reset();
+  }
+
+  private onMessage(msg: FrameToHost): void {
+    switch (msg.type) {
+      case 'status':
+        if (this.state === 'starting') this.view.setBadge(msg.text);
+        break;
+      case 'tier':
+        this.tier = msg;
+        break;
+      case 'ready':
+        this.ready = msg;
+        this.state = 'running';
+        this.link?.post({ type: 'layout', objectFit: this.view.objectFit });
+        this.view.setBadge(t('waitingForFrames', msg.filter.title));
+        // Always one frame at start, so a paused video shows its enhanced picture too.
+        this.pacer.offer();
+        this.rvfc = this.video.requestVideoFrameCallback(this.onVideoFrame);
+        break;
+      case 'frame-done': {
+        this.fps.tick();
+        const tier = this.tier && this.tier.workScale < 1 ? ` @${Math.round(this.tier.workScale * 100)}%` : '';
+        const filter = `${this.tier?.auto ? 'Auto: ' : ''}${this.tier?.filterId ?? this.ready?.filter.id ?? ''}${tier}`;
+        this.view.setBadge(
+          `${this.fps.fps.toFixed(1)} fps · ${msg.timing.totalMs.toFixed(0)} ms/frame · ${this.ready?.backend.backend ?? '?'}\n` +
+            `${filter} · ${this.video.videoWidth}×${this.video.videoHeight} → ${msg.width}×${msg.height}` +
+            (msg.timing.totalMs > 150 ? `\n${t('tooSlow')}` : ''),
+        );
+        this.pacer.done();
+        break;
+      }
+      case 'error':
+        this.fail(t('enhanceFailed', msg.message));
+        break;
+    }
+  }
+
+  private onVideoFrame = (): void => {
+    if (this.state !== 'running') return;
+    this.rvfc = this.video.requestVideoFrameCallback(this.onVideoFrame);
+    if (this.view.videoFullscreen) return; // nothing of ours can be shown over it, so no work
+    this.view.sync();
+    this.pacer.offer();
+  };
+
+  private async sendFrame(): Promise<void> {
+    const generation = this.generation;
+    const v = this.video;
+    if (!this.link || !v.videoWidth) return this.pacer.done();
+    const size = workSize(v.videoWidth, v.videoHeight, this.tier?.workScale ?? 1);
+    const resize = size.width !== v.videoWidth || size.height !== v.videoHeight;
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await createImageBitmap(v, resize ? { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' } : undefined);
+    } catch (err) {
+      this.pacer.done();
+      // No decoded frame yet (e.g. just after a seek): wait for the next frame callback.
+      if (err instanceof DOMException && err.name === 'InvalidStateError') return;
+      if (generation === this.generation) this.fail(t('errorCannotRead', String(err)));
+      return;
+    }
+    if (generation !== this.generation || !this.link) {
+      bitmap.close();
+      return; // the session was reset, and the pacer with it
+    }
+    try {
+      this.link.post({ type: 'frame', seq: ++this.seq, bitmap }, [bitmap]);
+    } catch (err) {
+      bitmap.close();
+      this.fail(err instanceof DOMException && err.name === 'DataCloneError' ? t('errorTainted') : t('errorCannotSend', String(err)));
+    }
+  }
+}

@@ -5,6 +5,7 @@
 import type { ClaimAnswer, OpenAnswer, RuntimeRequest, SessionKind, SiteAnswer, TabMessage } from './protocol';
 import { migrateSettings } from './settings';
 
+const COMPOSITOR_PATH = '/compositor/compositor.html';
 /** A secret not claimed within this time is void (a compositor claims within a second of loading). */
 const SECRET_TTL_MS = 30_000;
 
@@ -46,7 +47,9 @@ async function handle(msg: RuntimeRequest, sender: chrome.runtime.MessageSender)
       const pending = (await chrome.storage.session.get(k))[k] as Pending | undefined;
       await chrome.storage.session.remove(k); // one use, whatever the outcome
       // Only a compositor page of this extension, loaded in the tab whose content script asked.
-      const fromCompositor = sender.url?.startsWith(chrome.runtime.getURL('compositor/compositor.html')) === true;
+      // (getURL would give the compositor's per-session dynamic URL; the document itself has the real origin.)
+      const from = new URL(sender.url ?? 'about:blank');
+      const fromCompositor = from.origin === self.location.origin && from.pathname === COMPOSITOR_PATH;
       if (!pending || pending.expires < Date.now() || sender.tab?.id !== pending.tabId || !fromCompositor) return { ok: false };
       const { debug } = await chrome.storage.local.get('debug');
       return { ok: true, kind: pending.kind, host: pending.host, debug: debug === true };

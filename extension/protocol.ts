@@ -100,6 +100,8 @@ export interface DebugHook {
   ready: ReadyInfo | null;
   tier: TierInfo | null;
   framesDone: number;
+  /** The worker's time for the last frame. */
+  timing: FrameTiming | null;
   error: string | null;
   /** The last input frame exactly as the worker got it, and the output the worker returned for it. */
   lastInput: DebugPixels | null;

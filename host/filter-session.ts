@@ -1,8 +1,16 @@
-// Owns the filter worker for the app: starts it with a backend and filter, and recreates it
-// when it crashes. Calls pending on a worker that crashed or was replaced are rejected
-// instead of hanging (a hung call would stall the one-frame-in-flight loop for good).
+// Owns the filter worker for an app (the PWA's page, the extension's compositor): starts it with
+// a backend and filter, and recreates it when it crashes. Calls pending on a worker that crashed
+// or was replaced are rejected instead of hanging (a hung call would stall the
+// one-frame-in-flight loop for good).
+//
+// Where WASM runs on one thread (a page that is not cross-origin isolated, such as the
+// extension's compositor inside other sites' pages), one worker uses one core. The session then
+// starts a worker per core and splits each frame into horizontal bands, one per worker, each
+// run with enough context rows that the joined output equals the whole frame's
+// (workers/tile-plan.ts): one frame in flight still, in about half the time on two cores.
+import { TILE_OVERLAP, planBands, type Band } from '../workers/tile-plan.js';
+import type { BackendChoice, BackendName, FilterEntry, FrameImage, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame, RgbaPixels } from '../workers/types.js';
 import { createFilterWorker, processFrame, releaseImage, type FilterWorkerHandle } from './bridge.js';
-import type { BackendChoice, BackendName, FilterEntry, FrameImage, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame } from '../workers/types.js';
 
 export interface SessionEvents {
   /** The worker died; the session is restarting it with the same settings. */
@@ -17,6 +25,11 @@ export class WorkerGoneError extends Error {
     this.name = 'WorkerGoneError';
   }
 }
+
+/** Most workers a session runs; more cores than this rarely pay for their memory (a model and tfjs each). */
+const MAX_WORKERS = 4;
+/** Frames with fewer rows per band than this run whole: the context rows would cost more than the split saves. */
+const MIN_BAND_ROWS = 64;
 
 interface LiveWorker {
   handle: FilterWorkerHandle;
@@ -40,32 +53,58 @@ function startWorker(onCrash: (msg: string) => void): LiveWorker {
   return { handle, dead, kill };
 }
 
+/** Whether one worker leaves cores idle: WASM without threads (see backend.ts). */
+function bandWorkers(choice: BackendChoice): number {
+  if (choice.backend !== 'wasm' || globalThis.crossOriginIsolated) return 1;
+  return Math.max(1, Math.min(MAX_WORKERS, globalThis.navigator?.hardwareConcurrency ?? 1));
+}
+
 export class FilterSession {
-  private live: LiveWorker | null = null;
+  /** The workers; the first does everything, the others take bands of frames. */
+  private crew: LiveWorker[] = [];
   private restarts: number[] = [];
+  /** Frame buffers joined from bands, reused while the size stays (the host hands them back with release). */
+  private joined: Uint8ClampedArray<ArrayBuffer>[] = [];
+  private readonly ownBuffers = new WeakSet<ArrayBuffer>();
+  private loaded: LoadedFilter | null = null;
   backend: BackendName | 'auto' = 'auto';
   choice: BackendChoice | null = null;
   filterId: string | null = null;
 
   constructor(private assetBase: string, private events: SessionEvents) {}
 
-  /** Starts (or restarts) the worker on a backend; reloads the current filter if there is one. */
+  /** Starts (or restarts) the workers on a backend; reloads the current filter if there is one. */
   async start(backend: BackendName | 'auto'): Promise<BackendChoice> {
-    if (this.live) {
-      this.live.kill(new WorkerGoneError('the filter worker was replaced'));
-      this.live.handle.terminate();
-    }
+    this.stop();
     this.backend = backend;
     this.choice = null;
-    const live = startWorker((msg) => {
-      if (this.live !== live) return;
-      this.events.onCrash(msg);
-      this.restartAfterCrash();
-    });
-    this.live = live;
-    this.choice = await this.call(live, live.handle.api.init({ assetBase: this.assetBase, backend }));
-    if (this.filterId) await this.call(live, live.handle.api.loadFilter(this.filterId));
+    const crew: LiveWorker[] = [];
+    const hire = () => {
+      const live = startWorker((msg) => {
+        if (this.crew !== crew) return;
+        this.events.onCrash(msg);
+        this.restartAfterCrash();
+      });
+      crew.push(live);
+      return live;
+    };
+    this.crew = crew;
+    const first = hire();
+    this.choice = await this.call(first, first.handle.api.init({ assetBase: this.assetBase, backend }));
+    // The others run the backend the first one settled on.
+    const others = Array.from({ length: bandWorkers(this.choice) - 1 }, hire);
+    await Promise.all(others.map((w) => this.call(w, w.handle.api.init({ assetBase: this.assetBase, backend: this.choice!.backend }))));
+    if (this.filterId) await this.loadFilter(this.filterId);
     return this.choice;
+  }
+
+  /** Terminates the workers for good (no restart); pending calls reject. */
+  stop(): void {
+    for (const live of this.crew) {
+      live.kill(new WorkerGoneError('the filter worker was replaced'));
+      live.handle.terminate();
+    }
+    this.crew = [];
   }
 
   private restartAfterCrash(): void {
@@ -85,8 +124,13 @@ export class FilterSession {
   }
 
   private get current(): LiveWorker {
-    if (!this.live) throw new Error('Filter worker not started');
-    return this.live;
+    if (!this.crew.length) throw new Error('Filter worker not started');
+    return this.crew[0];
+  }
+
+  /** How many workers share each frame (1 unless WASM runs without threads on several cores). */
+  get workers(): number {
+    return this.crew.length;
   }
 
   listFilters(): Promise<FilterEntry[]> {
@@ -95,37 +139,77 @@ export class FilterSession {
   }
 
   async loadFilter(id: string): Promise<LoadedFilter> {
-    const live = this.current;
-    const loaded = await this.call(live, live.handle.api.loadFilter(id));
+    const [loaded] = await Promise.all(this.crew.map((live) => this.call(live, live.handle.api.loadFilter(id))));
     this.filterId = id;
+    this.loaded = loaded;
     return loaded;
   }
 
   process(frame: InputFrame, opts?: ProcessOptions): Promise<ProcessedFrame> {
-    const live = this.current;
-    return this.call(live, processFrame(live.handle, frame, opts));
+    const height = 'displayHeight' in frame ? frame.displayHeight : frame.height;
+    const bands = this.loaded && this.crew.length > 1 && height >= MIN_BAND_ROWS * this.crew.length
+      ? planBands(height, this.crew.length, TILE_OVERLAP, this.loaded.tileAlign)
+      : null;
+    if (!bands || bands.length < 2) {
+      const live = this.current;
+      return this.call(live, processFrame(live.handle, frame, opts));
+    }
+    return this.processBands(frame, bands, opts);
+  }
+
+  /** Each band's window to its own worker at once, then the cores joined into one frame. */
+  private async processBands(frame: InputFrame, bands: Band[], opts?: ProcessOptions): Promise<ProcessedFrame> {
+    const t0 = performance.now();
+    const width = 'displayWidth' in frame ? frame.displayWidth : frame.width;
+    let windows: ImageBitmap[];
+    try {
+      windows = await Promise.all(bands.map((b) => createImageBitmap(frame, 0, b.wy, width, b.wh)));
+    } finally {
+      frame.close();
+    }
+    const crew = this.crew;
+    const outs = await Promise.all(windows.map((w, i) => this.call(crew[i], processFrame(crew[i].handle, w, opts))));
+    const s = this.loaded!.entry.scale;
+    const height = bands[bands.length - 1].y + bands[bands.length - 1].h;
+    const image = this.takeJoined(width * s, height * s);
+    let inputPixels: Uint8ClampedArray | undefined = opts?.returnInputPixels ? new Uint8ClampedArray(width * height * 4) : undefined;
+    bands.forEach((b, i) => {
+      const out = outs[i].image as RgbaPixels;
+      const row = out.width * 4;
+      image.data.set(out.data.subarray((b.y - b.wy) * s * row, (b.y - b.wy + b.h) * s * row), b.y * s * row);
+      releaseImage(crew[i].handle, out);
+      const input = outs[i].inputPixels;
+      if (inputPixels && input) inputPixels.set(input.subarray((b.y - b.wy) * width * 4, (b.y - b.wy + b.h) * width * 4), b.y * width * 4);
+      else inputPixels = undefined;
+    });
+    return {
+      image, width: image.width, height: image.height, inputPixels,
+      timing: { inferMs: Math.max(...outs.map((o) => o.timing.inferMs)), totalMs: performance.now() - t0 },
+    };
+  }
+
+  private takeJoined(width: number, height: number): RgbaPixels {
+    const n = width * height * 4;
+    if (this.joined[0]?.length !== n) this.joined = [];
+    const data = this.joined.pop() ?? new Uint8ClampedArray(n);
+    this.ownBuffers.add(data.buffer);
+    return { data, width, height };
   }
 
   /** Done with a processed frame's image (after drawing it). */
   release(image: FrameImage): void {
-    if (this.live) releaseImage(this.live.handle, image);
-    else if (image instanceof ImageBitmap) image.close();
+    if (image instanceof ImageBitmap) image.close();
+    else if (this.ownBuffers.has(image.data.buffer)) {
+      if (this.joined.length < 2) this.joined.push(image.data);
+    } else if (this.crew.length) releaseImage(this.current.handle, image);
   }
 
-  /** Terminates the worker for good (no restart); pending calls reject. */
-  stop(): void {
-    if (!this.live) return;
-    this.live.kill(new WorkerGoneError('the filter session stopped'));
-    this.live.handle.terminate();
-    this.live = null;
-  }
-
-  /** The running Worker (tests simulate a crash by dispatching an `error` event on it). */
+  /** The first running Worker (tests simulate a crash by dispatching an `error` event on it). */
   get worker(): Worker | null {
-    return this.live?.handle.worker ?? null;
+    return this.crew[0]?.handle.worker ?? null;
   }
 
-  /** The worker's tensor count, for leak checks. */
+  /** The first worker's tensor count, for leak checks. */
   memory() {
     const live = this.current;
     return this.call(live, live.handle.api.memory());

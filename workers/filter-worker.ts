@@ -70,7 +70,7 @@ const api: FilterWorkerApi = {
     }
     current?.models.forEach((m) => m.dispose());
     current = { ...chainStages(entries.map((entry, i) => ({ entry, model: models[i] }))), models };
-    return { entry: current.entry, loadMs: performance.now() - t0 };
+    return { entry: current.entry, tileAlign: current.spec.tileAlign ?? current.spec.inputMultiple ?? 1, loadMs: performance.now() - t0 };
   },
 
   async process(frame: InputFrame, opts?: ProcessOptions): Promise<ProcessedFrame> {

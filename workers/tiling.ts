@@ -7,32 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from './chain.js';
 import type { FrameRun } from './execute.js';
 import { readRgba } from './read-rgba.js';
+import { TILE_OVERLAP, TILE_SIZE, planTiles } from './tile-plan.js';
 import type { RgbaPixels } from './types.js';
-
-/** Frames with more input pixels than this are tiled (1280x720 runs whole). */
-export const TILE_ABOVE_PIXELS = 1280 * 720;
-export const TILE_SIZE = 512;
-/** Context around each tile, in input pixels: above the style networks' receptive radius (about 26). */
-export const TILE_OVERLAP = 32;
-
-export interface Tile {
-  /** The core this tile contributes, in input pixels. */
-  x: number; y: number; w: number; h: number;
-  /** The window actually run through the model (core plus context, clamped to the frame). */
-  wx: number; wy: number; ww: number; wh: number;
-}
-
-export function planTiles(width: number, height: number, size: number, overlap: number, multiple = 1): Tile[] {
-  const step = Math.max(multiple, size - (size % multiple));
-  const tiles: Tile[] = [];
-  for (let y = 0; y < height; y += step) for (let x = 0; x < width; x += step) {
-    const w = Math.min(step, width - x), h = Math.min(step, height - y);
-    const wx = Math.max(0, Math.floor((x - overlap) / multiple) * multiple), wy = Math.max(0, Math.floor((y - overlap) / multiple) * multiple);
-    const ww = Math.min(width, x + w + overlap) - wx, wh = Math.min(height, y + h + overlap) - wy;
-    tiles.push({ x, y, w, h, wx, wy, ww, wh });
-  }
-  return tiles;
-}
 
 /**
  * Runs the filter on [1,H,W,3] tile by tile into `out` (H*scale x W*scale RGBA), reading each

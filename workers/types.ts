@@ -77,6 +77,8 @@ export interface FilteredFrame {
 
 export interface LoadedFilter {
   entry: FilterEntry;
+  /** Where a tile or band of a frame may start (multiples of this), for output equal to the whole frame's. */
+  tileAlign: number;
   /** Time to fetch, build and warm the model. */
   loadMs: number;
 }

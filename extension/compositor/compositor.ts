@@ -20,7 +20,7 @@ import { forSite, loadSettings, onSettingsChanged, type SiteSettings } from '../
 import { planFor, type FilterPlan } from './filter-plan';
 
 const canvas = document.getElementById('out') as HTMLCanvasElement;
-const debug: DebugHook = { ready: null, tier: null, framesDone: 0, error: null, lastInput: null, lastOutput: null, lastSent: null };
+const debug: DebugHook = { ready: null, tier: null, framesDone: 0, timing: null, error: null, lastInput: null, lastOutput: null, lastSent: null };
 
 /** Per device and backend: how fast this machine runs a unit of tier cost (adaptive.ts), from an earlier session. */
 const measurementKey = (backend: string) => `auto:${backend}`;
@@ -135,6 +135,7 @@ class CompositorSession {
       this.view.draw(out.image, before);
       this.session.release(out.image);
       debug.framesDone++;
+      debug.timing = out.timing;
       if (camera) this.sendCameraFrame(seq, msg.outWidth, msg.outHeight, out);
       else this.send({ type: 'frame-done', seq, width: out.width, height: out.height, timing: out.timing });
       await this.auto?.frame(performance.now(), out.timing.totalMs);

@@ -7,7 +7,8 @@ import { loadFilterFromDisk, readRegistry } from '../../models/train/disk-model'
 import { chainStages } from '../../workers/chain';
 import { executeFilter, frameRun } from '../../workers/execute';
 import { rgbFloatsToRgba } from '../../workers/pixels';
-import { executeTiled, planTiles } from '../../workers/tiling';
+import { planTiles } from '../../workers/tile-plan';
+import { executeTiled } from '../../workers/tiling';
 
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../..');
 

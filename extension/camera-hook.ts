@@ -12,8 +12,8 @@
 import { CAMERA_REPLY, CAMERA_REQUEST, type CameraReply, type CameraRequest } from './protocol';
 
 const VIRTUAL_PREFIX = 'gvf-filtered:';
-/** The content script answers at once; a page without it (extension being updated) keeps its real camera. */
-const REPLY_TIMEOUT_MS = 3000;
+/** The content script answers within milliseconds; a page without it (extension being updated) keeps its real camera. */
+const REPLY_TIMEOUT_MS = 5000;
 
 type State = Extract<CameraReply, { type: 'state' }> & { filter: string };
 

@@ -12,6 +12,17 @@ import { TILE_OVERLAP, planBands, type Band } from '../workers/tile-plan.js';
 import type { BackendChoice, BackendName, FilterEntry, FrameImage, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame, RgbaPixels } from '../workers/types.js';
 import { createFilterWorker, processFrame, releaseImage, type FilterWorkerHandle } from './bridge.js';
 
+/** What process() takes: a frame the worker can read, or RGBA bytes (read in this process; see extension/protocol.ts). */
+export type HostFrame = InputFrame | RgbaPixels;
+
+const isRgba = (f: HostFrame): f is RgbaPixels => 'data' in f;
+
+/** RGBA rows [y0, y0 + rows) as a frame the worker reads without conversion. */
+function rgbaFrame(px: RgbaPixels, y0 = 0, rows = px.height): VideoFrame {
+  const row = px.width * 4;
+  return new VideoFrame(px.data.subarray(y0 * row, (y0 + rows) * row), { format: 'RGBA', codedWidth: px.width, codedHeight: rows, timestamp: 0 });
+}
+
 export interface SessionEvents {
   /** The worker died; the session is restarting it with the same settings. */
   onCrash(message: string): void;
@@ -145,27 +156,33 @@ export class FilterSession {
     return loaded;
   }
 
-  process(frame: InputFrame, opts?: ProcessOptions): Promise<ProcessedFrame> {
-    const height = 'displayHeight' in frame ? frame.displayHeight : frame.height;
+  process(frame: HostFrame, opts?: ProcessOptions): Promise<ProcessedFrame> {
+    const height = isRgba(frame) ? frame.height : 'displayHeight' in frame ? frame.displayHeight : frame.height;
     const bands = this.loaded && this.crew.length > 1 && height >= MIN_BAND_ROWS * this.crew.length
       ? planBands(height, this.crew.length, TILE_OVERLAP, this.loaded.tileAlign)
       : null;
     if (!bands || bands.length < 2) {
       const live = this.current;
-      return this.call(live, processFrame(live.handle, frame, opts));
+      return this.call(live, processFrame(live.handle, isRgba(frame) ? rgbaFrame(frame) : frame, opts));
     }
     return this.processBands(frame, bands, opts);
   }
 
   /** Each band's window to its own worker at once, then the cores joined into one frame. */
-  private async processBands(frame: InputFrame, bands: Band[], opts?: ProcessOptions): Promise<ProcessedFrame> {
+  private async processBands(frame: HostFrame, bands: Band[], opts?: ProcessOptions): Promise<ProcessedFrame> {
     const t0 = performance.now();
-    const width = 'displayWidth' in frame ? frame.displayWidth : frame.width;
-    let windows: ImageBitmap[];
-    try {
-      windows = await Promise.all(bands.map((b) => createImageBitmap(frame, 0, b.wy, width, b.wh)));
-    } finally {
-      frame.close();
+    let width: number;
+    let windows: InputFrame[];
+    if (isRgba(frame)) {
+      width = frame.width;
+      windows = bands.map((b) => rgbaFrame(frame, b.wy, b.wh));
+    } else {
+      width = 'displayWidth' in frame ? frame.displayWidth : frame.width;
+      try {
+        windows = await Promise.all(bands.map((b) => createImageBitmap(frame, 0, b.wy, width, b.wh)));
+      } finally {
+        frame.close();
+      }
     }
     const crew = this.crew;
     const outs = await Promise.all(windows.map((w, i) => this.call(crew[i], processFrame(crew[i].handle, w, opts))));

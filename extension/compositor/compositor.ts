@@ -10,22 +10,29 @@ import { Compositor } from '../../host/compositor';
 import { FilterSession, WorkerGoneError } from '../../host/filter-session';
 import { imagePixels } from '../../host/bridge';
 import type { Tier } from '../../host/adaptive';
-import type { FilterEntry, ProcessedFrame } from '../../workers/types';
+import type { FilterEntry, ProcessedFrame, RgbaPixels } from '../../workers/types';
 import { t } from '../i18n';
 import {
   CONNECT, MAX_FRAME_PIXELS,
-  type ClaimAnswer, type ConnectMessage, type DebugHook, type FrameToHost, type HostToFrame, type RuntimeRequest, type SessionKind,
+  type ClaimAnswer, type ConnectMessage, type DebugHook, type FramePayload, type FrameToHost, type HostToFrame, type RuntimeRequest, type SessionKind,
 } from '../protocol';
 import { forSite, loadSettings, onSettingsChanged, type SiteSettings } from '../settings';
 import { planFor, type FilterPlan } from './filter-plan';
 
 const canvas = document.getElementById('out') as HTMLCanvasElement;
-const debug: DebugHook = { ready: null, tier: null, framesDone: 0, timing: null, error: null, lastInput: null, lastOutput: null, lastSent: null };
+const debug: DebugHook = { ready: null, tier: null, framesDone: 0, timing: null, error: null, lastInput: null, lastOutput: null };
 
 /** Per device and backend: how fast this machine runs a unit of tier cost (adaptive.ts), from an earlier session. */
 const measurementKey = (backend: string) => `auto:${backend}`;
 
 const validSize = (w: unknown, h: unknown) => Number.isInteger(w) && Number.isInteger(h) && (w as number) > 0 && (h as number) > 0 && (w as number) * (h as number) <= MAX_FRAME_PIXELS;
+
+/** A frame payload as FilterSession takes it, or null when it is malformed or too large. */
+function hostFrame(p: FramePayload | undefined): ImageBitmap | RgbaPixels | null {
+  if (p instanceof ImageBitmap) return validSize(p.width, p.height) ? p : (p.close(), null);
+  if (!p || !(p.rgba instanceof ArrayBuffer) || !validSize(p.width, p.height) || p.rgba.byteLength !== p.width * p.height * 4) return null;
+  return { width: p.width, height: p.height, data: new Uint8ClampedArray(p.rgba) };
+}
 
 class CompositorSession {
   private readonly filters: Promise<FilterEntry[]>;
@@ -37,8 +44,6 @@ class CompositorSession {
   private busy = false;
   private stopped = false;
   private announced = false;
-  /** Camera frames are scaled to the camera's size here. */
-  private readonly out = new OffscreenCanvas(1, 1);
 
   constructor(private readonly kind: SessionKind, private readonly port: MessagePort, site: SiteSettings, private readonly debugOn: boolean) {
     this.view = new Compositor(kind === 'video' ? canvas : new OffscreenCanvas(1, 1));
@@ -77,7 +82,8 @@ class CompositorSession {
     if (this.announced) return; // later changes arrive as a new tier
     this.announced = true;
     const entry = (await this.filters).find((f) => f.id === this.tier?.filterId);
-    const ready = { backend: this.session.choice!, filter: { id: this.tier!.filterId, title: entry?.title ?? this.tier!.filterId, scale: entry?.scale ?? 1 }, loadMs: performance.now() - t0 };
+    const choice = this.session.choice!;
+    const ready = { backend: choice, transport: choice.backend === 'webgpu' ? 'bitmap' as const : 'rgba' as const, filter: { id: this.tier!.filterId, title: entry?.title ?? this.tier!.filterId, scale: entry?.scale ?? 1 }, loadMs: performance.now() - t0 };
     debug.ready = ready;
     this.send({ type: 'ready', ...ready });
   }
@@ -108,22 +114,25 @@ class CompositorSession {
 
   /** One frame at a time; anything malformed, oversized or beyond one in flight is dropped. */
   private async onFrame(msg: Extract<HostToFrame, { type: 'frame' | 'camera-frame' }>): Promise<void> {
-    const bitmap = msg.bitmap;
-    if (!(bitmap instanceof ImageBitmap)) return;
     const camera = msg.type === 'camera-frame';
     const seq = msg.seq;
-    if (this.busy || !this.tier || this.stopped || !Number.isInteger(seq) || (msg.type === 'frame') !== (this.kind === 'video') || !validSize(bitmap.width, bitmap.height) || (camera && !validSize(msg.outWidth, msg.outHeight))) {
-      bitmap.close();
+    const frame = hostFrame(msg.frame);
+    if (!frame) return;
+    if (this.busy || !this.tier || this.stopped || !Number.isInteger(seq) || camera !== (this.kind === 'camera')) {
+      if (frame instanceof ImageBitmap) frame.close();
       if (camera && Number.isInteger(seq)) this.send({ type: 'error', seq, message: 'frame refused' });
       return;
     }
     this.busy = true;
-    const [inWidth, inHeight] = [bitmap.width, bitmap.height]; // the bitmap is transferred to the worker
+    const [inWidth, inHeight] = [frame.width, frame.height]; // a bitmap is transferred to the worker
     try {
-      const before = this.view.strength < 1 ? await createImageBitmap(bitmap) : undefined;
+      // The source under the output, for strength below 1 (the camera blends in the content script).
+      const before = !camera && this.view.strength < 1
+        ? await createImageBitmap(frame instanceof ImageBitmap ? frame : new ImageData(frame.data, frame.width, frame.height))
+        : undefined;
       let out: ProcessedFrame;
       try {
-        out = await this.session.process(bitmap, { returnInputPixels: this.debugOn });
+        out = await this.session.process(frame, { returnInputPixels: this.debugOn });
       } catch (e) {
         before?.close();
         throw e;
@@ -132,12 +141,17 @@ class CompositorSession {
         debug.lastInput = { width: inWidth, height: inHeight, data: out.inputPixels };
         debug.lastOutput = imagePixels(out.image);
       }
-      this.view.draw(out.image, before);
-      this.session.release(out.image);
       debug.framesDone++;
       debug.timing = out.timing;
-      if (camera) this.sendCameraFrame(seq, msg.outWidth, msg.outHeight, out);
-      else this.send({ type: 'frame-done', seq, width: out.width, height: out.height, timing: out.timing });
+      if (camera) {
+        const rgba = out.image instanceof ImageBitmap ? imagePixels(out.image).data.buffer : out.image.data.slice().buffer;
+        this.session.release(out.image);
+        this.send({ type: 'camera-frame-done', seq, frame: { width: out.width, height: out.height, rgba }, timing: out.timing }, [rgba]);
+      } else {
+        this.view.draw(out.image, before);
+        this.session.release(out.image);
+        this.send({ type: 'frame-done', seq, width: out.width, height: out.height, timing: out.timing });
+      }
       await this.auto?.frame(performance.now(), out.timing.totalMs);
     } catch (e) {
       if (!(e instanceof WorkerGoneError)) this.fail(e, camera ? seq : undefined);
@@ -145,21 +159,6 @@ class CompositorSession {
     } finally {
       this.busy = false;
     }
-  }
-
-  /** The filtered frame at the camera's size, back to the content script. */
-  private sendCameraFrame(seq: number, width: number, height: number, out: ProcessedFrame): void {
-    const src = this.view.canvas;
-    if (this.out.width !== width || this.out.height !== height) {
-      this.out.width = width;
-      this.out.height = height;
-    }
-    const ctx = this.out.getContext('2d')!;
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(src, 0, 0, width, height);
-    if (this.debugOn) debug.lastSent = ctx.getImageData(0, 0, width, height);
-    const bitmap = this.out.transferToImageBitmap();
-    this.send({ type: 'camera-frame-done', seq, bitmap, timing: out.timing }, [bitmap]);
   }
 
   fail(err: unknown, seq?: number): void {

@@ -3,7 +3,7 @@
 // CameraSession per camera over one hidden compositor page, opened while a camera filter is on
 // and a filtered camera is live. Filter changes in the settings reach running calls at once.
 import { t } from '../i18n';
-import { CAMERA_REPLY, CAMERA_REQUEST, type CameraReply, type CameraRequest, type FrameToHost } from '../protocol';
+import { CAMERA_REPLY, CAMERA_REQUEST, type CameraReply, type CameraRequest, type FrameToHost, type RgbaFrame } from '../protocol';
 import type { SiteSettings } from '../settings';
 import { CameraSession, type FrameFilter } from './camera-session';
 import { CompositorLink } from './compositor-link';
@@ -30,8 +30,9 @@ export class CameraBridge {
   /** The compositor said ready: frames go to it. */
   private ready = false;
   private workScale = 1;
+  private strength = 1;
   private seq = 0;
-  private readonly pending = new Map<number, { resolve(b: ImageBitmap): void; reject(e: Error): void }>();
+  private readonly pending = new Map<number, { resolve(f: RgbaFrame): void; reject(e: Error): void }>();
   private filterOn = false;
 
   constructor(private readonly settings: () => Promise<SiteSettings>) {}
@@ -44,6 +45,7 @@ export class CameraBridge {
   /** The site's settings changed (popup or options, any tab). */
   apply(s: SiteSettings): void {
     this.filterOn = s.cameraFilter !== 'off';
+    this.strength = s.strength;
     if (!this.filterOn) this.closeLink();
     else if (this.sessions.size) void this.ensureLink();
     this.retarget();
@@ -70,11 +72,9 @@ export class CameraBridge {
         el.srcObject = null;
         if (this.sessions.has(el) || !(await isCameraTrack(track))) return void reply({ type: 'refused', message: t('errorNotCamera') });
         if (this.sessions.size >= MAX_CAMERAS) return void reply({ type: 'refused', message: t('errorTooManyCameras') });
-        const session = new CameraSession(track!, null, () => this.workScale, () => this.end(el));
+        const session = new CameraSession(track!, null, { workScale: () => this.workScale, strength: () => this.strength }, () => this.end(el));
         this.sessions.set(el, session);
-        this.filterOn = (await this.settings()).cameraFilter !== 'off';
-        if (this.filterOn) void this.ensureLink();
-        this.retarget();
+        this.apply(await this.settings());
         el.srcObject = new MediaStream([session.track]);
         return void reply({ type: 'opened' });
       }
@@ -91,20 +91,17 @@ export class CameraBridge {
 
   /** Points every session at the compositor when it is ready and a filter is on, else at pass-through. */
   private retarget(): void {
-    const filter: FrameFilter | null = this.link && this.filterOn && this.ready ? (b, w, h) => this.filterFrame(b, w, h) : null;
+    const filter: FrameFilter | null = this.link && this.filterOn && this.ready ? (f) => this.filterFrame(f) : null;
     for (const s of this.sessions.values()) s.setFilter(filter);
   }
 
-  private filterFrame(bitmap: ImageBitmap, outWidth: number, outHeight: number): Promise<ImageBitmap> {
+  private filterFrame(frame: RgbaFrame): Promise<RgbaFrame> {
     const link = this.link;
-    if (!link) {
-      bitmap.close();
-      return Promise.reject(new Error('no compositor'));
-    }
+    if (!link) return Promise.reject(new Error('no compositor'));
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
-      link.post({ type: 'camera-frame', seq, bitmap, outWidth, outHeight }, [bitmap]);
+      link.post({ type: 'camera-frame', seq, frame }, [frame.rgba]);
     });
   }
 
@@ -142,7 +139,7 @@ export class CameraBridge {
         this.workScale = msg.workScale;
         break;
       case 'camera-frame-done':
-        this.pending.get(msg.seq)?.resolve(msg.bitmap);
+        this.pending.get(msg.seq)?.resolve(msg.frame);
         this.pending.delete(msg.seq);
         break;
       case 'error':

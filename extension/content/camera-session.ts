@@ -1,12 +1,18 @@
 // One filtered camera: reads the real camera's frames, sends the newest one at a time to the
-// compositor (at the working size it asks for) and writes what comes back into the track the
-// page holds, keeping each frame's timestamp. While no filter is on, or the compositor is not
-// ready yet, frames pass through as they are, so a call never stalls.
+// compositor (as bytes at the working size it asks for), scales what comes back to the camera's
+// size, blended over the camera by the strength setting, and writes it into the track the page
+// holds, keeping each frame's timestamp. While no filter is on, or the compositor is not ready
+// yet, frames pass through as they are, so a call never stalls.
 import { FramePacer } from '../../host/frame-pacer';
+import type { RgbaFrame } from '../protocol';
 import { workSize } from './enhance-session';
+import { PixelReader } from './pixel-reader';
 
-/** Filters one frame (at the working size) back to the camera's size; rejects when the compositor is gone. */
-export type FrameFilter = (bitmap: ImageBitmap, outWidth: number, outHeight: number) => Promise<ImageBitmap>;
+/** Filters one frame at the working size; rejects when the compositor is gone or failed the frame. */
+export type FrameFilter = (frame: RgbaFrame) => Promise<RgbaFrame>;
+
+/** Where the session gets its working size and strength (they change with the compositor's tier and the settings). */
+export interface CameraTuning { workScale(): number; strength(): number }
 
 interface TrackProcessorCtor { new (init: { track: MediaStreamTrack }): { readable: ReadableStream<VideoFrame> } }
 interface TrackGeneratorCtor { new (init: { kind: 'video' }): MediaStreamTrack & { writable: WritableStream<VideoFrame> } }
@@ -75,10 +81,14 @@ export class CameraSession {
   private readonly stopReading: () => void;
   private latest: VideoFrame | null = null;
   private readonly pacer = new FramePacer(() => { void this.filterLatest(); });
+  private readonly reader = new PixelReader();
+  /** The filtered frame at the working size, then at the camera's size. */
+  private readonly small = new OffscreenCanvas(1, 1);
+  private readonly out = new OffscreenCanvas(1, 1);
   private ended = false;
 
-  /** `filter` null: frames pass through; `workScale()`: the compositor's working size. */
-  constructor(real: MediaStreamTrack, private filter: FrameFilter | null, private readonly workScale: () => number, onEnd: () => void) {
+  /** `filter` null: frames pass through. */
+  constructor(real: MediaStreamTrack, private filter: FrameFilter | null, private readonly tuning: CameraTuning, onEnd: () => void) {
     this.stopReading = readFrames(real, (f) => this.onFrame(f), () => { this.stop(); onEnd(); });
   }
 
@@ -120,15 +130,10 @@ export class CameraSession {
     }
     try {
       const { displayWidth: w, displayHeight: h } = frame;
-      const size = workSize(w, h, this.workScale());
-      const input = await createImageBitmap(frame, size.width !== w || size.height !== h ? { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' } : {});
-      const out = await filter(input, w, h);
-      if (this.ended) {
-        out.close();
-      } else {
-        this.output.write(new VideoFrame(out, { timestamp: frame.timestamp }));
-        out.close();
-      }
+      const size = workSize(w, h, this.tuning.workScale());
+      const filtered = await filter(await this.reader.read(frame, size.width, size.height));
+      if (this.ended) return frame.close();
+      this.output.write(this.compose(frame, filtered));
       frame.close();
     } catch {
       // The compositor went away or failed this frame: show the camera as it is.
@@ -137,5 +142,27 @@ export class CameraSession {
     } finally {
       this.pacer.done();
     }
+  }
+
+  /** The filtered picture at the camera's size over the camera frame itself (strength), as a frame with its timestamp. */
+  private compose(camera: VideoFrame, filtered: RgbaFrame): VideoFrame {
+    const { displayWidth: w, displayHeight: h } = camera;
+    if (this.small.width !== filtered.width || this.small.height !== filtered.height) {
+      this.small.width = filtered.width;
+      this.small.height = filtered.height;
+    }
+    this.small.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(filtered.rgba), filtered.width, filtered.height), 0, 0);
+    if (this.out.width !== w || this.out.height !== h) {
+      this.out.width = w;
+      this.out.height = h;
+    }
+    const ctx = this.out.getContext('2d')!;
+    const strength = this.tuning.strength();
+    ctx.globalAlpha = 1;
+    if (strength < 1) ctx.drawImage(camera, 0, 0, w, h);
+    ctx.globalAlpha = strength;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(this.small, 0, 0, w, h);
+    return new VideoFrame(this.out, { timestamp: camera.timestamp });
   }
 }

@@ -18,8 +18,9 @@ let host = '';
 let site: SiteSettings = DEFAULTS;
 
 const siteReady: Promise<SiteSettings> = (async () => {
+  // The top frame knows its site; an embedded frame asks the background for the tab's.
   const request: RuntimeRequest = { type: 'site' };
-  const answer = (await chrome.runtime.sendMessage(request).catch(() => null)) as SiteAnswer | null;
+  const answer = window.top === window ? null : ((await chrome.runtime.sendMessage(request).catch(() => null)) as SiteAnswer | null);
   host = answer?.host ?? location.hostname;
   site = forSite(await loadSettings(), host);
   return site;

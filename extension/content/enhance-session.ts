@@ -4,9 +4,10 @@
 import { FpsMeter } from '../../host/fps-meter';
 import { FramePacer } from '../../host/frame-pacer';
 import { t } from '../i18n';
-import { MAX_FRAME_PIXELS, type FrameToHost, type ReadyInfo, type TierInfo } from '../protocol';
+import { MAX_FRAME_PIXELS, type FramePayload, type FrameToHost, type ReadyInfo, type TierInfo } from '../protocol';
 import { CompositorLink } from './compositor-link';
 import type { OverlayView } from './overlay-view';
+import { PixelReader } from './pixel-reader';
 
 type State = 'idle' | 'starting' | 'running' | 'error';
 
@@ -42,6 +43,7 @@ export class EnhanceSession {
   private tier: TierInfo | null = null;
   private readonly fps = new FpsMeter();
   private readonly pacer = new FramePacer(() => { void this.sendFrame(); });
+  private readonly reader = new PixelReader();
 
   constructor(private readonly video: HTMLVideoElement, private readonly view: OverlayView) {}
 
@@ -159,27 +161,31 @@ export class EnhanceSession {
   private async sendFrame(): Promise<void> {
     const generation = this.generation;
     const v = this.video;
-    if (!this.link || !v.videoWidth) return this.pacer.done();
+    if (!this.link || !this.ready || !v.videoWidth) return this.pacer.done();
     const size = workSize(v.videoWidth, v.videoHeight, this.tier?.workScale ?? 1);
-    const resize = size.width !== v.videoWidth || size.height !== v.videoHeight;
-    let bitmap: ImageBitmap;
+    let frame: FramePayload;
     try {
-      bitmap = await createImageBitmap(v, resize ? { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' } : undefined);
+      if (this.ready.transport === 'rgba') {
+        frame = await this.reader.read(v, size.width, size.height);
+      } else {
+        const resize = size.width !== v.videoWidth || size.height !== v.videoHeight;
+        frame = await createImageBitmap(v, resize ? { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' } : undefined);
+      }
     } catch (err) {
       this.pacer.done();
       // No decoded frame yet (e.g. just after a seek): wait for the next frame callback.
       if (err instanceof DOMException && err.name === 'InvalidStateError') return;
-      if (generation === this.generation) this.fail(t('errorCannotRead', String(err)));
+      if (generation === this.generation) this.fail(err instanceof DOMException && err.name === 'SecurityError' ? t('errorTainted') : t('errorCannotRead', String(err)));
       return;
     }
     if (generation !== this.generation || !this.link) {
-      bitmap.close();
+      if (frame instanceof ImageBitmap) frame.close();
       return; // the session was reset, and the pacer with it
     }
     try {
-      this.link.post({ type: 'frame', seq: ++this.seq, bitmap }, [bitmap]);
+      this.link.post({ type: 'frame', seq: ++this.seq, frame }, [frame instanceof ImageBitmap ? frame : frame.rgba]);
     } catch (err) {
-      bitmap.close();
+      if (frame instanceof ImageBitmap) frame.close();
       this.fail(err instanceof DOMException && err.name === 'DataCloneError' ? t('errorTainted') : t('errorCannotSend', String(err)));
     }
   }

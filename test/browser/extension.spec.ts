@@ -1,110 +1,48 @@
-// The MV3 extension (dist/extension) loaded unpacked into Debian's Chromium, on an ordinary
-// page served from 127.0.0.1: Enhance button -> extension-origin iframe over the video ->
-// filter worker -> output drawn in place. Checks alignment, real model output (against the
-// same model run in Node), stop/restore, paused video, tainted video, removed video, and that
-// nothing but the page's server and the extension itself is ever requested.
-import { chromium, type BrowserContext, type Frame, type Locator, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+// The MV3 extension (dist/extension) loaded unpacked into Debian's Chromium, on ordinary pages
+// served from 127.0.0.1: Enhance button -> compositor page over the video -> filter workers ->
+// output drawn in place. Checks alignment, real model output (against the same model run in
+// Node), stop/restore, paused video, tainted video, removed video, videos in shadow trees, Auto
+// on a 640x360 video, the keyboard command, and that nothing but the page's server and the
+// extension itself is ever requested.
+import type { Frame, Page } from '@playwright/test';
 import { PNG } from 'pngjs';
-import { chromiumLaunchOptions } from './chromium';
-import { expect, test } from './test';
+import {
+  clickOverlayButton, compositorFrames, debugPixels, debugState, launchExtension, made, overlayOver, setDefaults,
+  type ExtensionEnv,
+} from './extension-helpers';
 import { REPO_ROOT, bicubicUpscale, decode, diffStats, meanLevel, nearestUpscale, referenceFilter, type Pixels, type Rgba } from './helpers';
+import { expect, test } from './test';
 
-const EXT_DIR = join(REPO_ROOT, 'dist/extension');
-const FIXTURES = join(REPO_ROOT, 'test/browser/fixtures');
 const FILTER = 'sr-x2-quality';
 const SCALE = 2;
 const CLIP = { width: 128, height: 96 }; // fixtures/clip.webm
 const SCREENSHOT = '/tmp/extension.png';
 
-const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self' http://localhost:*; frame-src 'none'; worker-src 'none'";
-
-let server: Server;
-let port = 0;
-let context: BrowserContext;
-let userDir = '';
-const requests: string[] = [];
+let env: ExtensionEnv;
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
-  if (!existsSync(join(EXT_DIR, 'manifest.json'))) {
-    execFileSync('npm', ['run', 'build:extension'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  }
-  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.webm': 'video/webm' };
-  server = createServer((req, res) => {
-    const name = new URL(req.url ?? '/', 'http://x').pathname.slice(1);
-    const file = join(FIXTURES, name);
-    if (name === 'favicon.ico') {
-      res.writeHead(204).end();
-      return;
-    }
-    if (!/^[\w.-]+$/.test(name) || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    // No Access-Control-Allow-Origin: a video fetched from the other origin stays tainted.
-    const headers: Record<string, string> = { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' };
-    // A strict page CSP, like many video sites have: the extension must work regardless
-    // (Chromium lets pages embed web-accessible extension resources whatever frame-src says).
-    if (name.endsWith('.html')) headers['Content-Security-Policy'] = PAGE_CSP;
-    res.writeHead(200, headers);
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-
-  userDir = mkdtempSync(join(tmpdir(), 'gvf-ext-'));
-  context = await chromium.launchPersistentContext(userDir, {
-    ...(await chromiumLaunchOptions([`--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`])),
-    viewport: { width: 720, height: 480 },
-  });
-  context.on('request', (r) => requests.push(r.url()));
+  env = await launchExtension();
+  // The pixel checks need a fixed filter; Auto has its own test below.
+  await setDefaults(env, { videoFilter: FILTER });
 });
 
 test.afterAll(async () => {
-  await context?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  if (userDir) rmSync(userDir, { recursive: true, force: true });
+  await env?.close();
 });
 
-const pageUrl = () => `http://127.0.0.1:${port}/video-page.html?foreign=${encodeURIComponent(`http://localhost:${port}/`)}`;
-
-/** The overlay (shadow host) the content script made for a video: the one laid over it. */
-async function overlay(page: Page, videoId: string): Promise<Locator> {
-  await page.locator(`#${videoId}`).scrollIntoViewIfNeeded();
-  const index = await page.evaluate((id) => {
-    const r = document.getElementById(id)!.getBoundingClientRect();
-    return [...document.querySelectorAll('gvf-enhance-overlay')].findIndex((host) => {
-      const b = host.shadowRoot?.querySelector('.box')?.getBoundingClientRect();
-      return b && b.width > 0 && Math.abs(b.left + b.width / 2 - (r.left + r.width / 2)) < 8 && Math.abs(b.top + b.height / 2 - (r.top + r.height / 2)) < 8;
-    });
-  }, videoId);
-  expect(index, `an overlay lies over #${videoId}`).toBeGreaterThanOrEqual(0);
-  return page.locator('gvf-enhance-overlay').nth(index);
-}
-const button = (o: Locator) => o.locator('button');
-const badge = (o: Locator) => o.locator('.badge');
+const pageUrl = () => env.url('video-page.html', { foreign: env.foreignOrigin });
 
 function extensionFrame(page: Page): Frame | undefined {
-  return page.frames().find((f) => f.url().startsWith('chrome-extension://') && f.url().endsWith('/enhance.html'));
+  return compositorFrames(page)[0];
 }
-
-interface DebugState { framesDone: number; error: string | null; backend: string | null; filter: string | null }
-const debugState = (frame: Frame) =>
-  frame.evaluate((): DebugState => {
-    const d = (globalThis as { __gvfDebug?: { framesDone: number; error: string | null; ready: { backend: { backend: string }; filter: { id: string } } | null } }).__gvfDebug;
-    return { framesDone: d?.framesDone ?? 0, error: d?.error ?? null, backend: d?.ready?.backend.backend ?? null, filter: d?.ready?.filter.id ?? null };
-  });
 
 /** The video's content box (inside border and padding) and the iframe's box, in viewport CSS px. */
 async function boxes(page: Page, videoId: string) {
-  return page.evaluate((id) => {
+  // The iframe is in the overlay's closed shadow root: found from its frame, through the DevTools protocol.
+  const iframe = await (await extensionFrame(page)?.frameElement())?.boundingBox() ?? null;
+  const video = await page.evaluate((id) => {
     const v = document.getElementById(id) as HTMLVideoElement;
     const r = v.getBoundingClientRect();
     const cs = getComputedStyle(v);
@@ -115,10 +53,9 @@ async function boxes(page: Page, videoId: string) {
       width: v.clientWidth - px(cs.paddingLeft) - px(cs.paddingRight),
       height: v.clientHeight - px(cs.paddingTop) - px(cs.paddingBottom),
     };
-    const host = [...document.querySelectorAll('gvf-enhance-overlay')].find((h) => h.shadowRoot?.querySelector('iframe'));
-    const f = host?.shadowRoot?.querySelector('iframe')?.getBoundingClientRect();
-    return { video, iframe: f ? { x: f.left, y: f.top, width: f.width, height: f.height } : null };
+    return video;
   }, videoId);
+  return { video, iframe };
 }
 
 async function expectAligned(page: Page, videoId: string): Promise<void> {
@@ -132,21 +69,19 @@ async function expectAligned(page: Page, videoId: string): Promise<void> {
 
 test('Enhance upscales the playing video in place through the filter worker', async () => {
   test.setTimeout(120_000);
-  const page = await context.newPage();
+  const page = await env.context.newPage();
   const logs: string[] = [];
   page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
   const response = await page.goto(pageUrl());
   expect(response?.headers()['content-security-policy']).toContain("frame-src 'none'");
   await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
   await expect(page.locator('gvf-enhance-overlay')).toHaveCount(2);
-  let main = await overlay(page, 'main');
-  await expect(button(main), 'the button stays out of the way until the pointer is over the video').toBeHidden();
+  expect((await overlayOver(page, '#main'))?.button.visible, 'the button stays out of the way until the pointer is over the video').toBe(false);
   await page.locator('#main').hover();
-  await expect(button(main)).toBeVisible();
-  await expect(button(main)).toHaveText('Enhance');
+  await expect.poll(async () => (await overlayOver(page, '#main'))?.button).toMatchObject({ visible: true, text: 'Enhance' });
 
-  await button(main).click();
-  await expect(button(main)).toHaveText('Stop');
+  await clickOverlayButton(page, '#main');
+  await expect.poll(async () => (await overlayOver(page, '#main'))?.button.text).toBe('Stop');
   await expect.poll(() => extensionFrame(page) !== undefined).toBe(true);
   const frame = extensionFrame(page)!;
   await expect.poll(async () => {
@@ -157,8 +92,8 @@ test('Enhance upscales the playing video in place through the filter worker', as
   const state = await debugState(frame);
   expect(state.filter).toBe(FILTER);
   // Stats badge: fps, ms per frame, backend.
-  await expect(badge(main)).toHaveText(new RegExp(`\\d+\\.\\d fps · \\d+ ms/frame · ${state.backend}`));
-  console.log(`extension badge: ${(await badge(main).textContent())?.replace(/\n/g, ' | ')}`);
+  await expect.poll(async () => (await overlayOver(page, '#main'))?.badge.text).toMatch(new RegExp(`\\d+\\.\\d fps · \\d+ ms/frame · ${state.backend}`));
+  console.log(`extension badge: ${(await overlayOver(page, '#main'))?.badge.text.replace(/\n/g, ' | ')}`);
 
   // The iframe covers the video's content box exactly; its canvas holds the x2 output.
   await expectAligned(page, 'main');
@@ -179,13 +114,14 @@ test('Enhance upscales the playing video in place through the filter worker', as
   expect((await debugState(frame)).framesDone, 'no frames processed while paused').toBe(pausedAt);
 
   // The exact input the worker got, the output it returned, and what the canvas shows.
+  const worker = await debugPixels(frame);
   const px = await frame.evaluate(() => {
     const b64 = (a: Uint8ClampedArray) => {
       let s = '';
       for (let i = 0; i < a.length; i += 0x8000) s += String.fromCharCode(...a.subarray(i, i + 0x8000));
       return btoa(s);
     };
-    const d = (globalThis as unknown as { __gvfDebug: { lastInput: { width: number; height: number; data: Uint8ClampedArray }; lastOutput: { width: number; height: number; data: Uint8ClampedArray } } }).__gvfDebug;
+    const d = (globalThis as unknown as { __gvfDebug: { lastInput: { width: number; height: number; data: Uint8ClampedArray } } }).__gvfDebug;
     const c = document.getElementById('out') as HTMLCanvasElement;
     const ctx = new OffscreenCanvas(c.width, c.height).getContext('2d')!;
     ctx.drawImage(c, 0, 0);
@@ -199,12 +135,10 @@ test('Enhance upscales the playing video in place through the filter worker', as
     const plain = plainCtx.getImageData(0, 0, c.width, c.height);
     return {
       plain: { width: plain.width, height: plain.height, rgba: b64(plain.data) },
-      input: { width: d.lastInput.width, height: d.lastInput.height, rgba: b64(d.lastInput.data) },
-      output: { width: d.lastOutput.width, height: d.lastOutput.height, rgba: b64(d.lastOutput.data) },
       shown: { width: shown.width, height: shown.height, rgba: b64(shown.data) },
     } satisfies Record<string, Pixels>;
   });
-  const input = decode(px.input), output = decode(px.output), shown = decode(px.shown), plain = decode(px.plain);
+  const input = decode(worker.input), output = decode(worker.output), shown = decode(px.shown), plain = decode(px.plain);
   expect([input.width, input.height]).toEqual([CLIP.width, CLIP.height]);
   expect([output.width, output.height]).toEqual([CLIP.width * SCALE, CLIP.height * SCALE]);
   expect(meanLevel(input), 'input is a real picture').toBeGreaterThan(20);
@@ -297,10 +231,9 @@ test('Enhance upscales the playing video in place through the filter worker', as
   await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 20_000 }).toBeGreaterThan(beforeStop);
 
   // Stop restores the page: no iframe, no badge, button back to Enhance.
-  main = await overlay(page, 'main'); // the fullscreen round trip changed the overlays' DOM order
-  await button(main).click();
-  await expect(button(main)).toHaveText('Enhance');
-  await expect(badge(main)).toBeHidden();
+  await clickOverlayButton(page, '#main');
+  await expect.poll(async () => (await overlayOver(page, '#main'))?.button.text).toBe('Enhance');
+  expect((await overlayOver(page, '#main'))?.badge.hidden).toBe(true);
   await expect.poll(() => extensionFrame(page) === undefined).toBe(true);
   expect((await boxes(page, 'main')).iframe).toBeNull();
   expect(logs.filter((l) => l.startsWith('error')), 'no console errors').toEqual([]);
@@ -308,25 +241,22 @@ test('Enhance upscales the playing video in place through the filter worker', as
 });
 
 test('a cross-origin video without CORS shows a clear message instead of failing silently', async () => {
-  const page = await context.newPage();
+  const page = await env.context.newPage();
   await page.goto(pageUrl());
   await page.waitForFunction(() => (document.getElementById('foreign') as HTMLVideoElement).readyState >= 2);
-  const foreign = await overlay(page, 'foreign');
-  await page.locator('#foreign').hover();
-  await button(foreign).click();
-  await expect(badge(foreign)).toHaveText(/another site.*CORS/);
-  await expect(badge(foreign)).toHaveClass(/error/);
-  await expect(button(foreign)).toHaveText('Enhance');
+  await page.locator('#foreign').scrollIntoViewIfNeeded();
+  await clickOverlayButton(page, '#foreign');
+  await expect.poll(async () => (await overlayOver(page, '#foreign'))?.badge).toMatchObject({ error: true, text: expect.stringMatching(/another site.*CORS/) });
+  expect((await overlayOver(page, '#foreign'))?.button.text).toBe('Enhance');
   expect(extensionFrame(page)).toBeUndefined();
   await page.close();
 });
 
 test('removing the video while enhancing removes the overlay and its iframe', async () => {
-  const page = await context.newPage();
+  const page = await env.context.newPage();
   await page.goto(pageUrl());
   await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
-  await page.locator('#main').hover();
-  await button(await overlay(page, 'main')).click();
+  await clickOverlayButton(page, '#main');
   await expect.poll(() => extensionFrame(page) !== undefined).toBe(true);
   await page.evaluate(() => document.getElementById('main')!.remove());
   await expect(page.locator('gvf-enhance-overlay')).toHaveCount(1); // only the foreign video's
@@ -334,8 +264,73 @@ test('removing the video while enhancing removes the overlay and its iframe', as
   await page.close();
 });
 
+test('videos in open, closed and late shadow trees get an overlay, and the closed one enhances', async () => {
+  const page = await env.context.newPage();
+  await page.goto(env.url('shadow-page.html'));
+  // Two at load, the third when its player builds its shadow tree 1.5 s later.
+  await expect.poll(() => page.locator('gvf-enhance-overlay').count(), { timeout: 10_000 }).toBe(3);
+  await page.waitForTimeout(500);
+  expect(await overlayOver(page, 'open-player')).not.toBeNull();
+  expect(await overlayOver(page, '#later')).not.toBeNull();
+  await clickOverlayButton(page, 'closed-player');
+  await expect.poll(() => compositorFrames(page).length).toBe(1);
+  await expect.poll(async () => (await debugState(compositorFrames(page)[0])).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+  const { output } = await debugPixels(compositorFrames(page)[0]);
+  expect([output.width, output.height]).toEqual([CLIP.width * SCALE, CLIP.height * SCALE]);
+  await page.close();
+});
+
+test('Auto on a 640x360 video: a tier and working size from measured frames; frames per second shown', async () => {
+  test.setTimeout(120_000);
+  made('clip-640x360.webm', (out) => ['-i', `${REPO_ROOT}pwa/public/demo.webm`, '-vf', 'scale=640:360,setsar=1,fps=30', '-c:v', 'libvpx-vp9', '-b:v', '800k', '-deadline', 'realtime', '-cpu-used', '8', out]);
+  await setDefaults(env, { videoFilter: 'auto' });
+  const page = await env.context.newPage();
+  try {
+    await page.goto(env.url('video-page.html', { clip: 'clip-640x360.webm' }));
+    await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
+    await clickOverlayButton(page, '#main');
+    await expect.poll(() => compositorFrames(page).length).toBe(1);
+    const frame = compositorFrames(page)[0];
+    await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(12);
+    const s0 = await debugState(frame);
+    await page.waitForTimeout(5000);
+    const s1 = await debugState(frame);
+    const fps = (s1.framesDone - s0.framesDone) / 5;
+    // Frame rates with the debug copies off are measured by `npm run bench:extension`.
+    console.log(`Auto on a 640x360 30 fps video: ${s1.tier?.filterId} at ${Math.round((s1.tier?.workScale ?? 0) * 100)}% (${fps.toFixed(1)} frames/s with the test's pixel copies on)`);
+    expect(s1.tier?.auto).toBe(true);
+    expect(s1.error).toBeNull();
+    expect(s1.framesDone).toBeGreaterThan(s0.framesDone);
+    const { output } = await debugPixels(frame);
+    expect([output.width, output.height]).toEqual([Math.round(640 * s1.tier!.workScale) * 2, Math.round(360 * s1.tier!.workScale) * 2]);
+  } finally {
+    await setDefaults(env, { videoFilter: FILTER });
+    await page.close();
+  }
+});
+
+test('the keyboard command toggles Enhance on the video under the pointer', async () => {
+  const page = await env.context.newPage();
+  await page.goto(pageUrl());
+  await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
+  await page.locator('#main').hover();
+  // What the background does on the shortcut (a browser command, which headless Chromium's keyboard cannot press).
+  await page.bringToFront();
+  const toggle = () => env.sw.evaluate(async () => {
+    const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+    await chrome.tabs.sendMessage(tab.id!, { type: 'toggle-enhance' });
+  });
+  await toggle();
+  await expect.poll(() => compositorFrames(page).length).toBe(1);
+  await expect.poll(async () => (await overlayOver(page, '#main'))?.button.text).toBe('Stop');
+  await toggle();
+  await expect.poll(() => compositorFrames(page).length).toBe(0);
+  await page.close();
+});
+
 test('the extension requests nothing but the page server and its own files', async () => {
-  const allowed = [`http://127.0.0.1:${port}/`, `http://localhost:${port}/`, 'chrome-extension://', 'blob:', 'data:'];
+  const allowed = [env.url(''), env.foreignOrigin, 'chrome-extension://', 'blob:', 'data:'];
+  const requests = env.requests;
   console.log(`requests seen: ${[...new Set(requests.map((u) => u.replace(/^chrome-extension:\/\/[a-p]{32}/, "chrome-extension://ID")))].join(", ")}`);
   const other = requests.filter((u) => !allowed.some((a) => u.startsWith(a)));
   expect(requests.some((u) => u.startsWith('chrome-extension://') && u.includes('/models/')), 'model files were seen by the request log').toBe(true);

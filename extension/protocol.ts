@@ -27,8 +27,8 @@ export interface SiteAnswer { host: string }
 export type OpenAnswer = { secret: string };
 export type ClaimAnswer = { ok: true; kind: SessionKind; host: string; debug: boolean } | { ok: false };
 
-/** Background -> content scripts of a tab (chrome.tabs.sendMessage). */
-export type TabMessage = { type: 'toggle-enhance' };
+/** Background or popup -> content scripts of a tab (chrome.tabs.sendMessage); `which-site` is answered by the top frame with a SiteAnswer. */
+export type TabMessage = { type: 'toggle-enhance' } | { type: 'which-site' };
 
 /** `type` of the single window.postMessage that hands the compositor its port and secret. */
 export const CONNECT = 'gvf-connect';

@@ -10,29 +10,21 @@ import { Compositor } from '../../host/compositor';
 import { FilterSession, WorkerGoneError } from '../../host/filter-session';
 import { imagePixels } from '../../host/bridge';
 import type { Tier } from '../../host/adaptive';
-import type { FilterEntry, ProcessedFrame, RgbaPixels } from '../../workers/types';
+import type { FilterEntry, ProcessedFrame } from '../../workers/types';
 import { t } from '../i18n';
 import {
-  CONNECT, MAX_FRAME_PIXELS,
-  type ClaimAnswer, type ConnectMessage, type DebugHook, type FramePayload, type FrameToHost, type HostToFrame, type RuntimeRequest, type SessionKind,
+  CONNECT,
+  type ClaimAnswer, type ConnectMessage, type DebugHook, type FrameToHost, type HostToFrame, type RuntimeRequest, type SessionKind,
 } from '../protocol';
 import { forSite, loadSettings, onSettingsChanged, type SiteSettings } from '../settings';
 import { planFor, type FilterPlan } from './filter-plan';
+import { hostFrame } from './frame-input';
 
 const canvas = document.getElementById('out') as HTMLCanvasElement;
 const debug: DebugHook = { ready: null, tier: null, framesDone: 0, timing: null, error: null, lastInput: null, lastOutput: null };
 
 /** Per device and backend: how fast this machine runs a unit of tier cost (adaptive.ts), from an earlier session. */
 const measurementKey = (backend: string) => `auto:${backend}`;
-
-const validSize = (w: unknown, h: unknown) => Number.isInteger(w) && Number.isInteger(h) && (w as number) > 0 && (h as number) > 0 && (w as number) * (h as number) <= MAX_FRAME_PIXELS;
-
-/** A frame payload as FilterSession takes it, or null when it is malformed or too large. */
-function hostFrame(p: FramePayload | undefined): ImageBitmap | RgbaPixels | null {
-  if (p instanceof ImageBitmap) return validSize(p.width, p.height) ? p : (p.close(), null);
-  if (!p || !(p.rgba instanceof ArrayBuffer) || !validSize(p.width, p.height) || p.rgba.byteLength !== p.width * p.height * 4) return null;
-  return { width: p.width, height: p.height, data: new Uint8ClampedArray(p.rgba) };
-}
 
 class CompositorSession {
   private readonly filters: Promise<FilterEntry[]>;

@@ -17,11 +17,18 @@ const pointer = { x: -1, y: -1 };
 let host = '';
 let site: SiteSettings = DEFAULTS;
 
-const siteReady: Promise<SiteSettings> = (async () => {
-  // The top frame knows its site; an embedded frame asks the background for the tab's.
+/** The tab's site: this frame's when it is the top one, else the top origin Chromium lists, else the background's answer. */
+async function topHost(): Promise<string> {
+  if (window.top === window) return location.hostname;
+  const ancestors = location.ancestorOrigins;
+  if (ancestors?.length) return new URL(ancestors[ancestors.length - 1]).hostname;
   const request: RuntimeRequest = { type: 'site' };
-  const answer = window.top === window ? null : ((await chrome.runtime.sendMessage(request).catch(() => null)) as SiteAnswer | null);
-  host = answer?.host ?? location.hostname;
+  const answer = (await chrome.runtime.sendMessage(request).catch(() => null)) as SiteAnswer | null;
+  return answer?.host ?? location.hostname;
+}
+
+const siteReady: Promise<SiteSettings> = (async () => {
+  host = await topHost();
   site = forSite(await loadSettings(), host);
   return site;
 })();
@@ -107,8 +114,9 @@ function main(): void {
     site = forSite(s, host);
     applySettings();
   });
-  chrome.runtime.onMessage.addListener((msg: TabMessage) => {
+  chrome.runtime.onMessage.addListener((msg: TabMessage, _sender, sendResponse) => {
     if (msg?.type === 'toggle-enhance') toggleFocused();
+    if (msg?.type === 'which-site' && window.top === window) sendResponse({ host: location.hostname } satisfies SiteAnswer);
   });
   window.addEventListener('scroll', syncAll, { capture: true, passive: true });
   window.addEventListener('resize', syncAll, { passive: true });

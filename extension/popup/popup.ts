@@ -1,15 +1,20 @@
-// The toolbar popup: the settings for the site in the current tab. Each change is saved as that
-// site's override and reaches its open tabs at once (content scripts and compositors listen).
+// The toolbar popup: the settings for the site in the current tab (or in tab ?tab=ID, when the
+// popup is opened in a tab of its own). Each change is saved as that site's override and reaches
+// its open tabs at once (content scripts and compositors listen).
 import { localize, t } from '../i18n';
+import type { SiteAnswer, TabMessage } from '../protocol';
 import { forSite, loadSettings, saveSettings } from '../settings';
 import { bindSettingsForm, packagedFilters } from '../ui/settings-form';
 
 async function main(): Promise<void> {
   localize(document);
-  // activeTab: the popup may read the URL of the tab it was opened on.
-  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
-  const url = new URL(tab?.url ?? 'about:blank');
-  const host = /^https?:$/.test(url.protocol) ? url.hostname : '';
+  // The tab's own content script says which site it shows (no permission to read tab URLs needed);
+  // a page where it does not run (browser pages, files) is not a site the extension works on.
+  const param = Number(new URLSearchParams(location.search).get('tab'));
+  const tabId = param || (await chrome.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+  const ask: TabMessage = { type: 'which-site' };
+  const answer = tabId === undefined ? null : ((await chrome.tabs.sendMessage(tabId, ask, { frameId: 0 }).catch(() => null)) as SiteAnswer | null);
+  const host = answer?.host ?? '';
   const form = document.getElementById('form')!;
   document.getElementById('site')!.textContent = host || t('popupNoSite');
   if (!host) {

@@ -52,7 +52,7 @@ export function stillCamera(): string {
   return made('camera-640x480.y4m', (out) => ['-loop', '1', '-i', png, '-t', '1', '-r', '30', '-pix_fmt', 'yuv420p', out]);
 }
 
-export async function launchExtension(opts: { camera?: string; viewport?: { width: number; height: number }; args?: string[] } = {}): Promise<ExtensionEnv> {
+export async function launchExtension(opts: { camera?: string; viewport?: { width: number; height: number }; args?: string[]; debug?: boolean } = {}): Promise<ExtensionEnv> {
   if (!existsSync(join(EXT_DIR, 'manifest.json'))) execFileSync('npm', ['run', 'build:extension'], { cwd: REPO_ROOT, stdio: 'inherit' });
   const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.webm': 'video/webm' };
   const server: Server = createServer((req, res) => {
@@ -77,8 +77,10 @@ export async function launchExtension(opts: { camera?: string; viewport?: { widt
   context.on('request', (r) => requests.push(r.url()));
   const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const id = new URL(sw.url()).host;
-  // The compositors keep their last input and output for the pixel checks.
-  await sw.evaluate(() => chrome.storage.local.set({ debug: true }));
+  // The install writes the settings' first version: settings the tests write must come after it.
+  for (let i = 0; i < 100 && !(await sw.evaluate(() => chrome.storage.sync.get('version'))).version; i++) await new Promise((r) => setTimeout(r, 50));
+  // The compositors keep their last input and output for the pixel checks (a cost a benchmark leaves off).
+  await sw.evaluate((debug) => chrome.storage.local.set({ debug }), opts.debug ?? true);
   return {
     context, sw, id, requests,
     url: (page, query) => `http://127.0.0.1:${port}/${page}${query ? `?${new URLSearchParams(query)}` : ''}`,

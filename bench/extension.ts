@@ -1,0 +1,102 @@
+// npm run bench:extension [-- --seconds 10]: frame rates of the real extension (dist/extension,
+// loaded unpacked in Debian's Chromium, debug copies off) as a user sees them:
+//  - Enhance with Auto on a 640x360 30 fps video: frames the overlay shows per second, beside
+//    the video's own frame rate in the same run;
+//  - the camera filter (style-anime) on a 640x480 30 fps camera: frames per second of the
+//    filtered track in the page's preview, alone and during a peer-connection call on the same
+//    machine, beside the same camera unfiltered in the same run.
+// Writes bench/results-extension.json. Shared, noisy machines: read the rates beside their references.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import type { Page } from '@playwright/test';
+import { clickOverlayButton, compositorFrames, launchExtension, made, overlayOver, setDefaults, stillCamera } from '../test/browser/extension-helpers.js';
+import { REPO_ROOT } from '../test/browser/helpers.js';
+
+/**
+ * The extension with its debug copies off. tsx compiles the functions this script sends into
+ * pages with `__name(...)` calls (esbuild's keepNames), which pages lack: define it there.
+ */
+async function launch(camera?: string) {
+  const env = await launchExtension({ camera, debug: false });
+  await env.context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+  return env;
+}
+
+const argv = process.argv.slice(2);
+const SECONDS = Number(argv[argv.indexOf('--seconds') + 1] || 10);
+
+/** Frames a video element presents in the measuring window (requestVideoFrameCallback). */
+const presented = (page: Page, id: string, seconds: number) => page.evaluate(([vid, s]) => new Promise<number>((resolve) => {
+  const v = document.getElementById(vid as string) as HTMLVideoElement;
+  let n = 0;
+  const tick = () => { n++; v.requestVideoFrameCallback(tick); };
+  v.requestVideoFrameCallback(tick);
+  setTimeout(() => resolve(n / (s as number)), (s as number) * 1000);
+}), [id, seconds] as const);
+
+async function enhanceAuto(): Promise<Record<string, unknown>> {
+  made('clip-640x360.webm', (out) => ['-i', `${REPO_ROOT}pwa/public/demo.webm`, '-vf', 'scale=640:360,setsar=1,fps=30', '-c:v', 'libvpx-vp9', '-b:v', '800k', '-deadline', 'realtime', '-cpu-used', '8', out]);
+  const env = await launch();
+  try {
+    await setDefaults(env, { videoFilter: 'auto' });
+    const page = await env.context.newPage();
+    await page.goto(env.url('video-page.html', { clip: 'clip-640x360.webm' }));
+    await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
+    const videoFps = await presented(page, 'main', 3);
+    await clickOverlayButton(page, '#main');
+    await page.waitForTimeout(8000); // Auto measures, picks and settles
+    const samples: number[] = [];
+    let badge = '';
+    for (let i = 0; i < SECONDS; i++) {
+      await page.waitForTimeout(1000);
+      badge = (await overlayOver(page, '#main'))?.badge.text ?? '';
+      const fps = Number(badge.match(/([\d.]+) fps/)?.[1]);
+      if (Number.isFinite(fps)) samples.push(fps);
+    }
+    samples.sort((a, b) => a - b);
+    return { case: 'enhance Auto, 640x360 30 fps video', videoFps, shownFps: samples[samples.length >> 1], badge: badge.replace(/\n/g, ' | ') };
+  } finally {
+    await env.close();
+  }
+}
+
+async function camera(): Promise<Record<string, unknown>[]> {
+  const env = await launch(stillCamera());
+  const rows: Record<string, unknown>[] = [];
+  try {
+    const open = async (filter: string, call: boolean) => {
+      await setDefaults(env, { cameraFilter: filter, cameraDefault: true });
+      const page = await env.context.newPage();
+      await page.goto(env.url('call-page.html'));
+      await page.evaluate(async (withCall) => {
+        const w = window as unknown as { call: { stream: MediaStream }; startCall(id?: string): Promise<void> };
+        if (withCall) return w.startCall();
+        const s = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 30 } });
+        w.call.stream = s;
+        (document.getElementById('local') as HTMLVideoElement).srcObject = s;
+      }, call);
+      await page.waitForTimeout(filter === 'off' ? 2000 : 10_000); // model load, Auto's measuring frames
+      const fps = await presented(page, 'local', SECONDS);
+      const label = await page.evaluate(() => (window as unknown as { call: { stream: MediaStream } }).call.stream.getVideoTracks()[0].label);
+      const remoteFps = call ? await presented(page, 'remote', 3) : undefined;
+      rows.push({ case: `camera 640x480 30 fps, filter ${filter}${call ? ', during a peer-connection call on this machine (the page asks 15 fps)' : ''}`, fps, remoteFps, track: label, compositors: compositorFrames(page).length });
+      await page.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
+      await page.close();
+    };
+    await open('off', false);
+    await open('style-anime', false);
+    await open('style-anime', true);
+  } finally {
+    await env.close();
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const results = [await enhanceAuto(), ...(await camera())];
+  const machine = { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), date: new Date().toISOString() };
+  writeFileSync(`${REPO_ROOT}bench/results-extension.json`, `${JSON.stringify({ machine, seconds: SECONDS, results }, null, 2)}\n`);
+  for (const r of results) console.log(JSON.stringify(r));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { Page } from '@playwright/test';
-import { clickOverlayButton, compositorFrames, launchExtension, made, overlayOver, setDefaults, stillCamera } from '../test/browser/extension-helpers.js';
+import { clickOverlayButton, compositorFrames, debugState, launchExtension, made, overlayOver, setDefaults, stillCamera } from '../test/browser/extension-helpers.js';
 import { REPO_ROOT } from '../test/browser/helpers.js';
 
 /**
@@ -79,7 +79,12 @@ async function camera(): Promise<Record<string, unknown>[]> {
       const fps = await presented(page, 'local', SECONDS);
       const label = await page.evaluate(() => (window as unknown as { call: { stream: MediaStream } }).call.stream.getVideoTracks()[0].label);
       const remoteFps = call ? await presented(page, 'remote', 3) : undefined;
-      rows.push({ case: `camera 640x480 30 fps, filter ${filter}${call ? ', during a peer-connection call on this machine (the page asks 15 fps)' : ''}`, fps, remoteFps, track: label, compositors: compositorFrames(page).length });
+      const compositor = compositorFrames(page)[0];
+      const state = compositor ? await debugState(compositor) : null;
+      rows.push({
+        case: `camera 640x480 30 fps, filter ${filter}${call ? ', during a peer-connection call on this machine (the page asks 15 fps)' : ''}`,
+        fps, remoteFps, track: label, tier: state?.tier ?? null, workerMs: state?.timing?.totalMs ?? null,
+      });
       await page.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
       await page.close();
     };

@@ -100,7 +100,10 @@ export type CameraReply =
   | { type: 'opened' }
   | { type: 'refused'; message: string };
 
-/** What a compositor keeps for tests when the background says debug (read with Playwright's frame.evaluate). */
+/**
+ * What a started compositor keeps for tests and benchmarks (read with Playwright's frame.evaluate):
+ * counts, tier and timing always; the last frame's pixels only when the background says debug.
+ */
 export interface DebugPixels {
   width: number;
   height: number;

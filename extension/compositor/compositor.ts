@@ -48,7 +48,8 @@ class CompositorSession {
     });
     this.send({ type: 'status', text: t('startingTf') });
     this.filters = this.session.start('auto').then(() => this.session.listFilters());
-    if (debugOn) Object.assign(globalThis, { __gvfDebug: debug });
+    // Readable only by the extension itself and a test harness (the page cannot reach this frame's globals).
+    Object.assign(globalThis, { __gvfDebug: debug });
   }
 
   send(msg: FrameToHost, transfer: Transferable[] = []): void {

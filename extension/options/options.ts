@@ -2,7 +2,7 @@
 // never enhance, added here or from the popup), and the keyboard shortcut that toggles Enhance.
 import { localize, t } from '../i18n';
 import { loadSettings, onSettingsChanged, saveSettings, type EnhanceMode, type Settings } from '../settings';
-import { bindSettingsForm, packagedFilters } from '../ui/settings-form';
+import { packagedFilters, renderSettingsForm } from '../ui/settings-form';
 
 const MODES: [EnhanceMode, string][] = [['always', 'modeAlways'], ['never', 'modeNever'], ['button', 'modeButton']];
 /** A host name as the address bar shows it (no scheme, path or port). */
@@ -55,7 +55,9 @@ async function showShortcut(): Promise<void> {
 async function main(): Promise<void> {
   localize(document);
   const [settings, filters] = await Promise.all([loadSettings(), packagedFilters()]);
-  bindSettingsForm(document.getElementById('defaults')!, filters, settings.defaults, (patch) => update((s) => { s.defaults = { ...s.defaults, ...patch }; }));
+  renderSettingsForm(document.getElementById('defaults')!, filters, settings.defaults, (patch) => update((s) => { s.defaults = { ...s.defaults, ...patch }; }), {
+    enhanceLabel: t('enhanceVideos'), cameraDefault: true,
+  });
   renderSites(settings);
   onSettingsChanged(renderSites);
   const newMode = document.getElementById('new-mode') as HTMLSelectElement;

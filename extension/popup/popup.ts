@@ -4,7 +4,7 @@
 import { localize, t } from '../i18n';
 import type { SiteAnswer, TabMessage } from '../protocol';
 import { forSite, loadSettings, saveSettings } from '../settings';
-import { bindSettingsForm, packagedFilters } from '../ui/settings-form';
+import { packagedFilters, renderSettingsForm } from '../ui/settings-form';
 
 async function main(): Promise<void> {
   localize(document);
@@ -23,11 +23,10 @@ async function main(): Promise<void> {
     document.getElementById('unavailable')!.hidden = false;
     return;
   }
-  document.getElementById('enhance-label')!.textContent = t('enhanceOnSite', host);
   const [settings, filters] = await Promise.all([loadSettings(), packagedFilters()]);
-  bindSettingsForm(form, filters, forSite(settings, host), (patch) => {
+  renderSettingsForm(form, filters, forSite(settings, host), (patch) => {
     void loadSettings().then((s) => saveSettings({ ...s, sites: { ...s.sites, [host]: { ...s.sites[host], ...patch } } }));
-  });
+  }, { enhanceLabel: t('enhanceOnSite', host), cameraDefault: false });
   document.getElementById('reset')!.onclick = async () => {
     const s = await loadSettings();
     delete s.sites[host];

@@ -38,28 +38,58 @@ const fill = (select: HTMLSelectElement, choices: [string, string][], value: str
   select.value = choices.some(([v]) => v === value) ? value : choices[0][0];
 };
 
-/** Binds the controls with these ids under `root`: enhance, video-filter, camera-filter, strength (and camera-default if present). */
-export function bindSettingsForm(root: ParentNode, filters: FilterEntry[], values: SiteSettings, onChange: (patch: Partial<SiteSettings>) => void): void {
-  const $ = <T extends HTMLElement>(id: string) => root.querySelector<T>(`#${id}`);
-  const enhance = $<HTMLSelectElement>('enhance')!;
+/** A labelled control, as both pages lay them out. */
+function field(id: string, label: string, control: HTMLElement): HTMLElement {
+  const wrap = document.createElement('div');
+  const l = document.createElement('label');
+  l.htmlFor = id;
+  l.textContent = label;
+  control.id = id;
+  if (control instanceof HTMLInputElement && control.type === 'checkbox') {
+    wrap.className = 'check';
+    wrap.append(control, l);
+  } else {
+    wrap.className = 'field';
+    wrap.append(l, control);
+  }
+  return wrap;
+}
+
+/**
+ * Fills `root` with the settings controls and reports each change as a patch. `enhanceLabel`
+ * names the mode control (the popup names the site); `cameraDefault` adds that checkbox.
+ */
+export function renderSettingsForm(
+  root: HTMLElement, filters: FilterEntry[], values: SiteSettings, onChange: (patch: Partial<SiteSettings>) => void,
+  opts: { enhanceLabel: string; cameraDefault: boolean },
+): void {
+  const enhance = document.createElement('select');
   fill(enhance, [['button', t('modeButton')], ['always', t('modeAlways')], ['never', t('modeNever')]], values.enhance);
   enhance.onchange = () => onChange({ enhance: enhance.value as EnhanceMode });
-  const video = $<HTMLSelectElement>('video-filter')!;
+  const video = document.createElement('select');
   fill(video, videoChoices(filters), values.videoFilter);
   video.onchange = () => onChange({ videoFilter: video.value });
-  const camera = $<HTMLSelectElement>('camera-filter')!;
+  const camera = document.createElement('select');
   fill(camera, cameraChoices(filters), values.cameraFilter);
   camera.onchange = () => onChange({ cameraFilter: camera.value });
-  const strength = $<HTMLInputElement>('strength')!;
-  const shown = $<HTMLOutputElement>('strength-value');
-  strength.value = String(Math.round(values.strength * 100));
-  const show = () => { if (shown) shown.value = `${strength.value}%`; };
+  const strength = Object.assign(document.createElement('input'), { type: 'range', min: '0', max: '100', step: '5', value: String(Math.round(values.strength * 100)) });
+  const shown = document.createElement('output');
+  shown.htmlFor.add('strength');
+  const show = () => { shown.value = `${strength.value}%`; };
   show();
   strength.oninput = show;
   strength.onchange = () => onChange({ strength: Number(strength.value) / 100 });
-  const cameraDefault = $<HTMLInputElement>('camera-default');
-  if (cameraDefault) {
-    cameraDefault.checked = values.cameraDefault;
-    cameraDefault.onchange = () => onChange({ cameraDefault: cameraDefault.checked });
+  const strengthField = field('strength', t('strength'), strength);
+  strengthField.append(shown);
+  root.replaceChildren(
+    field('enhance', opts.enhanceLabel, enhance),
+    field('video-filter', t('videoFilter'), video),
+    field('camera-filter', t('cameraFilter'), camera),
+  );
+  if (opts.cameraDefault) {
+    const box = Object.assign(document.createElement('input'), { type: 'checkbox', checked: values.cameraDefault });
+    box.onchange = () => onChange({ cameraDefault: box.checked });
+    root.append(field('camera-default', t('cameraDefault'), box));
   }
+  root.append(strengthField);
 }

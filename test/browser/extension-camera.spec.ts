@@ -211,6 +211,32 @@ test('the filtered camera behaves like a camera: default camera, constraints, cl
   expect(result.twoLabels).toEqual([expect.stringMatching(/\(filtered\)$/), expect.stringMatching(/\(filtered\)$/)]);
   // Every filtered camera stopped: the compositor is gone.
   await expect.poll(() => compositorFrames(page).length, { timeout: 10_000 }).toBe(0);
+
+  // Two tabs in calls at once: each gets the filtered camera, and both keep receiving frames.
+  const other = await env.context.newPage();
+  await other.goto(env.url('call-page.html'));
+  const open = (p: Page) => p.evaluate(async () => {
+    const s = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+    const v = document.getElementById('local') as HTMLVideoElement;
+    v.srcObject = s;
+    await v.play();
+    return s.getVideoTracks()[0].label;
+  });
+  expect(await open(page)).toMatch(/\(filtered\)$/);
+  expect(await open(other)).toMatch(/\(filtered\)$/);
+  await expect.poll(async () => (compositorFrames(page).length + compositorFrames(other).length), { timeout: 20_000 }).toBe(2);
+  const shown = (p: Page) => p.evaluate(() => new Promise<number>((resolve) => {
+    const v = document.getElementById('local') as HTMLVideoElement;
+    let n = 0;
+    const tick = () => { n++; v.requestVideoFrameCallback(tick); };
+    v.requestVideoFrameCallback(tick);
+    setTimeout(() => resolve(n), 3000);
+  }));
+  const [a, b] = await Promise.all([shown(page), shown(other)]);
+  console.log(`two tabs with the filtered camera: ${a} and ${b} frames shown in 3 s`);
+  expect(a).toBeGreaterThan(3);
+  expect(b).toBeGreaterThan(3);
+  await other.close();
   await page.close();
   await setDefaults(env, { cameraDefault: false });
 });

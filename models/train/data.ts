@@ -59,7 +59,7 @@ export function sampleBatch(pairs: Pair[], rng: Rng, batch: number, lrCrop: numb
 }
 
 /** The same flip/transpose (one of 8, from `aug`) applied to every tensor; the inputs are disposed. */
-function augmented(aug: number, ts: tf.Tensor4D[]): tf.Tensor4D[] {
+export function augmented(aug: number, ts: tf.Tensor4D[]): tf.Tensor4D[] {
   return ts.map((t) => {
     const r = tf.tidy(() => {
       let y = t;

@@ -118,6 +118,19 @@ export function structureL2(out: tf.Tensor4D, input: tf.Tensor4D, scale = 2): tf
 /** Colours averaged over 8x8 blocks stay close: the filter restyles, it does not repaint. */
 export const colorL2 = (out: tf.Tensor4D, input: tf.Tensor4D): tf.Scalar => mse(boxDown(out, 8), boxDown(input, 8));
 
+/** BT.601 chroma (U, V) of RGB. */
+const chroma = (x: tf.Tensor4D): tf.Tensor4D => tf.matMul(tf.reshape(x, [-1, 3]), tf.tensor2d([[-0.147, 0.615], [-0.289, -0.515], [0.436, -0.100]])).reshape([...x.shape.slice(0, 3), 2]) as tf.Tensor4D;
+
+/**
+ * Hue kept, shading free: the chroma (YUV's U and V) averaged over 4x4 blocks stays close to the
+ * photo's, while luma may change (AnimeGAN's colour loss keeps Y and UV apart the same way), so
+ * green foliage stays green under a style that re-shades it.
+ */
+export const chromaL2 = (out: tf.Tensor4D, input: tf.Tensor4D): tf.Scalar => mse(boxDown(chroma(out), 4), boxDown(chroma(input), 4));
+
+/** Grey copies of RGB images (luma in all three channels). */
+export const grey = (x: tf.Tensor4D): tf.Tensor4D => tf.tile(luma(x), [1, 1, 1, 3]) as tf.Tensor4D;
+
 /**
  * Temporal stability: the output of the input moved by (dy, dx) pixels (0..3) plus a fraction
  * (fy, fx) in [0, 1) must be the moved output. Networks that downsample by 4 are not

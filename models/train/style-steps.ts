@@ -1,8 +1,9 @@
 // One step of the unpaired style GAN: D learns style-image patches vs generated ones; G learns
 // to fool D while keeping the photo's structure, coarse colours and shift-equivariance.
 import * as tf from '@tensorflow/tfjs';
-import { boxDown, colorL2, discriminatorObjective, flatStructureL2, flatten, generatorAdvLoss, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
+import { boxDown, chromaL2, colorL2, discriminatorObjective, flatStructureL2, flatten, generatorAdvLoss, grey, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
+import { textureL2, type TextureNet } from './texture.js';
 
 export interface StyleLossConfig extends PenaltyConfig {
   advWeight: number; structureWeight: number; structureScale: number; colorWeight: number; shiftWeight: number;
@@ -10,7 +11,16 @@ export interface StyleLossConfig extends PenaltyConfig {
   softFakesWeight: number;
   /** Weight of the full-resolution structure match to the flattened photo (losses.ts flatStructureL2; 0 = off). */
   flatWeight: number;
+  /** Weight of grey copies of the style images as extra fakes for D (AnimeGAN): the style's colours are part of it. */
+  greyFakesWeight: number;
+  /** Weight of the random-feature Gram loss toward the style set's texture (texture.ts; 0 = off). */
+  textureWeight: number;
+  /** Weight of the block chroma match to the photo (losses.ts chromaL2; 0 = off). */
+  chromaWeight: number;
 }
+
+/** The random texture network and the style set's Grams it is compared with (texture.ts). */
+export interface TextureTarget { net: TextureNet; grams: tf.Tensor2D[] }
 
 /**
  * Style images blurred by a 5x5 binomial kernel (mirrored borders). As extra fakes (CartoonGAN,
@@ -24,12 +34,13 @@ function softened(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /** `d`: the full-resolution D's loss; `dCoarse`: the mean of the coarser Ds' (with several scales). */
-export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; d?: number; dCoarse?: number }
+export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; texture?: number; chroma?: number; d?: number; dCoarse?: number }
 
 /** Applies one step to each D (`ds[s]` judges crops averaged over 2^s x 2^s) and one G step; returns their losses. */
 export function styleStep(
   g: Generator, ds: ConvLayer[][], opt: { g: tf.Optimizer; d: tf.Optimizer[] },
   photo: tf.Tensor4D, style: tf.Tensor4D, shift: { dy: number; dx: number; frac: [number, number] }, cfg: StyleLossConfig, seed: number,
+  texture: TextureTarget | null,
 ): StyleLosses {
   const losses: StyleLosses = {};
   const read = (t: tf.Scalar) => t.dataSync()[0];
@@ -37,11 +48,13 @@ export function styleStep(
   const fake = tf.tidy(() => generate(g, photo));
   // Blurred once per step, shared by every scale's D.
   const soft = cfg.softFakesWeight > 0 ? tf.tidy(() => softened(style)) : null;
+  const greyed = cfg.greyFakesWeight > 0 ? tf.tidy(() => grey(style)) : null;
   const dLosses = ds.map((d, s) => {
     let value = 0;
     opt.d[s].minimize(() => {
       let loss = discriminatorObjective(cfg, critics[s], style, fake, seed);
       if (soft) loss = tf.add(loss, tf.mul(discriminatorObjective(cfg, critics[s], style, soft, seed + 1), cfg.softFakesWeight));
+      if (greyed) loss = tf.add(loss, tf.mul(discriminatorObjective(cfg, critics[s], style, greyed, seed + 2), cfg.greyFakesWeight));
       value = read(loss);
       return loss;
     }, false, variablesOf(d));
@@ -49,7 +62,7 @@ export function styleStep(
   });
   losses.d = dLosses[0];
   if (ds.length > 1) losses.dCoarse = dLosses.slice(1).reduce((a, b) => a + b, 0) / (ds.length - 1);
-  tf.dispose([fake, ...(soft ? [soft] : [])]);
+  tf.dispose([fake, ...(soft ? [soft] : []), ...(greyed ? [greyed] : [])]);
   const flat = cfg.flatWeight > 0 ? flatten(photo) : null;
   opt.g.minimize(() => {
     const out = generate(g, photo);
@@ -60,6 +73,8 @@ export function styleStep(
       ['color', colorL2(out, photo), cfg.colorWeight],
       ['shift', shiftL2((x) => generate(g, x), photo, out, shift.dy, shift.dx, shift.frac), cfg.shiftWeight],
       ...(flat ? [['flat', flatStructureL2(out, flat), cfg.flatWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
+      ...(texture && cfg.textureWeight > 0 ? [['texture', textureL2(texture.net, out, texture.grams), cfg.textureWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
+      ...(cfg.chromaWeight > 0 ? [['chroma', chromaL2(out, photo), cfg.chromaWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
     ];
     terms.forEach(([k, t]) => { losses[k] = read(t); });
     return tf.addN(terms.map(([, t, w]) => tf.mul(t, w))) as tf.Scalar;

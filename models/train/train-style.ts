@@ -5,14 +5,16 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Rng, loadImages, randomCrops, splitPhotos } from './data.js';
+import { loadStyleSet, styleCrops } from './style-data.js';
+import { createTextureNet, styleGrams } from './texture.js';
 import { degradeWeb } from './degrade.js';
 import { createEma, updateEma } from './ema.js';
-import { pngsIn, readPng, writePng, type Image } from './image.js';
+import { readPng, writePng, type Image } from './image.js';
 import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator } from './nets.js';
 import { Progress, restoreRun, saveRun, type GanRunConfig } from './run-state.js';
 import { plotCurves, tile } from './sheet.js';
 import { centerCrop, stylize } from './style-eval.js';
-import { styleStep, type StyleLosses } from './style-steps.js';
+import { styleStep, type StyleLosses, type TextureTarget } from './style-steps.js';
 
 export interface StyleTrainConfig extends GanRunConfig {
   /** Style images folder (PNG). */
@@ -52,7 +54,16 @@ export interface StyleTrainConfig extends GanRunConfig {
    * blur, resampler, noise, JPEG), so G also sees the compressed video it will be run on.
    */
   webMix: number;
+  /** Weight of grey style images as extra fakes for D (style-steps.ts); 0 = off. */
+  greyFakesWeight: number;
+  /** Weight of the random-feature Gram texture loss (texture.ts); 0 = off. */
+  textureWeight: number;
+  /** Weight of the block chroma match to the photo (losses.ts chromaL2); 0 = off. */
+  chromaWeight: number;
 }
+
+/** Style crops the texture target averages over (fixed at the start of each run, from the seed). */
+const TEXTURE_CROPS = 256;
 
 type Row = StyleLosses & { step: number };
 interface State { step: number; rng: number; history: Row[] }
@@ -77,15 +88,22 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   if (restored) { state = restored.state; log(`resumed ${cfg.run} at step ${state.step}`); }
 
   const { train: trainFiles, heldOut } = splitPhotos(cfg.data, cfg.holdOutEvery);
-  const photos = loadImages(trainFiles, cfg.crop), styles = loadImages(pngsIn(cfg.style), cfg.crop);
-  if (!styles.length) throw new Error(`${cfg.style}: no PNG of at least ${cfg.crop}x${cfg.crop}`);
-  log(`data: ${photos.length} photos, ${styles.length} style images, ${heldOut.length} photos held out`);
+  const photos = loadImages(trainFiles, cfg.crop), styles = loadStyleSet(cfg.style, cfg.crop);
+  if (!styles.count) throw new Error(`${cfg.style}: no PNG of at least ${cfg.crop}x${cfg.crop}`);
+  log(`data: ${photos.length} photos, ${styles.count} style images from ${styles.groups.map((g) => `${g.source} (${g.images.length})`).join(', ')}, ${heldOut.length} photos held out`);
+  let texture: TextureTarget | null = null;
+  if (cfg.textureWeight > 0) {
+    const net = createTextureNet(cfg.seed + 7000);
+    const crops = styleCrops(styles, new Rng(cfg.seed + 7001), TEXTURE_CROPS, cfg.crop);
+    texture = { net, grams: styleGrams(net, crops) };
+    crops.dispose();
+  }
   const samples: Image[] = heldOut.slice(0, 4).map((p) => centerCrop(readPng(p), 128));
   const writePictures = () => {
     mkdirSync(join(cfg.run, 'samples'), { recursive: true });
     const pairs = samples.flatMap((im) => [im, stylize((x) => generate(exported, x), im)]);
     writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(pairs, 4));
-    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
+    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', 'texture', 'chroma', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
     writePng(join(cfg.run, 'losses.png'), plotCurves(keys.map((k) => ({ values: state.history.map((r) => r[k]) }))));
   };
 
@@ -94,10 +112,10 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   const t0 = Date.now(), startStep = state.step;
   const progress = new Progress(cfg.steps, startStep);
   while (state.step < cfg.steps) {
-    const photo = randomCrops(photos, rng, cfg.batch, cfg.crop, cfg.webMix > 0 ? webLike : undefined), style = randomCrops(styles, rng, cfg.batch, cfg.crop);
+    const photo = randomCrops(photos, rng, cfg.batch, cfg.crop, cfg.webMix > 0 ? webLike : undefined), style = styleCrops(styles, rng, cfg.batch, cfg.crop);
     const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);
     const frac: [number, number] = cfg.shiftSubpixel ? [rng.next(), rng.next()] : [0, 0];
-    const losses = styleStep(g, ds, { g: opts.g, d: dOpts }, photo, style, { dy, dx, frac }, cfg, cfg.seed * 1_000_003 + state.step);
+    const losses = styleStep(g, ds, { g: opts.g, d: dOpts }, photo, style, { dy, dx, frac }, cfg, cfg.seed * 1_000_003 + state.step, texture);
     tf.dispose([photo, style]);
     if (ema) updateEma(ema, g, cfg.emaDecay, state.step);
     state.step++;
@@ -107,7 +125,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
     if (state.step % cfg.checkpointEvery === 0 || state.step === cfg.steps) await saveRun(cfg.run, state, named, opts);
     if (state.step % cfg.sampleEvery === 0 || state.step === cfg.steps) writePictures();
   }
-  tf.dispose([...ds.flatMap((d) => namedVariables(d)).map((n) => n.v), ...(ema ? variablesOf(g.layers) : [])]);
+  tf.dispose([...ds.flatMap((d) => namedVariables(d)).map((n) => n.v), ...(ema ? variablesOf(g.layers) : []), ...(texture ? [...texture.net.kernels, ...texture.grams] : [])]);
   Object.values(opts).forEach((o) => o.dispose());
   return { generator: exported, heldOut: heldOut.map((p) => basename(p)), seconds: (Date.now() - t0) / 1000, steps: state.step - startStep };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,10 @@ import { executeFilter } from '../../workers/execute';
 import { buildGraphModel } from '../../models/train/export';
 import { readPng, writePng, type Image } from '../../models/train/image';
 import { guidedFilter } from '../../models/train/guided';
-import { flatten, shiftL2 } from '../../models/train/losses';
+import { chromaL2, flatten, shiftL2 } from '../../models/train/losses';
+import { Rng } from '../../models/train/data';
+import { contentCrop, hasContent, loadStyleSet } from '../../models/train/style-data';
+import { createTextureNet, styleGrams, textureL2 } from '../../models/train/texture';
 import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/nets';
 import { changedShare, flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style-eval';
 import { trainStyle, type StyleTrainConfig } from '../../models/train/train-style';
@@ -171,10 +174,64 @@ describe('flattening target (cel shading)', () => {
   });
 });
 
+describe('style losses and data', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it('the random-feature Gram loss tells a texture from another, and its gradient reaches the image', () => {
+    const net = createTextureNet(11);
+    const stripes = tf.tensor4d(Float32Array.from({ length: 2 * 64 * 64 * 3 }, (_, i) => (Math.floor(i / 3 / 4) % 2 ? 0.9 : 0.1)), [2, 64, 64, 3]);
+    const smooth = tf.tensor4d(Float32Array.from({ length: 2 * 64 * 64 * 3 }, (_, i) => ((i / 3) % 64) / 64), [2, 64, 64, 3]);
+    const targets = styleGrams(net, stripes);
+    const same = textureL2(net, stripes, targets).dataSync()[0], other = textureL2(net, smooth, targets).dataSync()[0];
+    expect(same).toBeLessThan(1e-6);
+    expect(other).toBeGreaterThan(0.1);
+    const g = tf.grad((x: tf.Tensor) => textureL2(net, x as tf.Tensor4D, targets))(smooth);
+    expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
+    tf.dispose([stripes, smooth, g, ...targets, ...net.kernels]);
+  });
+
+  it('the chroma term ignores shading and sees a change of hue', () => {
+    const x = tf.tensor4d(Float32Array.from({ length: 8 * 8 * 3 }, (_, i) => [0.2, 0.6, 0.2][i % 3]), [1, 8, 8, 3]);
+    expect(chromaL2(tf.mul(x, 1) as tf.Tensor4D, x).dataSync()[0]).toBe(0);
+    const purple = tf.tensor4d(Float32Array.from({ length: 8 * 8 * 3 }, (_, i) => [0.6, 0.2, 0.6][i % 3]), [1, 8, 8, 3]);
+    expect(chromaL2(purple, x).dataSync()[0]).toBeGreaterThan(0.01);
+  });
+
+  it('crops have content: clip art on white is cropped where the drawing is', () => {
+    const w = 96, h = 96;
+    const clipArt: Image = { width: w, height: h, data: new Float32Array(w * h * 3).fill(1) };
+    for (let y = 40; y < 90; y++) for (let x = 40; x < 90; x++) for (let c = 0; c < 3; c++) clipArt.data[(y * w + x) * 3 + c] = c === 0 ? 0.9 : (x + y) % 7 < 2 ? 0.05 : 0.3;
+    expect(hasContent({ width: 8, height: 8, data: new Float32Array(192).fill(1) })).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'clipart-'));
+    writePng(join(dir, 'a.png'), clipArt);
+    const set = loadStyleSet(dir, 32);
+    const rng = new Rng(5);
+    for (let i = 0; i < 10; i++) expect(hasContent(contentCrop(set, rng, 32))).toBe(true);
+  });
+
+  it('sources are sampled evenly, whatever their size', () => {
+    const root = mkdtempSync(join(tmpdir(), 'sources-'));
+    const dir = join(root, 'cartoon');
+    mkdirSync(dir);
+    const lines = ['file\tsource\tsize\tlicence'];
+    for (let k = 0; k < 9; k++) {
+      const im = synthetic(48, 40, k);
+      if (k === 8) im.data.fill(0.3).forEach((_, i) => { im.data[i] = 0.3 + (i % 5) * 0.05; });
+      writePng(join(dir, `i${k}.png`), im);
+      lines.push(`cartoon/i${k}.png\t${k < 8 ? 'big-source' : 'small-source'}\t48x40\tx`);
+    }
+    writeFileSync(join(root, 'MANIFEST.tsv'), lines.join('\n'));
+    const set = loadStyleSet(dir, 32);
+    expect(set.groups.map((g) => [g.source, g.images.length])).toEqual([['big-source', 8], ['small-source', 1]]);
+  });
+});
+
 describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
     data: photos, style, run, channels: 8, blocks: 1, fine: 0, smoothSkip: false, guided: 0, dScales: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
-    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, emaDecay: 0.9, spectralNorm: true,
+    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, emaDecay: 0.9, spectralNorm: true,
     r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, ...more,
   });
   let photos: string, style: string;
@@ -191,7 +248,7 @@ describe('style trainer (few steps on tiny images)', () => {
     const run = tmpRun();
     const lines: string[] = [];
     const before = tf.memory().numTensors;
-    const r = await trainStyle(cfg(run, 4, { r1Weight: 1, fine: 4, structureScale: 4, softFakesWeight: 0.5, flatWeight: 1, webMix: 0.5, guided: 2, dScales: 2 }), (l) => lines.push(l));
+    const r = await trainStyle(cfg(run, 4, { r1Weight: 1, fine: 4, structureScale: 4, softFakesWeight: 0.5, flatWeight: 1, webMix: 0.5, guided: 2, dScales: 2, textureWeight: 1, greyFakesWeight: 0.5, chromaWeight: 1 }), (l) => lines.push(l));
     expect(tf.memory().numTensors - before).toBe(2 * r.generator.layers.length); // only the returned EMA generator
     expect(r.heldOut).toEqual(['i3.png']);
     expect(readdirSync(join(run, 'samples'))).toEqual(['step-000002.png', 'step-000004.png']);

@@ -1,9 +1,11 @@
 // npm run eval -- --id sr-x2-quality[,sr-x4,style-anime...] --images DIR [--size 256]
-//   [--peers esrgan-slim,esrgan-medium] [--style DIR] [--clip FILE] [--out DIR]
+//   [--peers esrgan-slim,esrgan-medium] [--style DIR] [--style-root DIR --photos DIR] [--clip FILE] [--out DIR]
 // Super-resolution filters, and optionally the UpscalerJS peers at the same scales: against
 // bicubic on center crops of the PNGs in DIR (downscaled by antialiased bicubic first), PSNR-Y,
 // SSIM-Y, detail ratio. Style filters: structure (SSIM-Y vs input), distance of image
-// statistics to the style images in --style, shift error, and flicker on --clip. Both: ms per
+// statistics to the style images in --style, shift error, flicker on --clip, and with
+// --style-root (anime/, cartoon/, painting/) the share of outputs a style classifier trained on
+// those sets and on the training photos of --photos names as the filter's style. Both: ms per
 // 640x360 frame on wasm. With --out: results.json and contact sheets (rows: images; columns:
 // bicubic, each model, truth per scale; input, each style filter).
 import * as tf from '@tensorflow/tfjs';
@@ -18,6 +20,8 @@ import { pngsIn, readPng, writePng, type Image } from './image.js';
 import { PEERS, loadPeer, type PeerName } from './peers.js';
 import { tile } from './sheet.js';
 import { centerCrop, evaluateStyle, readClip, stylize } from './style-eval.js';
+import { CLASSES, trainClassifier, type Classifier, type StyleClass } from './style-score.js';
+import { splitPhotos } from './data.js';
 import { executeFilter } from '../../workers/execute.js';
 import { useTransposeDepthToSpaceOnWasm } from '../../workers/wasm-depth-to-space.js';
 
@@ -44,15 +48,28 @@ function evaluateStyleFilters(stylers: { id: string; macsPerInputPixel: number; 
   if (!stylers.length) return [];
   const styleImages = args.style ? pngsIn(args.style).map(readPng) : images;
   const clip = args.clip ? readClip(args.clip, 320, 180, 30) : undefined;
+  const classifier = args['style-root'] ? styleClassifier(args['style-root'], args.photos) : undefined;
   return stylers.map(({ id, macsPerInputPixel, run }) => {
-    const s = evaluateStyle(images, styleImages, size, run, clip);
+    const target = CLASSES.find((c) => id === `style-${c}`);
+    // Each filter against its own style set when the root of the sets is given.
+    const own = args['style-root'] && target ? pngsIn(join(args['style-root'], target)).map(readPng) : styleImages;
+    const s = evaluateStyle(images, own, size, run, clip, classifier && target ? { classifier, target } : undefined);
     const ms = msPerFrame(run, 640, 360);
     console.log(`\n${id} (${macsPerInputPixel} MACs/px, ${ms.toFixed(0)} ms per 640x360 frame on wasm, 1 thread)`);
     console.log(`  structure (SSIM-Y vs input) ${s.structure.toFixed(3)}, mean change ${s.change.toFixed(1)} levels`);
     console.log(`  style shift ${s.styleShift.toFixed(2)} (0 = the inputs' image statistics, 1 = the style images')${args.style ? '' : ' [no --style: meaningless]'}`);
     console.log(`  1-pixel shift error ${s.shiftError.toFixed(2)} levels${s.flicker !== undefined ? `, flicker on clip ${s.flicker.toFixed(3)} (1 = as stable as the source)` : ''}${s.changed ? `; pixels changing over 3 levels per frame ${(100 * s.changed.output).toFixed(1)}% (the clip itself ${(100 * s.changed.source).toFixed(1)}%)` : ''}`);
+    if (s.named) console.log(`  named ${target} by the style classifier: ${(100 * s.named.output).toFixed(0)}% of output quadrants (inputs ${(100 * s.named.input).toFixed(0)}%), mean probability ${s.named.probability.toFixed(2)}; all names ${JSON.stringify(s.named.names)}`);
     return { id, kind: 'style', macsPerInputPixel, msPer640x360: ms, ...s };
   });
+}
+
+/** The style classifier (style-score.ts) on the three style sets and the training photos, with its own held-out accuracy. */
+function styleClassifier(root: string, photos = resolve(repoRoot, '../shared/data/photos')): Classifier {
+  const sets = Object.fromEntries(CLASSES.map((c) => [c, (c === 'photo' ? splitPhotos(photos, 12).train : pngsIn(join(root, c))).map(readPng)])) as Record<StyleClass, Image[]>;
+  const c = trainClassifier(sets, 128, 6);
+  console.log(`style classifier: ${(100 * c.heldOutAccuracy).toFixed(0)}% right on crops of held-out images; confusion (rows ${CLASSES.join(', ')}): ${JSON.stringify(c.confusion)}`);
+  return c;
 }
 
 async function main() {

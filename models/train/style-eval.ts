@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { crop, type Image } from './image.js';
 import { lumaY, ssimY } from './metrics.js';
 import { toTensor } from './evaluate.js';
+import { styleScore, type Classifier, type StyleClass } from './style-score.js';
 
 export type Stylize = (x: tf.Tensor4D) => tf.Tensor4D;
 
@@ -126,14 +127,25 @@ export interface StyleScores {
   flicker?: number;
   /** changedShare of the output clip and of the clip itself. */
   changed?: { output: number; source: number };
+  /**
+   * The style classifier's judgement (style-score.ts) on the quadrants of the outputs: the share
+   * named as the filter's style and its mean probability, and the same for the inputs.
+   */
+  named?: { output: number; input: number; probability: number; names: Record<StyleClass, number> };
 }
+
+/** The four quadrants of an image, the crops the style classifier judges. */
+const quadrants = (im: Image): Image[] => {
+  const w = im.width >> 1, h = im.height >> 1;
+  return [[0, 0], [w, 0], [0, h], [w, h]].map(([x, y]) => crop(im, x, y, w, h));
+};
 
 function clipScores(run: Stylize, clip: Image[]): Pick<StyleScores, 'flicker' | 'changed'> {
   const outs = clip.map((f) => stylize(run, f));
   return { flicker: flicker(outs, clip), changed: { output: changedShare(outs), source: changedShare(clip) } };
 }
 
-export function evaluateStyle(images: Image[], styleImages: Image[], size: number, run: Stylize, clip?: Image[]): StyleScores {
+export function evaluateStyle(images: Image[], styleImages: Image[], size: number, run: Stylize, clip?: Image[], judge?: { classifier: Classifier; target: StyleClass }): StyleScores {
   const inputs = images.map((im) => centerCrop(im, size));
   const outs = inputs.map((im) => stylize(run, im));
   const styleSet = styleImages.map((im) => styleFeatures(centerCrop(im, size)));
@@ -145,5 +157,11 @@ export function evaluateStyle(images: Image[], styleImages: Image[], size: numbe
     styleShift: styleShift(outs.map(styleFeatures), inputSet, styleSet),
     shiftError: avg((i) => shiftError(run, inputs[i])),
     ...(clip ? clipScores(run, clip) : {}),
+    ...(judge ? { named: namedScores(judge.classifier, judge.target, inputs, outs) } : {}),
   };
+}
+
+function namedScores(c: Classifier, target: StyleClass, inputs: Image[], outs: Image[]): StyleScores['named'] {
+  const o = styleScore(c, outs.flatMap(quadrants), target), i = styleScore(c, inputs.flatMap(quadrants), target);
+  return { output: o.named, input: i.named, probability: o.probability, names: o.names };
 }

@@ -1,7 +1,8 @@
 // One step of the unpaired style GAN: D learns style-image patches vs generated ones; G learns
 // to fool D while keeping the photo's structure, coarse colours and shift-equivariance.
 import * as tf from '@tensorflow/tfjs';
-import { boxDown, chromaL2, colorL2, discriminatorObjective, flatStructureL2, flatten, generatorAdvLoss, grey, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
+import { boxDown, chromaL2, colorL2, discriminatorObjective, flatStructureL2, flatten, generatorAdvLoss, gradientL1, grey, l1, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
+import { teach, type Teacher } from './teachers.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
 import { textureL2, type TextureNet } from './texture.js';
 
@@ -17,6 +18,10 @@ export interface StyleLossConfig extends PenaltyConfig {
   textureWeight: number;
   /** Weight of the block chroma match to the photo (losses.ts chromaL2; 0 = off). */
   chromaWeight: number;
+  /** A procedural teacher whose picture of each photo crop G learns toward (teachers.ts); '' = none. */
+  teacher: Teacher | '';
+  /** Weight of the teacher term: L1 on the pixels and on their gradients. */
+  teacherWeight: number;
 }
 
 /** The random texture network and the style set's Grams it is compared with (texture.ts). */
@@ -34,7 +39,7 @@ function softened(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /** `d`: the full-resolution D's loss; `dCoarse`: the mean of the coarser Ds' (with several scales). */
-export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; texture?: number; chroma?: number; d?: number; dCoarse?: number }
+export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; texture?: number; chroma?: number; teacher?: number; d?: number; dCoarse?: number }
 
 /** Applies one step to each D (`ds[s]` judges crops averaged over 2^s x 2^s) and one G step; returns their losses. */
 export function styleStep(
@@ -64,6 +69,7 @@ export function styleStep(
   if (ds.length > 1) losses.dCoarse = dLosses.slice(1).reduce((a, b) => a + b, 0) / (ds.length - 1);
   tf.dispose([fake, ...(soft ? [soft] : []), ...(greyed ? [greyed] : [])]);
   const flat = cfg.flatWeight > 0 ? flatten(photo) : null;
+  const taught = cfg.teacher && cfg.teacherWeight > 0 ? teach(cfg.teacher, photo) : null;
   opt.g.minimize(() => {
     const out = generate(g, photo);
     const adv = tf.mean(tf.stack(critics.map((critic) => generatorAdvLoss(cfg.ganLoss, cfg.ganLoss === 'ragan' ? critic(style) : null, critic(out))))) as tf.Scalar;
@@ -75,10 +81,12 @@ export function styleStep(
       ...(flat ? [['flat', flatStructureL2(out, flat), cfg.flatWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(texture && cfg.textureWeight > 0 ? [['texture', textureL2(texture.net, out, texture.grams), cfg.textureWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(cfg.chromaWeight > 0 ? [['chroma', chromaL2(out, photo), cfg.chromaWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
+      ...(taught ? [['teacher', tf.add(l1(out, taught), gradientL1(out, taught)), cfg.teacherWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
     ];
     terms.forEach(([k, t]) => { losses[k] = read(t); });
     return tf.addN(terms.map(([, t, w]) => tf.mul(t, w))) as tf.Scalar;
   }, false, variablesOf(g.layers));
   flat?.dispose();
+  taught?.dispose();
   return losses;
 }

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { Rng, loadImages, randomCrops, splitPhotos } from './data.js';
 import { loadStyleSet, styleCrops } from './style-data.js';
 import { createTextureNet, styleGrams } from './texture.js';
+import { TEACHERS, teach, type Teacher } from './teachers.js';
 import { degradeWeb } from './degrade.js';
 import { createEma, updateEma } from './ema.js';
 import { readPng, writePng, type Image } from './image.js';
@@ -60,6 +61,9 @@ export interface StyleTrainConfig extends GanRunConfig {
   textureWeight: number;
   /** Weight of the block chroma match to the photo (losses.ts chromaL2); 0 = off. */
   chromaWeight: number;
+  /** A procedural teacher G learns toward (teachers.ts), '' = none; and the weight of its term. */
+  teacher: Teacher | '';
+  teacherWeight: number;
 }
 
 /** Style crops the texture target averages over (fixed at the start of each run, from the seed). */
@@ -72,6 +76,7 @@ export interface StyleTrainResult { generator: Generator; heldOut: string[]; sec
 
 export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => void): Promise<StyleTrainResult> {
   if (cfg.crop % 8) throw new Error('--crop must be a multiple of 8');
+  if (cfg.teacher && !TEACHERS.includes(cfg.teacher)) throw new Error(`--teacher must be one of ${TEACHERS.join(', ')}`);
   mkdirSync(cfg.run, { recursive: true });
   const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine, smoothSkip: cfg.smoothSkip, guided: cfg.guided }, cfg.seed);
   // One name per D for its layers and its optimizer; the first keeps the old name, so runs from before multi-scale D resume.
@@ -101,9 +106,11 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   const samples: Image[] = heldOut.slice(0, 4).map((p) => centerCrop(readPng(p), 128));
   const writePictures = () => {
     mkdirSync(join(cfg.run, 'samples'), { recursive: true });
-    const pairs = samples.flatMap((im) => [im, stylize((x) => generate(exported, x), im)]);
-    writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(pairs, 4));
-    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', 'texture', 'chroma', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
+    // Input, output (and the teacher's picture) per sample.
+    const teacher = cfg.teacher;
+    const cells = samples.flatMap((im) => [im, stylize((x) => generate(exported, x), im), ...(teacher ? [stylize((x) => teach(teacher, x), im)] : [])]);
+    writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(cells, teacher ? 6 : 4));
+    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', 'texture', 'chroma', 'teacher', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
     writePng(join(cfg.run, 'losses.png'), plotCurves(keys.map((k) => ({ values: state.history.map((r) => r[k]) }))));
   };
 

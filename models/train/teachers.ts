@@ -1,0 +1,83 @@
+// Procedural teachers: what each style does to a photo, written as fixed image operations, so
+// the generator gets a dense, paired target from the first step instead of only a
+// discriminator's judgement (which sat at chance with these small style sets). The generator
+// is trained toward the teacher's picture while the discriminator and the texture statistics
+// pull it toward the style set's own palette and strokes.
+//  - cartoon: edge-preserving flattening, saturated colours in five luma bands, bold dark
+//    outlines (a difference of Gaussians, XDoG-style);
+//  - anime: lighter flattening, three cel-shading bands, cooler shadows, a lifted palette and
+//    thin lines;
+//  - painting: Kuwahara filtering (each pixel takes the mean of its flattest quadrant: flat
+//    patches with sharp borders, the classic painterly filter), softened.
+import * as tf from '@tensorflow/tfjs';
+import { flatten, luma } from './losses.js';
+
+export const TEACHERS = ['cartoon', 'anime', 'painting'] as const;
+export type Teacher = (typeof TEACHERS)[number];
+
+/** Separable Gaussian blur with mirrored borders. */
+function blur(x: tf.Tensor4D, sigma: number): tf.Tensor4D {
+  const r = Math.ceil(3 * sigma);
+  const taps = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
+  const sum = taps.reduce((a, b) => a + b, 0);
+  const k = taps.map((v) => v / sum), c = x.shape[3];
+  const kh = tf.tile(tf.tensor4d(k, [1, 2 * r + 1, 1, 1]), [1, 1, c, 1]) as tf.Tensor4D;
+  const kv = tf.tile(tf.tensor4d(k, [2 * r + 1, 1, 1, 1]), [1, 1, c, 1]) as tf.Tensor4D;
+  const padded = tf.mirrorPad(x, [[0, 0], [r, r], [r, r], [0, 0]], 'reflect');
+  return tf.depthwiseConv2d(tf.depthwiseConv2d(padded, kh, 1, 'valid'), kv, 1, 'valid') as tf.Tensor4D;
+}
+
+/** Line strength in [0,1] where the luma's difference of Gaussians dips (dark side of edges), XDoG-style. */
+function outlines(y: tf.Tensor4D, sigma: number, tau: number): tf.Tensor4D {
+  const dog = tf.sub(blur(y, sigma), tf.mul(blur(y, sigma * 1.6), tau));
+  return tf.sub(1, tf.sigmoid(tf.mul(dog, 200))) as tf.Tensor4D;
+}
+
+/** Luma put into `bands` levels with soft steps, colours scaled with it (hue kept). */
+function bandLuma(x: tf.Tensor4D, bands: number, softness: number): tf.Tensor4D {
+  const y = luma(x), level = tf.mul(y, bands), floor = tf.floor(level);
+  const q = tf.div(tf.add(floor, tf.sigmoid(tf.div(tf.sub(tf.sub(level, floor), 0.5), softness))), bands);
+  return tf.mul(x, tf.div(tf.add(q, 0.5 / bands), tf.add(y, 1e-3))) as tf.Tensor4D;
+}
+
+function saturate(x: tf.Tensor4D, factor: number): tf.Tensor4D {
+  const y = luma(x);
+  return tf.add(y, tf.mul(tf.sub(x, y), factor)) as tf.Tensor4D;
+}
+
+/** Shadows tinted toward blue, as anime shades them. */
+function coolShadows(x: tf.Tensor4D): tf.Tensor4D {
+  const shadow = tf.sigmoid(tf.mul(tf.sub(0.45, luma(x)), 12));
+  return tf.mul(x, tf.add(tf.mul(tf.sub(tf.tensor1d([0.86, 0.9, 1.12]), 1), shadow), 1)) as tf.Tensor4D;
+}
+
+/** Kuwahara filter of radius r: the mean of whichever of the four (r+1)^2 quadrants around a pixel has the least luma variance. */
+function kuwahara(x: tf.Tensor4D, r: number): tf.Tensor4D {
+  const [b, h, w] = x.shape;
+  const padded = tf.mirrorPad(x, [[0, 0], [r, r], [r, r], [0, 0]], 'reflect');
+  const mean = tf.avgPool(padded, r + 1, 1, 'valid') as tf.Tensor4D;
+  const variance = luma(tf.sub(tf.avgPool(tf.square(padded), r + 1, 1, 'valid'), tf.square(mean)) as tf.Tensor4D);
+  const quads = [[0, 0], [0, r], [r, 0], [r, r]].map(([dy, dx]) => ({
+    m: tf.slice(mean, [0, dy, dx, 0], [b, h, w, 3]), v: tf.slice(variance, [0, dy, dx, 0], [b, h, w, 1]),
+  }));
+  const flattest = tf.cast(tf.oneHot(tf.argMin(tf.concat(quads.map((q) => q.v), 3), 3), 4), 'float32');
+  return tf.addN(quads.map((q, i) => tf.mul(q.m, tf.slice(flattest, [0, 0, 0, i], [b, h, w, 1])))) as tf.Tensor4D;
+}
+
+/** The teacher's picture for a batch of RGB crops in [0,1] (a constant target, not differentiated). */
+export function teach(kind: Teacher, x: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    let out: tf.Tensor4D;
+    if (kind === 'cartoon') {
+      const flat = flatten(flatten(x, 3, 0.12), 3, 0.12);
+      out = tf.mul(bandLuma(saturate(flat, 1.3), 5, 0.03), tf.sub(1, tf.mul(outlines(luma(flat), 1.2, 0.98), 0.9))) as tf.Tensor4D;
+    } else if (kind === 'anime') {
+      const flat = flatten(x, 3, 0.08);
+      const cel = coolShadows(tf.add(tf.mul(bandLuma(saturate(flat, 1.45), 3, 0.07), 0.9), 0.08) as tf.Tensor4D);
+      out = tf.mul(cel, tf.sub(1, tf.mul(outlines(luma(flat), 0.7, 0.99), 0.55))) as tf.Tensor4D;
+    } else {
+      out = saturate(blur(kuwahara(kuwahara(x, 4), 2), 0.7), 1.1);
+    }
+    return tf.clipByValue(out, 0, 1) as tf.Tensor4D;
+  });
+}

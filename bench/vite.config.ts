@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { filterAssets } from '../build/vite-assets.js';
-import { PEERS, peerModelDir, type PeerName } from '../models/train/peer-files.js';
+import { PEERS, peerModelDir, type PeerName } from '../models/train/sr/peer-files.js';
 
 function peerModels(): Plugin {
   return {

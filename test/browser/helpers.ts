@@ -3,7 +3,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resizeBicubic } from '../../models/train/resample';
+import { resizeBicubic } from '../../models/train/imaging/resample';
 import { rgbFloatsToRgba, rgbaToRgbFloats } from '../../workers/pixels';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,7 +22,7 @@ export async function referenceFilter(id: string, input: Rgba): Promise<Rgba> {
   // Imported here so the Playwright config, which imports this file, does not load tfjs.
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
-  const { loadFilterFromDisk } = await import('../../models/train/disk-model');
+  const { loadFilterFromDisk } = await import('../../models/train/core/disk-model');
   const { executeFilter } = await import('../../workers/execute');
   await tf.setBackend('wasm');
   const { chainStages } = await import('../../workers/chain');

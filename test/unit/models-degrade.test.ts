@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../models/train/data';
-import { degradeWeb } from '../../models/train/degrade';
-import type { Image } from '../../models/train/image';
-import { psnrY } from '../../models/train/metrics';
-import { resizeBicubic } from '../../models/train/resample';
+import { Rng } from '../../models/train/core/data';
+import { degradeWeb } from '../../models/train/imaging/degrade';
+import type { Image } from '../../models/train/imaging/image';
+import { psnrY } from '../../models/train/imaging/metrics';
+import { resizeBicubic } from '../../models/train/imaging/resample';
 
 function card(w: number, h: number): Image {
   const data = new Float32Array(w * h * 3);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFlags } from '../../models/train/flags';
+import { readFlags } from '../../models/train/cli/flags';
 
 describe('model tools command line', () => {
   it('reads --key value pairs, a value with spaces whole, and rejects a key without a value', () => {

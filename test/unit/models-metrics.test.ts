@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Image } from '../../models/train/image';
-import { detail, psnrY, ssimY } from '../../models/train/metrics';
-import { resizeBicubic } from '../../models/train/resample';
+import type { Image } from '../../models/train/imaging/image';
+import { detail, psnrY, ssimY } from '../../models/train/imaging/metrics';
+import { resizeBicubic } from '../../models/train/imaging/resample';
 
 function card(w: number, h: number): Image {
   const data = new Float32Array(w * h * 3);

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGenerator, generate, skipUpsample, upsampleSkipKernel } from '../../models/train/nets';
-import { conv2dSame, depthToSpace } from '../../models/train/ops';
-import { resizeBicubic } from '../../models/train/resample';
+import { createGenerator, generate, skipUpsample, upsampleSkipKernel } from '../../models/train/core/nets';
+import { conv2dSame, depthToSpace } from '../../models/train/core/ops';
+import { resizeBicubic } from '../../models/train/imaging/resample';
 
 const seq = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { encode, toFloat16 } from '../../models/train/quantize';
+import { encode, toFloat16 } from '../../models/train/core/quantize';
 
 function roundTrip(values: number[], q: 'float16' | 'uint8'): Float32Array {
   const enc = encode(new Float32Array(values), q);

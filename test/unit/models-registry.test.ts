@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readModelFiles, readRegistry } from '../../models/train/disk-model';
-import { psnrY } from '../../models/train/metrics';
-import { resizeBicubic } from '../../models/train/resample';
+import { readModelFiles, readRegistry } from '../../models/train/core/disk-model';
+import { psnrY } from '../../models/train/imaging/metrics';
+import { resizeBicubic } from '../../models/train/imaging/resample';
 import { buildAndWarm } from '../../workers/model-loader';
 import { executeFilter } from '../../workers/execute';
 

@@ -5,17 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { executeFilter } from '../../workers/execute';
-import { buildGraphModel } from '../../models/train/export';
-import { readPng, writePng, type Image } from '../../models/train/image';
-import { guidedFilter } from '../../models/train/guided';
-import { chromaL2, flatten, shiftL2 } from '../../models/train/losses';
-import { Rng } from '../../models/train/data';
-import { contentCrop, hasContent, loadStyleSet } from '../../models/train/style-data';
-import { createTextureNet, styleGrams, textureL2 } from '../../models/train/texture';
-import { TEACHERS, teach } from '../../models/train/teachers';
-import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/nets';
-import { changedShare, flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style-eval';
-import { trainStyle, type StyleTrainConfig } from '../../models/train/train-style';
+import { buildGraphModel } from '../../models/train/core/export';
+import { readPng, writePng, type Image } from '../../models/train/imaging/image';
+import { guidedFilter } from '../../models/train/imaging/guided';
+import { chromaL2, flatten, shiftL2 } from '../../models/train/core/losses';
+import { Rng } from '../../models/train/core/data';
+import { contentCrop, hasContent, loadStyleSet } from '../../models/train/style/data';
+import { createTextureNet, styleGrams, textureL2 } from '../../models/train/style/texture';
+import { TEACHERS, teach } from '../../models/train/style/teachers';
+import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/core/nets';
+import { changedShare, flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style/eval';
+import { trainStyle, type StyleTrainConfig } from '../../models/train/style/train';
 
 const synthetic = (w: number, h: number, k: number): Image => {
   const data = new Float32Array(w * h * 3);

@@ -4,12 +4,12 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildGraphModel } from '../../models/train/export';
-import { updateEma } from '../../models/train/ema';
-import { readPng, writePng } from '../../models/train/image';
-import { GAN_LOSSES, discriminatorLoss, generatorAdvLoss } from '../../models/train/losses';
-import { createDiscriminator, generate, spectralNormalized } from '../../models/train/nets';
-import { train, type TrainConfig } from '../../models/train/train';
+import { buildGraphModel } from '../../models/train/core/export';
+import { updateEma } from '../../models/train/core/ema';
+import { readPng, writePng } from '../../models/train/imaging/image';
+import { GAN_LOSSES, discriminatorLoss, generatorAdvLoss } from '../../models/train/core/losses';
+import { createDiscriminator, generate, spectralNormalized } from '../../models/train/core/nets';
+import { train, type TrainConfig } from '../../models/train/sr/train';
 
 /** Four small synthetic "photos": smooth gradients with edges and texture. */
 function makePhotos(): string {

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFilterFromDisk, readRegistry } from '../../models/train/disk-model';
+import { loadFilterFromDisk, readRegistry } from '../../models/train/core/disk-model';
 import { chainStages } from '../../workers/chain';
 import { executeFilter, frameRun } from '../../workers/execute';
 import { rgbFloatsToRgba } from '../../workers/pixels';

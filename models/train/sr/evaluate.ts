@@ -1,9 +1,9 @@
 // Scores of a super-resolution filter against bicubic on held-out photos.
 import * as tf from '@tensorflow/tfjs';
-import { crop, type Image } from './image.js';
-import { detail, psnrY, ssimY } from './metrics.js';
-import { makePair } from './data.js';
-import { resizeBicubic } from './resample.js';
+import { crop, type Image } from '../imaging/image.js';
+import { detail, psnrY, ssimY } from '../imaging/metrics.js';
+import { makePair } from '../core/data.js';
+import { resizeBicubic } from '../imaging/resample.js';
 
 export type Upscaler = (lr: tf.Tensor4D) => tf.Tensor4D;
 

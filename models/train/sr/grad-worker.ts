@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createDiscriminator, createGenerator, type GeneratorConfig } from './nets.js';
+import { createDiscriminator, createGenerator, type GeneratorConfig } from '../core/nets.js';
 import { stepGrads, type LossConfig } from './steps.js';
 import { syncedVariables, type HalfStepRequest, type HalfStepReply } from './two-cores.js';
 

@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { FilterEntry, Registry } from '../../workers/types.js';
-import { GUIDED_EPS, guidedFormula } from './guided.js';
+import type { FilterEntry, Registry } from '../../../workers/types.js';
+import { GUIDED_EPS, guidedFormula } from '../imaging/guided.js';
 import { LRELU_ALPHA, inputMultiple, macsPerInputPixel, skipPad, skipPool, type Generator } from './nets.js';
 import { encode, type Quantization } from './quantize.js';
 
@@ -118,7 +118,7 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
   const modelTopology = { node: nodes, library: {}, versions: { producer: 1 } };
   const modelJson = {
     format: 'graph-model',
-    generatedBy: 'models/train/export.ts',
+    generatedBy: 'models/train/core/export.ts',
     convertedBy: null,
     modelTopology,
     weightsManifest: [{ paths: ['weights.bin'], weights: specs }],

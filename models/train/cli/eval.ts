@@ -13,19 +13,19 @@ import '@tensorflow/tfjs-backend-wasm';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadFilterFromDisk } from './disk-model.js';
-import { evaluate, summarize, upscaleCrop, type Scores } from './evaluate.js';
+import { loadFilterFromDisk } from '../core/disk-model.js';
+import { evaluate, summarize, upscaleCrop, type Scores } from '../sr/evaluate.js';
 import { readFlags } from './flags.js';
-import { pngsIn, readPng, writePng, type Image } from './image.js';
-import { PEERS, loadPeer, type PeerName } from './peers.js';
-import { tile } from './sheet.js';
-import { centerCrop, evaluateStyle, readClip, stylize } from './style-eval.js';
-import { CLASSES, trainClassifier, type Classifier, type StyleClass } from './style-score.js';
-import { splitPhotos } from './data.js';
-import { executeFilter } from '../../workers/execute.js';
-import { useTransposeDepthToSpaceOnWasm } from '../../workers/wasm-depth-to-space.js';
+import { pngsIn, readPng, writePng, type Image } from '../imaging/image.js';
+import { PEERS, loadPeer, type PeerName } from '../sr/peers.js';
+import { tile } from '../imaging/sheet.js';
+import { centerCrop, evaluateStyle, readClip, stylize } from '../style/eval.js';
+import { CLASSES, trainClassifier, type Classifier, type StyleClass } from '../style/score.js';
+import { splitPhotos } from '../core/data.js';
+import { executeFilter } from '../../../workers/execute.js';
+import { useTransposeDepthToSpaceOnWasm } from '../../../workers/wasm-depth-to-space.js';
 
-const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 
 type Upscale = (x: tf.Tensor4D) => tf.Tensor4D;
 

@@ -1,9 +1,9 @@
 // Training pairs for super-resolution: random aligned crops of photos and their bicubic
 // downscales, with a fixed split of held-out photos for evaluation.
 import * as tf from '@tensorflow/tfjs';
-import { degradeWeb } from './degrade.js';
-import { crop, pngsIn, readPng, type Image } from './image.js';
-import { resizeBicubic } from './resample.js';
+import { degradeWeb } from '../imaging/degrade.js';
+import { crop, pngsIn, readPng, type Image } from '../imaging/image.js';
+import { resizeBicubic } from '../imaging/resample.js';
 
 /** Deterministic PRNG (mulberry32) whose state is saved in checkpoints. */
 export class Rng {

@@ -4,7 +4,7 @@
 // for ragan, whose "average" logits become per-half averages.
 import * as tf from '@tensorflow/tfjs';
 import { Worker } from 'node:worker_threads';
-import type { ConvLayer, Generator } from './nets.js';
+import type { ConvLayer, Generator } from '../core/nets.js';
 import { stepGrads, stepVariables, type LossConfig, type StepGrads, type StepKind, type StepLosses } from './steps.js';
 
 /** What a step reads: an L1 step needs only the generator, adversarial steps both nets. */

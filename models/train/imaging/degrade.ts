@@ -2,7 +2,7 @@
 // before it reaches the filter (optical/encoder blur, an unknown resampler, sensor noise, block
 // compression). Mixed with the standard bicubic protocol by `--web-mix`.
 import jpeg from 'jpeg-js';
-import type { Rng } from './data.js';
+import type { Rng } from '../core/data.js';
 import type { Image } from './image.js';
 import { clamp01 } from './image.js';
 import { resize, type Kernel } from './resample.js';

@@ -1,8 +1,8 @@
 // One training step's loss and gradients on one (half) batch. Shared by the trainer's own
 // thread and the second-core gradient worker (grad-worker.ts), so both compute the same thing.
 import * as tf from '@tensorflow/tfjs';
-import { discriminatorObjective, generatorAdvLoss, gradientL1, l1, type PenaltyConfig } from './losses.js';
-import { discriminate, generate, skipUpsample, variablesOf, type ConvLayer, type Generator } from './nets.js';
+import { discriminatorObjective, generatorAdvLoss, gradientL1, l1, type PenaltyConfig } from '../core/losses.js';
+import { discriminate, generate, skipUpsample, variablesOf, type ConvLayer, type Generator } from '../core/nets.js';
 
 /** l1: generator content-only step; d: discriminator step; g: generator adversarial step. */
 export type StepKind = 'l1' | 'd' | 'g';

@@ -3,10 +3,10 @@
 // (a shifted input gives the shifted output; frame-to-frame change on a panning clip).
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
-import { crop, type Image } from './image.js';
-import { lumaY, ssimY } from './metrics.js';
-import { toTensor } from './evaluate.js';
-import { styleScore, type Classifier, type StyleClass } from './style-score.js';
+import { crop, type Image } from '../imaging/image.js';
+import { lumaY, ssimY } from '../imaging/metrics.js';
+import { toTensor } from '../sr/evaluate.js';
+import { styleScore, type Classifier, type StyleClass } from './score.js';
 
 export type Stylize = (x: tf.Tensor4D) => tf.Tensor4D;
 

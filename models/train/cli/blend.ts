@@ -9,16 +9,16 @@ import '@tensorflow/tfjs-backend-wasm';
 import { writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCheckpoint } from './checkpoint.js';
-import { splitPhotos } from './data.js';
-import { evaluate, summarize } from './evaluate.js';
+import { loadCheckpoint } from '../core/checkpoint.js';
+import { splitPhotos } from '../core/data.js';
+import { evaluate, summarize } from '../sr/evaluate.js';
 import { readFlags } from './flags.js';
-import { buildGraphModel, saveFilter } from './export.js';
-import { readPng } from './image.js';
-import { createGenerator, generate, namedVariables, type Generator } from './nets.js';
-import { executeFilter } from '../../workers/execute.js';
+import { buildGraphModel, saveFilter } from '../core/export.js';
+import { readPng } from '../imaging/image.js';
+import { createGenerator, generate, namedVariables, type Generator } from '../core/nets.js';
+import { executeFilter } from '../../../workers/execute.js';
 
-const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 
 /** The checkpoint's exported generator weights (its EMA copy when it has one). */
 function loadWeights(g: Generator, run: string): tf.Tensor[] {

@@ -4,8 +4,8 @@
 // as trained ones). Computed on luma, so they carry the style's strokes, fills and outlines but
 // not its palette (AnimeGAN's grey Gram loss): the colour term keeps the photo's colours.
 import * as tf from '@tensorflow/tfjs';
-import { boxDown, luma } from './losses.js';
-import { convValid } from './ops.js';
+import { boxDown, luma } from '../core/losses.js';
+import { convValid } from '../core/ops.js';
 
 /** Output channels of each stage; each stage is a 3x3 convolution (valid) and ReLU, then a 2x2 average before the next. */
 const STAGES = [32, 48, 64, 64];

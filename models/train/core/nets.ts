@@ -2,8 +2,8 @@
 // training forward pass (ops.ts) and the exported graph model (export.ts).
 import * as tf from '@tensorflow/tfjs';
 import { conv2dSame, depthToSpace } from './ops.js';
-import { guidedFilter, guidedOpsPerPixel } from './guided.js';
-import { cubic } from './resample.js';
+import { guidedFilter, guidedOpsPerPixel } from '../imaging/guided.js';
+import { cubic } from '../imaging/resample.js';
 
 export type Activation = 'relu' | 'lrelu' | 'linear';
 

@@ -4,9 +4,9 @@
 // are, how few colours there are), trained on crops of the style sets and of the training
 // photos. A style filter's score is the share of its outputs (on held-out photos) that the
 // classifier names as its style.
-import { type Image } from './image.js';
-import { Rng } from './data.js';
-import { contentCrop, type StyleSet } from './style-data.js';
+import { type Image } from '../imaging/image.js';
+import { Rng } from '../core/data.js';
+import { contentCrop, type StyleSet } from './data.js';
 
 export const CLASSES = ['photo', 'anime', 'cartoon', 'painting'] as const;
 export type StyleClass = (typeof CLASSES)[number];

@@ -5,8 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { Rng, augmented } from './data.js';
-import { crop, pngsIn, readPng, type Image } from './image.js';
+import { Rng, augmented } from '../core/data.js';
+import { crop, pngsIn, readPng, type Image } from '../imaging/image.js';
 
 export interface StyleSet {
   /** Images by source; every group has at least one. */

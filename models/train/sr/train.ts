@@ -3,15 +3,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Rng, loadPairs, sampleBatch, splitPhotos } from './data.js';
+import { Rng, loadPairs, sampleBatch, splitPhotos } from '../core/data.js';
 import { evaluate, summarize, upscaleCrop, type EvalRow } from './evaluate.js';
-import { readPng, writePng } from './image.js';
-import { plotCurves, tile } from './sheet.js';
-import { createEma, updateEma } from './ema.js';
-import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator, type Skip } from './nets.js';
+import { readPng, writePng } from '../imaging/image.js';
+import { plotCurves, tile } from '../imaging/sheet.js';
+import { createEma, updateEma } from '../core/ema.js';
+import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator, type Skip } from '../core/nets.js';
 import { stepGrads, stepVariables, type DiscriminatorView, type StepKind, type StepLosses } from './steps.js';
 import { TwoCores } from './two-cores.js';
-import { Progress, restoreRun, saveRun, type GanRunConfig } from './run-state.js';
+import { Progress, restoreRun, saveRun, type GanRunConfig } from '../core/run-state.js';
 
 export interface TrainConfig extends GanRunConfig {
   scale: number;

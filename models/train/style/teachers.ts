@@ -10,7 +10,7 @@
 //  - painting: Kuwahara filtering (each pixel takes the mean of its flattest quadrant: flat
 //    patches with sharp borders, the classic painterly filter), softened.
 import * as tf from '@tensorflow/tfjs';
-import { flatten, luma } from './losses.js';
+import { flatten, luma } from '../core/losses.js';
 
 export const TEACHERS = ['cartoon', 'anime', 'painting'] as const;
 export type Teacher = (typeof TEACHERS)[number];

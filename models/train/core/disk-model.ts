@@ -3,11 +3,11 @@
 import type * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildAndWarm } from '../../workers/model-loader.js';
-import type { FrameModel } from '../../workers/execute.js';
-import { buildArtifacts, parseModelJson, siblingPath, type GraphModelJson } from '../../workers/model-manifest.js';
-import { REGISTRY_PATH, parseRegistry } from '../../workers/registry.js';
-import type { FilterEntry, Registry } from '../../workers/types.js';
+import { buildAndWarm } from '../../../workers/model-loader.js';
+import type { FrameModel } from '../../../workers/execute.js';
+import { buildArtifacts, parseModelJson, siblingPath, type GraphModelJson } from '../../../workers/model-manifest.js';
+import { REGISTRY_PATH, parseRegistry } from '../../../workers/registry.js';
+import type { FilterEntry, Registry } from '../../../workers/types.js';
 
 export function readRegistry(repoRoot: string): Registry {
   return parseRegistry(readFileSync(join(repoRoot, REGISTRY_PATH), 'utf8'));

@@ -4,18 +4,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Rng, loadImages, randomCrops, splitPhotos } from './data.js';
-import { loadStyleSet, styleCrops } from './style-data.js';
+import { Rng, loadImages, randomCrops, splitPhotos } from '../core/data.js';
+import { loadStyleSet, styleCrops } from './data.js';
 import { createTextureNet, styleGrams } from './texture.js';
 import { TEACHERS, teach, type Teacher } from './teachers.js';
-import { degradeWeb } from './degrade.js';
-import { createEma, updateEma } from './ema.js';
-import { readPng, writePng, type Image } from './image.js';
-import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator } from './nets.js';
-import { Progress, restoreRun, saveRun, type GanRunConfig } from './run-state.js';
-import { plotCurves, tile } from './sheet.js';
-import { centerCrop, stylize } from './style-eval.js';
-import { styleStep, type StyleLosses, type TextureTarget } from './style-steps.js';
+import { degradeWeb } from '../imaging/degrade.js';
+import { createEma, updateEma } from '../core/ema.js';
+import { readPng, writePng, type Image } from '../imaging/image.js';
+import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator } from '../core/nets.js';
+import { Progress, restoreRun, saveRun, type GanRunConfig } from '../core/run-state.js';
+import { plotCurves, tile } from '../imaging/sheet.js';
+import { centerCrop, stylize } from './eval.js';
+import { styleStep, type StyleLosses, type TextureTarget } from './steps.js';
 
 export interface StyleTrainConfig extends GanRunConfig {
   /** Style images folder (PNG). */

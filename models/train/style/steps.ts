@@ -1,9 +1,9 @@
 // One step of the unpaired style GAN: D learns style-image patches vs generated ones; G learns
 // to fool D while keeping the photo's structure, coarse colours and shift-equivariance.
 import * as tf from '@tensorflow/tfjs';
-import { boxDown, chromaL2, colorL2, discriminatorObjective, flatStructureL2, flatten, generatorAdvLoss, gradientL1, grey, l1, shiftL2, structureL2, type PenaltyConfig } from './losses.js';
+import { boxDown, chromaL2, colorL2, discriminatorObjective, flatStructureL2, flatten, generatorAdvLoss, gradientL1, grey, l1, shiftL2, structureL2, type PenaltyConfig } from '../core/losses.js';
 import { teach, type Teacher } from './teachers.js';
-import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from './nets.js';
+import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from '../core/nets.js';
 import { textureL2, type TextureNet } from './texture.js';
 
 export interface StyleLossConfig extends PenaltyConfig {

@@ -1,13 +1,20 @@
-// npm run train -- [--kind sr|style] [--key value ...]: trains a generator (super-resolution, or
-// an unpaired style filter), exports it quantized to models/weights/<id>/ with its registry
-// entry, evaluates the exported model on held-out photos and writes report.json in the run.
+// npm run train -- --recipe ID: reproduces a shipped filter from its recipe, models/recipes/ID.json
+// (its training stages in order, each resumed from or copied after the one before, and for
+// super-resolution the final blend of two checkpoints).
+// npm run train -- [--kind sr|style] [--key value ...]: one training run with these options over
+// the defaults below. Either way the generator is exported quantized to models/weights/<id>/
+// with its registry entry, evaluated again as exported on held-out photos, and report.json is
+// written into the run folder.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, summarize } from '../sr/evaluate.js';
 import { readFlags } from './flags.js';
+import { trainDefaults, type Common } from './defaults.js';
+import { readRecipe, recipeConfig } from './recipe.js';
+import { exportBlend } from '../sr/blend.js';
 import { buildGraphModel, saveFilter } from '../core/export.js';
 import { pngsIn, readPng } from '../imaging/image.js';
 import { GAN_LOSSES, type GanLoss } from '../core/losses.js';
@@ -19,27 +26,8 @@ import { trainStyle, type StyleTrainConfig } from '../style/train.js';
 import { executeFilter } from '../../../workers/execute.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
-const shared = (p: string) => resolve(repoRoot, '../shared/data', p);
-type Common = { id: string; title: string; quantization: Quantization };
-
-const recipes = {
-  sr: {
-    id: 'sr-x2-quality', title: 'Super-resolution x2 (quality)', quantization: 'float16',
-    data: shared('photos'), run: resolve(repoRoot, 'models/runs/sr-x2-quality'),
-    scale: 2, channels: 32, blocks: 3, skip: 'bicubic', l1Steps: 3000, ganSteps: 500, batch: 16, lrCrop: 48,
-    lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, dView: 'image', emaDecay: 0, spectralNorm: false, r1Weight: 0, gpWeight: 10, seed: 1, holdOutEvery: 12, webMix: 0, threads: 1, checkpointEvery: 100, sampleEvery: 500, evalSize: 256,
-  } as TrainConfig & Common,
-  style: {
-    id: 'style-anime', title: 'Anime', quantization: 'float16',
-    data: shared('photos'), style: shared('style/anime'), run: resolve(repoRoot, 'models/runs/style-anime'),
-    clip: shared('videos/panzoom_valendas_720p.mp4'),
-    channels: 48, blocks: 4, fine: 0, smoothSkip: false, guided: 0, dScales: 1, steps: 2500, batch: 4, crop: 96, lrG: 1e-3, lrD: 2e-4, ganLoss: 'lsgan',
-    advWeight: 10, structureWeight: 10, structureScale: 2, colorWeight: 2, shiftWeight: 100, shiftSubpixel: false, softFakesWeight: 0, flatWeight: 0, webMix: 0, emaDecay: 0.995, spectralNorm: true, r1Weight: 0, gpWeight: 10,
-    greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, teacher: '', teacherWeight: 0,
-    seed: 1, holdOutEvery: 12, checkpointEvery: 100, sampleEvery: 100,
-  } as StyleTrainConfig & Common & { clip: string },
-};
-type Kind = keyof typeof recipes;
+const defaults = trainDefaults(repoRoot);
+type Kind = keyof typeof defaults;
 
 function parseArgs<T extends object>(argv: string[], defaults: T): T {
   const cfg: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
@@ -101,18 +89,38 @@ async function trainStyleFilter(cfg: StyleTrainConfig & Common & { clip: string 
   log(`held-out scores (${cfg.id}): ${JSON.stringify(scores)}; quantized vs float ${quantDiff.toFixed(3)} levels`);
 }
 
+async function runRecipe(id: string): Promise<void> {
+  const recipe = readRecipe(repoRoot, id);
+  for (const [i, stage] of recipe.stages.entries()) {
+    const run = resolve(repoRoot, stage.run);
+    if (stage.from && !existsSync(run)) cpSync(resolve(repoRoot, stage.from), run, { recursive: true });
+    const options = { ...stage.options, id: recipe.id, title: recipe.title, run: stage.run };
+    log(`recipe ${id}, stage ${i + 1} of ${recipe.stages.length}: ${stage.run}${stage.from ? ` (from ${stage.from})` : ''}`);
+    if (recipe.kind === 'style') await trainStyleFilter(recipeConfig(repoRoot, defaults.style, options));
+    else await trainSr(recipeConfig(repoRoot, defaults.sr, options));
+  }
+  if (recipe.blend) {
+    await exportBlend(repoRoot, { id: recipe.id, title: recipe.title, l1: resolve(repoRoot, recipe.blend.l1), gan: resolve(repoRoot, recipe.blend.gan), alpha: recipe.blend.alpha, photos: defaults.sr.data }, log);
+  }
+}
+
 async function main() {
   const argv = process.argv.slice(2);
+  await tf.setBackend('wasm');
+  const r = argv.indexOf('--recipe');
+  if (r >= 0) {
+    if (argv.length !== 2) throw new Error('--recipe takes no other options: the recipe file holds them');
+    return runRecipe(argv[r + 1]);
+  }
   const k = argv.indexOf('--kind');
   const kind = (k >= 0 ? argv.splice(k, 2)[1] : 'sr') as Kind;
-  if (!(kind in recipes)) throw new Error(`--kind must be one of ${Object.keys(recipes).join(', ')}`);
-  await tf.setBackend('wasm');
+  if (!(kind in defaults)) throw new Error(`--kind must be one of ${Object.keys(defaults).join(', ')}`);
   if (kind === 'style') {
-    const cfg = parseArgs(argv, recipes.style);
+    const cfg = parseArgs(argv, defaults.style);
     log(`training ${cfg.id}: ${JSON.stringify(cfg)}`);
     await trainStyleFilter(cfg);
   } else {
-    const cfg = parseArgs(argv, recipes.sr);
+    const cfg = parseArgs(argv, defaults.sr);
     log(`training ${cfg.id}: ${JSON.stringify(cfg)}`);
     await trainSr(cfg);
   }

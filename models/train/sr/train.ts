@@ -8,10 +8,11 @@ import { evaluate, summarize, upscaleCrop, type EvalRow } from './evaluate.js';
 import { readPng, writePng } from '../imaging/image.js';
 import { plotCurves, tile } from '../imaging/sheet.js';
 import { createEma, updateEma } from '../core/ema.js';
-import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator, type Skip } from '../core/nets.js';
+import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator, type GeneratorConfig, type Skip } from '../core/nets.js';
+import { runLoop, type LoopState } from '../core/run-loop.js';
 import { stepGrads, stepVariables, type DiscriminatorView, type StepKind, type StepLosses } from './steps.js';
 import { TwoCores } from './two-cores.js';
-import { Progress, restoreRun, saveRun, type GanRunConfig } from '../core/run-state.js';
+import { restoreRun, saveRun, type GanRunConfig } from '../core/run-state.js';
 
 export interface TrainConfig extends GanRunConfig {
   scale: number;
@@ -36,7 +37,9 @@ export interface TrainConfig extends GanRunConfig {
   evalSize: number;
 }
 
-interface State { step: number; rng: number; history: { step: number; l1: number; adv?: number; d?: number }[] }
+type Row = { l1: number; adv?: number; d?: number };
+/** The checkpoint's state: the loop's, and the generator's shape (blend and eval read it). */
+type State = LoopState<Row> & { generator: GeneratorConfig };
 
 export interface TrainResult { generator: Generator; heldOut: string[]; evalAfterL1?: EvalRow[]; seconds: number; steps: number }
 
@@ -55,10 +58,10 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const optD = tf.train.adam(cfg.lrD, 0.9, 0.99);
   const opts = { g: optG, gg: optGanG, d: optD };
 
-  let state: State = { step: 0, rng: cfg.seed, history: [] };
+  let state: State = { step: 0, rng: cfg.seed, history: [], generator: g.config };
   const restored = await restoreRun<State>(cfg.run, named, opts);
   if (restored) {
-    state = restored.state;
+    state = { ...restored.state, generator: g.config };
     // An EMA switched on when resuming starts from the restored generator.
     if (ema && restored.missing.some((n) => n.startsWith('ema/'))) updateEma(ema, g, 0, 0);
     log(`resumed ${cfg.run} at step ${state.step}${restored.missing.length ? ` (not in the checkpoint, kept as initialized: ${restored.missing.join(', ')})` : ''}`);
@@ -80,9 +83,6 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
 
   const rng = new Rng(state.rng);
   const total = cfg.l1Steps + cfg.ganSteps;
-  const t0 = Date.now();
-  const startStep = state.step;
-  const progress = new Progress(total, startStep);
   let evalAfterL1: EvalRow[] | undefined;
   if (cfg.threads === 2 && cfg.batch % 2) throw new Error('--threads 2 needs an even --batch');
   const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, gradWeight: cfg.gradWeight, dView: cfg.dView, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
@@ -95,37 +95,34 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
     return r.losses;
   };
 
-  while (state.step < total) {
-    const { lr, hr } = sampleBatch(pairs, rng, cfg.batch, cfg.lrCrop, cfg.scale, cfg.webMix);
-    const gan = state.step >= cfg.l1Steps;
-    let rec: State['history'][number];
-    if (!gan) {
-      rec = { step: state.step, l1: (await runStep('l1', optG, lr, hr)).l1! };
-    } else {
-      // D learns real vs generated patches; G learns to fool D while staying close in content.
-      const dl = await runStep('d', optD, lr, hr);
-      const gl = await runStep('g', optGanG, lr, hr);
-      rec = { step: state.step, l1: gl.l1!, adv: gl.adv, d: dl.d };
-    }
-    tf.dispose([lr, hr]);
-    if (ema) updateEma(ema, g, cfg.emaDecay, state.step);
-    state.step++;
-    state.history.push(rec);
-    state.rng = rng.state;
-
-    if (state.step % 20 === 0 || state.step === total) log(progress.line(state.step, gan ? 'gan' : 'l1 ', state.history.slice(-20)));
-    if (state.step % cfg.checkpointEvery === 0 || state.step === total || state.step === cfg.l1Steps) await save();
-    if (state.step % cfg.sampleEvery === 0 || state.step === total) writePictures();
-    if (state.step === cfg.l1Steps && cfg.l1Steps > 0) {
-      // Keep the L1-only generator beside the run, so both checkpoints can be reported.
-      mkdirSync(join(cfg.run, 'l1'), { recursive: true });
-      await saveRun(join(cfg.run, 'l1'), state, named.filter((n) => !n.name.startsWith('d/')), {});
-      evalAfterL1 = evalNow();
-      log(`after L1 pre-training: ${JSON.stringify(summarize(evalAfterL1))}`);
-    }
-  }
+  const done = await runLoop<Row>({
+    total, state, rng, log, checkpointEvery: cfg.checkpointEvery, sampleEvery: cfg.sampleEvery, save, pictures: writePictures,
+    async step() {
+      const { lr, hr } = sampleBatch(pairs, rng, cfg.batch, cfg.lrCrop, cfg.scale, cfg.webMix);
+      try {
+        if (state.step < cfg.l1Steps) return { row: { l1: (await runStep('l1', optG, lr, hr)).l1! }, phase: 'l1 ' };
+        // D learns real vs generated patches; G learns to fool D while staying close in content.
+        const dl = await runStep('d', optD, lr, hr);
+        const gl = await runStep('g', optGanG, lr, hr);
+        return { row: { l1: gl.l1!, adv: gl.adv, d: dl.d }, phase: 'gan' };
+      } finally {
+        tf.dispose([lr, hr]);
+      }
+    },
+    afterStep: (step) => { if (ema) updateEma(ema, g, cfg.emaDecay, step); },
+    milestone: cfg.l1Steps > 0 ? {
+      at: cfg.l1Steps,
+      async run() {
+        // Keep the L1-only generator beside the run, so both checkpoints can be reported.
+        mkdirSync(join(cfg.run, 'l1'), { recursive: true });
+        await saveRun(join(cfg.run, 'l1'), state, named.filter((n) => !n.name.startsWith('d/')), {});
+        evalAfterL1 = evalNow();
+        log(`after L1 pre-training: ${JSON.stringify(summarize(evalAfterL1))}`);
+      },
+    } : undefined,
+  });
   await cores?.stop();
   tf.dispose([...namedVariables(d).map((n) => n.v), ...(ema ? gVars : [])]);
   Object.values(opts).forEach((o) => o.dispose());
-  return { generator: exported, heldOut: heldOut.map((p) => basename(p)), evalAfterL1, seconds: (Date.now() - t0) / 1000, steps: state.step - startStep };
+  return { generator: exported, heldOut: heldOut.map((p) => basename(p)), evalAfterL1, ...done };
 }

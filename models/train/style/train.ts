@@ -11,8 +11,9 @@ import { TEACHERS, teach, type Teacher } from './teachers.js';
 import { degradeWeb } from '../imaging/degrade.js';
 import { createEma, updateEma } from '../core/ema.js';
 import { readPng, writePng, type Image } from '../imaging/image.js';
-import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator } from '../core/nets.js';
-import { Progress, restoreRun, saveRun, type GanRunConfig } from '../core/run-state.js';
+import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator, type GeneratorConfig } from '../core/nets.js';
+import { runLoop, type LoopState } from '../core/run-loop.js';
+import { restoreRun, saveRun, type GanRunConfig } from '../core/run-state.js';
 import { plotCurves, tile } from '../imaging/sheet.js';
 import { centerCrop, stylize } from './eval.js';
 import { styleStep, type StyleLosses, type TextureTarget } from './steps.js';
@@ -69,8 +70,8 @@ export interface StyleTrainConfig extends GanRunConfig {
 /** Style crops the texture target averages over (fixed at the start of each run, from the seed). */
 const TEXTURE_CROPS = 256;
 
-type Row = StyleLosses & { step: number };
-interface State { step: number; rng: number; history: Row[] }
+/** The checkpoint's state: the loop's, and the generator's shape (blend and eval read it). */
+type State = LoopState<StyleLosses> & { generator: GeneratorConfig };
 
 export interface StyleTrainResult { generator: Generator; heldOut: string[]; seconds: number; steps: number }
 
@@ -88,9 +89,9 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   const dOpts = ds.map(() => tf.train.adam(cfg.lrD, 0.5, 0.99));
   const opts: Record<string, tf.Optimizer> = { g: tf.train.adam(cfg.lrG, 0.5, 0.99), ...Object.fromEntries(dOpts.map((o, s) => [dNames[s], o])) };
 
-  let state: State = { step: 0, rng: cfg.seed, history: [] };
+  let state: State = { step: 0, rng: cfg.seed, history: [], generator: g.config };
   const restored = await restoreRun<State>(cfg.run, named, opts);
-  if (restored) { state = restored.state; log(`resumed ${cfg.run} at step ${state.step}`); }
+  if (restored) { state = { ...restored.state, generator: g.config }; log(`resumed ${cfg.run} at step ${state.step}`); }
 
   const { train: trainFiles, heldOut } = splitPhotos(cfg.data, cfg.holdOutEvery);
   const photos = loadImages(trainFiles, cfg.crop), styles = loadStyleSet(cfg.style, cfg.crop);
@@ -116,23 +117,20 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
 
   const rng = new Rng(state.rng);
   const webLike = (c: Image) => (rng.next() < cfg.webMix ? degradeWeb(c, 1, rng) : c);
-  const t0 = Date.now(), startStep = state.step;
-  const progress = new Progress(cfg.steps, startStep);
-  while (state.step < cfg.steps) {
-    const photo = randomCrops(photos, rng, cfg.batch, cfg.crop, cfg.webMix > 0 ? webLike : undefined), style = styleCrops(styles, rng, cfg.batch, cfg.crop);
-    const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);
-    const frac: [number, number] = cfg.shiftSubpixel ? [rng.next(), rng.next()] : [0, 0];
-    const losses = styleStep(g, ds, { g: opts.g, d: dOpts }, photo, style, { dy, dx, frac }, cfg, cfg.seed * 1_000_003 + state.step, texture);
-    tf.dispose([photo, style]);
-    if (ema) updateEma(ema, g, cfg.emaDecay, state.step);
-    state.step++;
-    state.history.push({ step: state.step, ...losses });
-    state.rng = rng.state;
-    if (state.step % 20 === 0 || state.step === cfg.steps) log(progress.line(state.step, 'gan', state.history.slice(-20)));
-    if (state.step % cfg.checkpointEvery === 0 || state.step === cfg.steps) await saveRun(cfg.run, state, named, opts);
-    if (state.step % cfg.sampleEvery === 0 || state.step === cfg.steps) writePictures();
-  }
+  const done = await runLoop<StyleLosses>({
+    total: cfg.steps, state, rng, log, checkpointEvery: cfg.checkpointEvery, sampleEvery: cfg.sampleEvery,
+    save: () => saveRun(cfg.run, state, named, opts), pictures: writePictures,
+    async step() {
+      const photo = randomCrops(photos, rng, cfg.batch, cfg.crop, cfg.webMix > 0 ? webLike : undefined), style = styleCrops(styles, rng, cfg.batch, cfg.crop);
+      const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);
+      const frac: [number, number] = cfg.shiftSubpixel ? [rng.next(), rng.next()] : [0, 0];
+      const losses = styleStep(g, ds, { g: opts.g, d: dOpts }, photo, style, { dy, dx, frac }, cfg, cfg.seed * 1_000_003 + state.step, texture);
+      tf.dispose([photo, style]);
+      return { row: losses, phase: 'gan' };
+    },
+    afterStep: (step) => { if (ema) updateEma(ema, g, cfg.emaDecay, step); },
+  });
   tf.dispose([...ds.flatMap((d) => namedVariables(d)).map((n) => n.v), ...(ema ? variablesOf(g.layers) : []), ...(texture ? [...texture.net.kernels, ...texture.grams] : [])]);
   Object.values(opts).forEach((o) => o.dispose());
-  return { generator: exported, heldOut: heldOut.map((p) => basename(p)), seconds: (Date.now() - t0) / 1000, steps: state.step - startStep };
+  return { generator: exported, heldOut: heldOut.map((p) => basename(p)), ...done };
 }

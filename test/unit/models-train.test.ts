@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ describe('GAN trainer (few steps on tiny images)', () => {
   const cfg = (run: string, l1Steps: number, ganSteps: number, more: Partial<TrainConfig> = {}): TrainConfig => ({
     data, run, scale: 2, channels: 8, blocks: 1, l1Steps, ganSteps, batch: 2, lrCrop: 12,
     lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, dView: 'image', emaDecay: 0, spectralNorm: false, r1Weight: 0, gpWeight: 10,
-    seed: 7, holdOutEvery: 4, webMix: 0, threads: 1, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
+    seed: 7, holdOutEvery: 4, webMix: 0, codecMix: 0, init: '', threads: 1, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
   });
   const tmpRun = () => mkdtempSync(join(tmpdir(), 'run-'));
   const weightsOf = (r: Awaited<ReturnType<typeof train>>) => r.generator.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);
@@ -111,6 +111,21 @@ describe('GAN trainer (few steps on tiny images)', () => {
     const a = weightsOf(straight), b = weightsOf(resumed);
     expect(a.length).toBe(b.length);
     expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-6);
+  });
+
+  it('a run can start from an exported model, and mix in pairs that went through a real video codec', async () => {
+    const first = await train(cfg(mkdtempSync(join(tmpdir(), 'run-')), 2, 0), silent);
+    const dir = mkdtempSync(join(tmpdir(), 'exported-'));
+    const exported = buildGraphModel(first.generator, 'float16');
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(exported.modelJson));
+    writeFileSync(join(dir, 'weights.bin'), exported.weights);
+    const lines: string[] = [];
+    const second = await train(cfg(mkdtempSync(join(tmpdir(), 'run-')), 0, 0, { init: join(dir, 'model.json'), codecMix: 0.5 }), (l) => lines.push(l));
+    expect(lines.some((l) => l.includes('codec pairs: 3'))).toBe(true);
+    const x = tf.randomUniform([1, 16, 16, 3]) as tf.Tensor4D;
+    expect(tf.max(tf.abs(tf.sub(generate(second.generator, x), generate(first.generator, x)))).dataSync()[0]).toBeLessThan(2e-3); // float16
+    const stepped = await train(cfg(mkdtempSync(join(tmpdir(), 'run-')), 2, 0, { init: join(dir, 'model.json'), codecMix: 0.5 }), silent);
+    expect(stepped.steps).toBe(2);
   });
 
   it('the exported quantized graph model computes what the trained generator computes', async () => {

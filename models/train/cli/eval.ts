@@ -1,8 +1,9 @@
 // npm run eval -- --id sr-x2-quality[,sr-x4,style-anime...] --images DIR [--size 256]
-//   [--peers esrgan-slim,esrgan-medium] [--style DIR] [--style-root DIR --photos DIR] [--clip FILE] [--out DIR]
+//   [--peers esrgan-slim,esrgan-medium] [--compressed true] [--style DIR] [--style-root DIR --photos DIR] [--clip FILE] [--out DIR]
 // Super-resolution filters, and optionally the UpscalerJS peers at the same scales: against
 // bicubic on center crops of the PNGs in DIR (downscaled by antialiased bicubic first), PSNR-Y,
-// SSIM-Y, detail ratio. Style filters: structure (SSIM-Y vs input), distance of image
+// SSIM-Y, detail ratio; with --compressed, the x2 filters also on those photos as H.264 and VP9
+// clips at a web bitrate (sr/compressed.ts: PSNR-Y, blocking, speckles against the truth). Style filters: structure (SSIM-Y vs input), distance of image
 // statistics to the style images in --style, shift error, flicker on --clip, and with
 // --style-root (anime/, cartoon/, painting/) the share of outputs a style classifier trained on
 // those sets and on the training photos of --photos names as the filter's style. Both: ms per
@@ -22,6 +23,7 @@ import { tile } from '../imaging/sheet.js';
 import { centerCrop, evaluateStyle, readClip, stylize } from '../style/eval.js';
 import { CLASSES, trainClassifier, type Classifier, type StyleClass } from '../style/score.js';
 import { splitPhotos } from '../core/data.js';
+import { compressedClips, evaluateCompressed } from '../sr/compressed.js';
 import { executeFilter } from '../../../workers/execute.js';
 import { useTransposeDepthToSpaceOnWasm } from '../../../workers/wasm-depth-to-space.js';
 
@@ -93,6 +95,8 @@ async function main() {
     for (const scale of new Set(candidates.map((c) => c.scale))) candidates.push(await loadPeer(name as PeerName, scale));
   }
   const results = [];
+  // x2 filters on the same photos as compressed web video (sr/compressed.ts).
+  const clips = args.compressed === 'true' && candidates.some((c) => c.scale === 2) ? compressedClips(images) : null;
   for (const { id, scale, macsPerInputPixel, upscale } of candidates) {
     const rows = evaluate(images, scale, size, upscale);
     const s = summarize(rows);
@@ -100,7 +104,11 @@ async function main() {
     console.log(`\n${id} (x${scale}${macsPerInputPixel ? `, ${macsPerInputPixel} MACs/px` : ''}, ${ms.toFixed(0)} ms per 640x360 frame on wasm, 1 thread)`);
     for (const r of rows) console.log(`  ${r.image.padEnd(54)} bicubic ${fmt(r.bicubic)} | ${fmt(r.model)}`);
     console.log(`  mean: bicubic ${fmt(s.bicubic)} | ${id} ${fmt(s.model)} | PSNR gain ${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(2)} dB`);
-    results.push({ id, scale, macsPerInputPixel, msPer640x360: ms, ...s, perImage: rows, upscale });
+    const compressed = clips && scale === 2 ? evaluateCompressed(clips, upscale) : undefined;
+    for (const [codec, c] of Object.entries(compressed ?? {})) {
+      console.log(`  ${codec} at 0.07 bits/pixel: PSNR-Y ${c.model.psnr.toFixed(2)} (${c.model.psnr - c.bicubic.psnr >= 0 ? '+' : ''}${(c.model.psnr - c.bicubic.psnr).toFixed(2)} over bicubic), blocking ${c.model.blocking.toFixed(3)} (bicubic ${c.bicubic.blocking.toFixed(3)}, truth 1), speckles ${c.model.speckles.toFixed(1)}/MP (bicubic ${c.bicubic.speckles.toFixed(1)})`);
+    }
+    results.push({ id, scale, macsPerInputPixel, msPer640x360: ms, ...s, compressed, perImage: rows, upscale });
   }
   if (!args.out) return;
   mkdirSync(args.out, { recursive: true });

@@ -39,18 +39,22 @@ export function loadPairs(paths: string[], scale: number, minSide: number): Pair
 /**
  * A batch of aligned random crops, with one random flip/transpose applied to the whole batch.
  * A `webMix` share of the samples get their low-res side from the web-video degradation
- * instead of the standard bicubic downscale.
+ * instead of the standard bicubic downscale, and a `codec.share` of them come from `codec.pairs`
+ * (low-res side through a real video codec, sr/codec-pairs.ts).
  */
-export function sampleBatch(pairs: Pair[], rng: Rng, batch: number, lrCrop: number, scale: number, webMix = 0): { lr: tf.Tensor4D; hr: tf.Tensor4D } {
+export function sampleBatch(pairs: Pair[], rng: Rng, batch: number, lrCrop: number, scale: number, webMix = 0, codec?: { pairs: Pair[]; share: number }): { lr: tf.Tensor4D; hr: tf.Tensor4D } {
   const hc = lrCrop * scale;
   const lrData = new Float32Array(batch * lrCrop * lrCrop * 3);
   const hrData = new Float32Array(batch * hc * hc * 3);
   for (let b = 0; b < batch; b++) {
-    const p = pairs[rng.int(pairs.length)];
+    // Only draws for the codec share when there are codec pairs, so other runs keep their random sequence.
+    const fromCodec = codec && codec.share > 0 && rng.next() < codec.share;
+    const pool = fromCodec ? codec.pairs : pairs;
+    const p = pool[rng.int(pool.length)];
     const x = rng.int(p.lr.width - lrCrop + 1), y = rng.int(p.lr.height - lrCrop + 1);
     const hr = crop(p.hr, x * scale, y * scale, hc, hc);
     // Only draws for the mix when it is on, so bicubic-only runs keep their random sequence.
-    const web = webMix > 0 && rng.next() < webMix;
+    const web = !fromCodec && webMix > 0 && rng.next() < webMix;
     lrData.set((web ? degradeWeb(hr, scale, rng) : crop(p.lr, x, y, lrCrop, lrCrop)).data, b * lrCrop * lrCrop * 3);
     hrData.set(hr.data, b * hc * hc * 3);
   }

@@ -1,8 +1,9 @@
 // Loads a registry filter from the repository's files in Node, through the same validation
 // the worker applies to fetched files.
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import type { Generator } from './nets.js';
 import { buildAndWarm } from '../../../workers/model-loader.js';
 import type { FrameModel } from '../../../workers/execute.js';
 import { buildArtifacts, parseModelJson, siblingPath, type GraphModelJson } from '../../../workers/model-manifest.js';
@@ -27,4 +28,18 @@ export async function loadFilterFromDisk(repoRoot: string, id: string): Promise<
   const entry = readRegistry(repoRoot).filters.find((f) => f.id === id);
   if (!entry) throw new Error(`${REGISTRY_PATH}: no filter with id "${id}"`);
   return { entry, model: await buildAndWarm(entry, readModelFiles(repoRoot, entry.modelUrl).artifacts) };
+}
+
+/** Sets a generator's trained weights from an exported graph model (the path of its model.json), layer by layer name. */
+export function loadGeneratorWeights(g: Generator, modelJson: string): void {
+  const { artifacts } = readModelFiles(dirname(modelJson), basename(modelJson));
+  const named = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
+  for (const l of g.layers) {
+    for (const [v, key] of [[l.w, `${l.name}/w`], [l.b, `${l.name}/b`]] as [tf.Variable, string][]) {
+      const t = named[key];
+      if (!t || t.size !== v.size) throw new Error(`${modelJson}: no ${key} of shape ${v.shape.join('x')} (a generator of another shape?)`);
+      v.assign(tf.reshape(t, v.shape));
+    }
+  }
+  tf.dispose(Object.values(named));
 }

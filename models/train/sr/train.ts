@@ -12,6 +12,8 @@ import { createDiscriminator, createGenerator, generate, namedVariables, variabl
 import { runLoop, type LoopState } from '../core/run-loop.js';
 import { stepGrads, stepVariables, type DiscriminatorView, type StepKind, type StepLosses } from './steps.js';
 import { TwoCores } from './two-cores.js';
+import { codecPairs } from './codec-pairs.js';
+import { loadGeneratorWeights } from '../core/disk-model.js';
 import { restoreRun, saveRun, type GanRunConfig } from '../core/run-state.js';
 
 export interface TrainConfig extends GanRunConfig {
@@ -34,6 +36,10 @@ export interface TrainConfig extends GanRunConfig {
   webMix: number;
   /** 1, or 2 to compute each step's gradients on both CPU cores (half a batch each). */
   threads: number;
+  /** Share of training samples whose low-res side went through a real video codec (codec-pairs.ts). */
+  codecMix: number;
+  /** An exported model.json whose weights a fresh run starts from (fine-tuning a shipped filter); '' = random init. */
+  init: string;
   evalSize: number;
 }
 
@@ -66,11 +72,18 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
     if (ema && restored.missing.some((n) => n.startsWith('ema/'))) updateEma(ema, g, 0, 0);
     log(`resumed ${cfg.run} at step ${state.step}${restored.missing.length ? ` (not in the checkpoint, kept as initialized: ${restored.missing.join(', ')})` : ''}`);
   }
+  if (!restored && cfg.init) {
+    loadGeneratorWeights(g, cfg.init);
+    if (ema) updateEma(ema, g, 0, 0);
+    log(`started from the weights of ${cfg.init}`);
+  }
   const save = () => saveRun(cfg.run, state, named, opts);
 
   const { train: trainFiles, heldOut } = splitPhotos(cfg.data, cfg.holdOutEvery);
   log(`data: ${trainFiles.length} training photos, ${heldOut.length} held out: ${heldOut.map((p) => basename(p)).join(', ')}`);
   const pairs = loadPairs(trainFiles, cfg.scale, cfg.lrCrop * cfg.scale);
+  const codec = cfg.codecMix > 0 ? { pairs: codecPairs(pairs, cfg.scale, cfg.seed + 5000), share: cfg.codecMix } : undefined;
+  if (codec) log(`codec pairs: ${codec.pairs.length} (H.264 or VP9, 0.04-0.2 bits per pixel), ${Math.round(100 * cfg.codecMix)}% of samples`);
   const evalSet = heldOut.map((p) => ({ name: basename(p), img: readPng(p) }));
   const evalNow = () => evaluate(evalSet, cfg.scale, cfg.evalSize, (x) => generate(exported, x));
   const writePictures = () => {
@@ -98,7 +111,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const done = await runLoop<Row>({
     total, state, rng, log, checkpointEvery: cfg.checkpointEvery, sampleEvery: cfg.sampleEvery, save, pictures: writePictures,
     async step() {
-      const { lr, hr } = sampleBatch(pairs, rng, cfg.batch, cfg.lrCrop, cfg.scale, cfg.webMix);
+      const { lr, hr } = sampleBatch(pairs, rng, cfg.batch, cfg.lrCrop, cfg.scale, cfg.webMix, codec);
       try {
         if (state.step < cfg.l1Steps) return { row: { l1: (await runStep('l1', optG, lr, hr)).l1! }, phase: 'l1 ' };
         // D learns real vs generated patches; G learns to fool D while staying close in content.

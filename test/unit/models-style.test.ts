@@ -14,7 +14,7 @@ import { contentCrop, hasContent, loadStyleSet } from '../../models/train/style/
 import { createTextureNet, styleGrams, textureL2 } from '../../models/train/style/texture';
 import { TEACHERS, teach } from '../../models/train/style/teachers';
 import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/core/nets';
-import { changedShare, flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style/eval';
+import { borderStep, changedShare, flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style/eval';
 import { trainStyle, type StyleTrainConfig } from '../../models/train/style/train';
 
 const synthetic = (w: number, h: number, k: number): Image => {
@@ -141,6 +141,16 @@ describe('style scores', () => {
     expect(s.structure).toBeCloseTo(1, 6);
     expect(s.change).toBe(0);
     expect(s.styleShift).toBeCloseTo(0, 6); // unchanged inputs sit at the photos' statistics
+  });
+
+  it('borderStep is about 1 for a change as strong at the border as inside, and large for a coloured line down one side', () => {
+    const input = synthetic(32, 24, 1);
+    const graded = { ...input, data: input.data.map((v) => v * 0.8) };
+    expect(borderStep(input, graded)).toBeGreaterThan(0.7);
+    expect(borderStep(input, graded)).toBeLessThan(1.3);
+    const lined = { ...graded, data: graded.data.slice() };
+    for (let y = 0; y < 24; y++) lined.data[(y * 32 + 31) * 3 + 2] = 1; // a blue line down the right border
+    expect(borderStep(input, lined)).toBeGreaterThan(1.5);
   });
 
   it('styleShift is 0 at the photos, 1 at the style set, and in between for a blend', () => {

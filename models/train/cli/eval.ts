@@ -60,6 +60,7 @@ function evaluateStyleFilters(stylers: { id: string; macsPerInputPixel: number; 
     console.log(`\n${id} (${macsPerInputPixel} MACs/px, ${ms.toFixed(0)} ms per 640x360 frame on wasm, 1 thread)`);
     console.log(`  structure (SSIM-Y vs input) ${s.structure.toFixed(3)}, mean change ${s.change.toFixed(1)} levels`);
     console.log(`  style shift ${s.styleShift.toFixed(2)} (0 = the inputs' image statistics, 1 = the style images')${args.style ? '' : ' [no --style: meaningless]'}`);
+    console.log(`  border: the outermost pixels change ${s.border.toFixed(2)} times as much as the next ones in (1 = no seam)`);
     console.log(`  1-pixel shift error ${s.shiftError.toFixed(2)} levels${s.flicker !== undefined ? `, flicker on clip ${s.flicker.toFixed(3)} (1 = as stable as the source)` : ''}${s.changed ? `; pixels changing over 3 levels per frame ${(100 * s.changed.output).toFixed(1)}% (the clip itself ${(100 * s.changed.source).toFixed(1)}%)` : ''}`);
     if (s.named) console.log(`  named ${target} by the style classifier: ${(100 * s.named.output).toFixed(0)}% of output quadrants (inputs ${(100 * s.named.input).toFixed(0)}%), mean probability ${s.named.probability.toFixed(2)}; all names ${JSON.stringify(s.named.names)}`);
     return { id, kind: 'style', macsPerInputPixel, msPer640x360: ms, ...s };

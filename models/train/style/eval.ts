@@ -124,6 +124,8 @@ export interface StyleScores {
   styleShift: number;
   /** shiftError averaged over the images (0-255 levels). */
   shiftError: number;
+  /** borderStep averaged over the images: 1 = the outermost rows and columns change like the rest. */
+  border: number;
   flicker?: number;
   /** changedShare of the output clip and of the clip itself. */
   changed?: { output: number; source: number };
@@ -132,6 +134,28 @@ export interface StyleScores {
    * named as the filter's style and its mean probability, and the same for the inputs.
    */
   named?: { output: number; input: number; probability: number; names: Record<StyleClass, number> };
+}
+
+/**
+ * How much more the output changes from the input along its worst side (outermost row or
+ * column) than one pixel further in: a seam or a coloured line along a border shows up here;
+ * about 1 when the border is treated like the inside.
+ */
+export function borderStep(input: Image, output: Image): number {
+  const { width: w, height: h } = input;
+  const change = (x: number, y: number) => {
+    const i = (y * w + x) * 3;
+    return Math.abs(output.data[i] - input.data[i]) + Math.abs(output.data[i + 1] - input.data[i + 1]) + Math.abs(output.data[i + 2] - input.data[i + 2]);
+  };
+  const side = (at: (k: number, depth: number) => [number, number], n: number) => {
+    let edge = 1e-6, inner = 1e-6;
+    for (let k = 1; k < n - 1; k++) { edge += change(...at(k, 0)); inner += change(...at(k, 1)); }
+    return edge / inner;
+  };
+  return Math.max(
+    side((k, d) => [d, k], h), side((k, d) => [w - 1 - d, k], h),
+    side((k, d) => [k, d], w), side((k, d) => [k, h - 1 - d], w),
+  );
 }
 
 /** The four quadrants of an image, the crops the style classifier judges. */
@@ -156,6 +180,7 @@ export function evaluateStyle(images: Image[], styleImages: Image[], size: numbe
     change: avg((i) => meanAbsDiff(inputs[i], outs[i])),
     styleShift: styleShift(outs.map(styleFeatures), inputSet, styleSet),
     shiftError: avg((i) => shiftError(run, inputs[i])),
+    border: avg((i) => borderStep(inputs[i], outs[i])),
     ...(clip ? clipScores(run, clip) : {}),
     ...(judge ? { named: namedScores(judge.classifier, judge.target, inputs, outs) } : {}),
   };

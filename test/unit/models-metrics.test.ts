@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Image } from '../../models/train/imaging/image';
 import { detail, psnrY, ssimY } from '../../models/train/imaging/metrics';
+import { blockiness, speckles } from '../../models/train/sr/compressed';
 import { resizeBicubic } from '../../models/train/imaging/resample';
 
 function card(w: number, h: number): Image {
@@ -30,5 +31,29 @@ describe('metrics', () => {
   it('detail drops when fine texture is lost', () => {
     expect(detail(blurred, 2) / detail(hr, 2)).toBeLessThan(0.8);
     expect(detail({ ...hr, data: new Float32Array(hr.data.length).fill(0.5) }, 2)).toBeCloseTo(0, 9);
+  });
+});
+
+describe('compressed-video artefacts', () => {
+  const flat = (w: number, h: number, f: (x: number, y: number) => number): Image => {
+    const data = new Float32Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.fill(f(x, y), (y * w + x) * 3, (y * w + x) * 3 + 3);
+    return { width: w, height: h, data };
+  };
+
+  it('blockiness rises when luma steps sit on the 16-pixel grid', () => {
+    const smooth = flat(64, 64, (x, y) => 0.3 + 0.004 * (x + y));
+    const blocky = flat(64, 64, (x, y) => 0.3 + 0.004 * (16 * Math.floor(x / 16) + 16 * Math.floor(y / 16)));
+    expect(blockiness(smooth)).toBeLessThan(1.5);
+    expect(blockiness(blocky)).toBeGreaterThan(5);
+  });
+
+  it('speckles counts lone bright pixels, not bright regions', () => {
+    const base = flat(50, 50, () => 0.4);
+    expect(speckles(base)).toBe(0);
+    base.data.fill(0.9, (25 * 50 + 25) * 3, (25 * 50 + 25) * 3 + 3);
+    expect(speckles(base)).toBeCloseTo(1e6 / 2500, 5);
+    const region = flat(50, 50, (x, y) => (x > 20 && y > 20 ? 0.9 : 0.4));
+    expect(speckles(region)).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 // Owns the filter worker for an app (the PWA's page, the extension's compositor): starts it with
-// a backend and filter, and recreates it when it crashes. Calls pending on a worker that crashed
-// or was replaced are rejected instead of hanging (a hung call would stall the
-// one-frame-in-flight loop for good).
+// a backend and filter, and recreates it when it crashes or stops answering (a watchdog on every
+// call: a worker that closed itself sends no error, and its calls would hang). Calls pending on a
+// worker that crashed, hung or was replaced are rejected instead of hanging (a hung call would
+// stall the one-frame-in-flight loop for good).
 //
 // Where WASM runs on one thread (a page that is not cross-origin isolated, such as the
 // extension's compositor inside other sites' pages), one worker uses one core. The session then
@@ -36,6 +37,13 @@ export class WorkerGoneError extends Error {
     this.name = 'WorkerGoneError';
   }
 }
+
+/**
+ * How long a call may go unanswered before the worker counts as hung and is replaced. A frame
+ * takes under a second on every tier Auto picks; starting a backend and loading a model
+ * (fetch, compile, warm-up) takes longer on a slow device.
+ */
+export const WATCHDOG_MS = { frame: 20_000, setup: 120_000 };
 
 /** Most workers a session runs; more cores than this rarely pay for their memory (a model and tfjs each). */
 const MAX_WORKERS = 4;
@@ -78,6 +86,8 @@ export class FilterSession {
   private joined: Uint8ClampedArray<ArrayBuffer>[] = [];
   private readonly ownBuffers = new WeakSet<ArrayBuffer>();
   private loaded: LoadedFilter | null = null;
+  /** Watchdog limits (tests shorten them). */
+  watchdog = { ...WATCHDOG_MS };
   backend: BackendName | 'auto' = 'auto';
   choice: BackendChoice | null = null;
   filterId: string | null = null;
@@ -101,10 +111,10 @@ export class FilterSession {
     };
     this.crew = crew;
     const first = hire();
-    this.choice = await this.call(first, first.handle.api.init({ assetBase: this.assetBase, backend }));
+    this.choice = await this.call(first, first.handle.api.init({ assetBase: this.assetBase, backend }), this.watchdog.setup);
     // The others run the backend the first one settled on.
     const others = Array.from({ length: bandWorkers(this.choice) - 1 }, hire);
-    await Promise.all(others.map((w) => this.call(w, w.handle.api.init({ assetBase: this.assetBase, backend: this.choice!.backend }))));
+    await Promise.all(others.map((w) => this.call(w, w.handle.api.init({ assetBase: this.assetBase, backend: this.choice!.backend }), this.watchdog.setup)));
     if (this.filterId) await this.loadFilter(this.filterId);
     return this.choice;
   }
@@ -130,8 +140,27 @@ export class FilterSession {
     this.start(this.backend).then((c) => this.events.onRestarted(c), (e) => this.events.onCrash(`restart failed: ${(e as Error).message}`));
   }
 
-  private call<T>(live: LiveWorker, p: Promise<T>): Promise<T> {
-    return Promise.race([p, live.dead]);
+  /** A call to one worker, rejected if the worker dies, is replaced, or leaves it unanswered for `timeoutMs`. */
+  private call<T>(live: LiveWorker, p: Promise<T>, timeoutMs = this.watchdog.frame): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new WorkerGoneError('The filter worker stopped answering'));
+        this.hung(live, timeoutMs);
+      }, timeoutMs);
+    });
+    return Promise.race([p, live.dead, hung]).finally(() => clearTimeout(timer));
+  }
+
+  /** A worker of the current crew left a call unanswered: replace the crew, as after a crash. */
+  private hung(live: LiveWorker, ms: number): void {
+    if (!this.crew.includes(live)) return;
+    for (const w of this.crew) {
+      w.kill(new WorkerGoneError('the filter worker stopped answering'));
+      w.handle.terminate();
+    }
+    this.events.onCrash(`it stopped answering (no reply in ${Math.round(ms / 1000)} s)`);
+    this.restartAfterCrash();
   }
 
   private get current(): LiveWorker {
@@ -146,11 +175,11 @@ export class FilterSession {
 
   listFilters(): Promise<FilterEntry[]> {
     const live = this.current;
-    return this.call(live, live.handle.api.listFilters());
+    return this.call(live, live.handle.api.listFilters(), this.watchdog.setup);
   }
 
   async loadFilter(id: string): Promise<LoadedFilter> {
-    const [loaded] = await Promise.all(this.crew.map((live) => this.call(live, live.handle.api.loadFilter(id))));
+    const [loaded] = await Promise.all(this.crew.map((live) => this.call(live, live.handle.api.loadFilter(id), this.watchdog.setup)));
     this.filterId = id;
     this.loaded = loaded;
     return loaded;
@@ -219,6 +248,12 @@ export class FilterSession {
     else if (this.ownBuffers.has(image.data.buffer)) {
       if (this.joined.length < 2) this.joined.push(image.data);
     } else if (this.crew.length) releaseImage(this.current.handle, image);
+  }
+
+  /** Test hook: the first worker closes itself silently, so the watchdog must notice (after `afterMs`). */
+  simulateHang(afterMs: number): void {
+    this.watchdog.frame = afterMs;
+    void this.current.handle.api.simulateHang();
   }
 
   /** The first running Worker (tests simulate a crash by dispatching an `error` event on it). */

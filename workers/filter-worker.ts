@@ -95,6 +95,10 @@ const api: FilterWorkerApi = {
     return { numTensors, numBytes, frames, readbacks: readbacks.count, deviceRecoveries: deviceWatch.recoveries };
   },
 
+  async simulateHang(): Promise<void> {
+    self.close();
+  },
+
   async simulateDeviceLoss(): Promise<void> {
     deviceWatch.simulateLoss();
   },

@@ -127,6 +127,8 @@ export interface FilterWorkerApi {
   memory(): Promise<WorkerMemory>;
   /** Test hook: destroys the WebGPU device as a driver reset would; the next frame recovers. */
   simulateDeviceLoss(): Promise<void>;
+  /** Test hook: the worker closes itself without a word, as a hung or killed worker would; nothing answers after. */
+  simulateHang(): Promise<void>;
   /** Frees the model and the backend's memory. */
   dispose(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { Rng } from '../../models/train/core/data';
 import { contentCrop, hasContent, loadStyleSet } from '../../models/train/style/data';
 import { createTextureNet, styleGrams, textureL2 } from '../../models/train/style/texture';
 import { TEACHERS, teach } from '../../models/train/style/teachers';
+import { LOOKS } from '../../models/train/imaging/looks';
 import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/core/nets';
 import { borderStep, changedShare, flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style/eval';
 import { trainStyle, type StyleTrainConfig } from '../../models/train/style/train';
@@ -108,6 +109,22 @@ describe('style generator', () => {
     const padded = generate(g, tf.mirrorPad(odd, [[0, 0], [8, 9], [8, 9], [0, 0]], 'symmetric'));
     expect(maxDiff(y, tf.slice(padded, [0, 8, 8, 0], [1, 19, 23, 3]))).toBeLessThan(2e-3);
     expect(maxDiff(y, tf.slice(generate(g, tf.mirrorPad(odd, [[0, 0], [0, 1], [0, 1], [0, 0]], 'symmetric')), [0, 0, 0, 0], [1, 19, 23, 3]))).toBeGreaterThan(1e-3);
+  });
+
+  it('each look exports as graph nodes that compute what training computes, and costs its ops per pixel', async () => {
+    for (const look of LOOKS) {
+      const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1, guided: 2, look }, 3);
+      const out = g.layers.at(-1)!;
+      out.w.assign(tf.randomNormal(out.w.shape, 0, 0.05, 'float32', 5));
+      const x = tensor(synthetic(40, 36, 2));
+      const model = await tf.loadGraphModel(tf.io.fromMemory(buildGraphModel(g, 'float16').artifacts));
+      const y = model.execute(x) as tf.Tensor4D, ref = generate(g, x);
+      expect(y.shape).toEqual(ref.shape);
+      expect(maxDiff(y, ref), look).toBeLessThan(0.01);
+      expect(maxDiff(ref, x), `${look} changes the picture`).toBeGreaterThan(0.05);
+      expect(macsPerInputPixel(g)).toBeLessThan(20_000);
+      tf.dispose([x, y, ref]);
+    }
   });
 
   it('the shift loss is zero for the identity and not for a strided network', () => {
@@ -263,7 +280,7 @@ describe('style losses and data', () => {
 
 describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
-    data: photos, style, run, channels: 8, blocks: 1, fine: 0, smoothSkip: false, guided: 0, dScales: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
+    data: photos, style, run, channels: 8, blocks: 1, fine: 0, smoothSkip: false, guided: 0, look: '', dScales: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
     ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, teacher: '', teacherWeight: 0, emaDecay: 0.9, spectralNorm: true,
     r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, ...more,
   });

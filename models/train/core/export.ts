@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FilterEntry, Registry } from '../../../workers/types.js';
 import { GUIDED_EPS, guidedFormula } from '../imaging/guided.js';
+import { gaussianTaps, lookFormula, type LookOps } from '../imaging/looks.js';
 import { LRELU_ALPHA, inputMultiple, macsPerInputPixel, skipPad, skipPool, type Generator } from './nets.js';
 import { encode, type Quantization } from './quantize.js';
 
@@ -108,6 +109,7 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
       mul: binary('Mul'), sub: binary('Sub'), div: binary('RealDiv'), add: binary('AddV2'), addEps: (t) => node('AddV2', [t, eps]),
     });
   }
+  if (g.config.look) prev = lookFormula(g.config.look, prev, graphLookOps(nodes, constant, convAttrs));
   nodes.push({ name: OUTPUT_NAME, op: 'Identity', input: [prev], attr: { T: FLOAT } });
 
   const total = chunks.reduce((s, c) => s + c.byteLength, 0);
@@ -126,6 +128,38 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
   return {
     modelJson, weights,
     artifacts: { modelTopology, weightSpecs: specs, weightData: weights.buffer.slice(0) as ArrayBuffer, format: 'graph-model' },
+  };
+}
+
+/** The look stage's operations as graph nodes (imaging/looks.ts): fixed convolutions, mirrored pads, poolings, elementwise. */
+function graphLookOps(
+  nodes: GraphNode[], constant: (name: string, t: tf.Tensor, dtype?: 'float32' | 'int32') => string,
+  convAttrs: (stride: number, padding: 'SAME' | 'VALID') => Record<string, unknown>,
+): LookOps<string> {
+  let n = 0;
+  const name = (op: string) => `look/${op}${n++}`;
+  const node = (op: string, input: string[], attr: Record<string, unknown> = { T: FLOAT }) => {
+    const id = name(op);
+    nodes.push({ name: id, op, input, attr });
+    return id;
+  };
+  const pad = (t: string, top: number, bottom: number, left: number, right: number) =>
+    node('MirrorPad', [t, constant(name('paddings'), tf.tensor2d([[0, 0], [top, bottom], [left, right], [0, 0]], [4, 2], 'int32'), 'int32')], { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('REFLECT') });
+  const pool = (t: string, ky: number, kx: number) => node('AvgPool', [t], { T: FLOAT, ksize: ints([1, ky, kx, 1]), strides: ints([1, 1, 1, 1]), padding: str('VALID'), data_format: str('NHWC') });
+  const conv = (t: string, kernel: tf.Tensor4D) => node('Conv2D', [t, constant(name('kernel'), kernel)], convAttrs(1, 'VALID'));
+  const binary = (op: string) => (a: string, b: string) => node(op, [a, b]);
+  return {
+    luma: (x) => conv(x, tf.tensor4d([0.299, 0.587, 0.114], [1, 1, 3, 1])),
+    blur: (y, sigma) => {
+      const w = gaussianTaps(sigma), r = (w.length - 1) / 2;
+      return conv(conv(pad(y, r, r, r, r), tf.tensor4d(w, [w.length, 1, 1, 1])), tf.tensor4d(w, [1, w.length, 1, 1]));
+    },
+    box: (x, r) => pool(pool(pad(x, r, r, r, r), 2 * r + 1, 1), 1, 2 * r + 1),
+    quadrant: (x, r, q) => pool(pool(pad(x, q < 2 ? r : 0, q < 2 ? 0 : r, q % 2 === 0 ? r : 0, q % 2 === 0 ? 0 : r), r + 1, 1), 1, r + 1),
+    sigmoid: (t) => node('Sigmoid', [t]),
+    exp: (t) => node('Exp', [t]),
+    mul: binary('Mul'), add: binary('AddV2'), sub: binary('Sub'), div: binary('RealDiv'),
+    constant: (v) => constant(name('const'), Array.isArray(v) ? tf.tensor1d(v) : tf.scalar(v)),
   };
 }
 

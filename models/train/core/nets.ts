@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { conv2dSame, depthToSpace } from './ops.js';
 import { guidedFilter, guidedOpsPerPixel } from '../imaging/guided.js';
+import { applyLook, lookOpsPerPixel, type Look } from '../imaging/looks.js';
 import { cubic } from '../imaging/resample.js';
 
 export type Activation = 'relu' | 'lrelu' | 'linear';
@@ -43,8 +44,10 @@ export type Skip = 'bicubic' | 'bilinear';
  *   network adds back only the detail it learns to (edges, not grain). Default: the input.
  * - `guided`: radius of a fixed self-guided filter on the output (guided.ts), which flattens
  *   low-variance regions and keeps edges; 0 or absent = none.
+ * - `look`: a fixed drawing stage after that (imaging/looks.ts: cartoon bands and outlines, anime
+ *   cel shading, painterly Kuwahara); absent = none.
  */
-export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; fine?: number; smoothSkip?: boolean; guided?: number }
+export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; fine?: number; smoothSkip?: boolean; guided?: number; look?: Look }
 
 export interface Generator {
   config: GeneratorConfig;
@@ -194,7 +197,8 @@ export function generate(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
   // Style adds its skip at full resolution; super-resolution before the final depthToSpace.
   if (g.config.arch === 'style' || !g.skipKernel) {
     const y = tf.add(runConvs(g.layers, x), skipUpsample(g, x)) as tf.Tensor4D;
-    return g.config.guided ? guidedFilter(y, g.config.guided) : y;
+    const flat = g.config.guided ? guidedFilter(y, g.config.guided) : y;
+    return g.config.look ? applyLook(g.config.look, flat) : flat;
   }
   return depthToSpace(tf.add(runConvs(g.layers, x), skipConv(g.skipKernel, x)), g.config.scale);
 }
@@ -227,5 +231,6 @@ export function macsPerInputPixel(g: Generator): number {
     area *= (l.shuffle ?? 1) ** 2;
   }
   const guided = g.config.guided ? guidedOpsPerPixel(g.config.guided) : 0;
-  return Math.round(macs + (g.skipKernel?.shape.reduce((a, b) => a * b, 1) ?? 0) / skipPool(g) ** 2 + guided);
+  const look = g.config.look ? lookOpsPerPixel(g.config.look) : 0;
+  return Math.round(macs + (g.skipKernel?.shape.reduce((a, b) => a * b, 1) ?? 0) / skipPool(g) ** 2 + guided + look);
 }

@@ -8,6 +8,7 @@ import { Rng, loadImages, randomCrops, splitPhotos } from '../core/data.js';
 import { loadStyleSet, styleCrops } from './data.js';
 import { createTextureNet, styleGrams } from './texture.js';
 import { TEACHERS, teach, type Teacher } from './teachers.js';
+import { LOOKS, type Look } from '../imaging/looks.js';
 import { degradeWeb } from '../imaging/degrade.js';
 import { createEma, updateEma } from '../core/ema.js';
 import { readPng, writePng, type Image } from '../imaging/image.js';
@@ -30,6 +31,8 @@ export interface StyleTrainConfig extends GanRunConfig {
   smoothSkip: boolean;
   /** Radius of the fixed guided-filter stage on the output (guided.ts); 0 = none. */
   guided: number;
+  /** The fixed drawing stage after it (imaging/looks.ts), '' = none. */
+  look: Look | '';
   /**
    * Discriminators, one per scale: the first sees the crops, each next one the crops averaged
    * over 2x2 more (twice the receptive field: the style's regions and palette, not 31-pixel patches).
@@ -79,7 +82,8 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   if (cfg.crop % 8) throw new Error('--crop must be a multiple of 8');
   if (cfg.teacher && !TEACHERS.includes(cfg.teacher)) throw new Error(`--teacher must be one of ${TEACHERS.join(', ')}`);
   mkdirSync(cfg.run, { recursive: true });
-  const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine, smoothSkip: cfg.smoothSkip, guided: cfg.guided }, cfg.seed);
+  if (cfg.look && !LOOKS.includes(cfg.look)) throw new Error(`--look must be one of ${LOOKS.join(', ')}`);
+  const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine, smoothSkip: cfg.smoothSkip, guided: cfg.guided, ...(cfg.look ? { look: cfg.look } : {}) }, cfg.seed);
   // One name per D for its layers and its optimizer; the first keeps the old name, so runs from before multi-scale D resume.
   const dNames = Array.from({ length: cfg.dScales }, (_, s) => (s ? `d${s + 1}` : 'd'));
   const ds = dNames.map((name, s) => createDiscriminator(cfg.seed + 10 * s, cfg.spectralNorm, name));

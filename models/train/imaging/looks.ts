@@ -1,0 +1,151 @@
+// A style generator's fixed last stage, after the guided filter: what makes a cartoon a cartoon
+// and a painting a painting, written as fixed image operations that the generator is trained
+// through (as White-box Cartoonization trains through its guided filter). The generator learns
+// the palette, shading and texture toward the style set; the stage guarantees the drawing:
+//  - cartoon: the luma in five soft bands (flat fills) and bold dark outlines where the luma's
+//    difference of Gaussians dips (XDoG);
+//  - anime: three softer cel-shading bands, cooler shadows, a lifted palette and thin lines;
+//  - painting: a soft Kuwahara filter (each pixel the weighted mean of the four quadrants around
+//    it, flatter quadrants weighing more): flat patches of paint with crisp borders.
+// Every operation is a convolution with a fixed kernel, a pooling, or elementwise, so the same
+// formula runs in training (tf ops, differentiable on wasm) and in the exported graph (export.ts),
+// on every backend. Shift-equivariant by construction: it adds no shimmer to a pan.
+import * as tf from '@tensorflow/tfjs';
+import { guidedFormula } from './guided.js';
+
+export const LOOKS = ['cartoon', 'anime', 'painting'] as const;
+export type Look = (typeof LOOKS)[number];
+
+/** The operations a look is written in; `T` is a tensor in training and a graph node name in export. */
+export interface LookOps<T> {
+  /** BT.601 luma of RGB: one channel. */
+  luma(x: T): T;
+  /** Gaussian blur of one channel, mirrored borders. */
+  blur(y: T, sigma: number): T;
+  /** Mean over the (2r+1)^2 window around each pixel, mirrored borders. */
+  box(x: T, r: number): T;
+  /** Mean over the (r+1)^2 window whose corner is the pixel, toward quadrant q (0: up-left, 1: up-right, 2: down-left, 3: down-right), mirrored borders. */
+  quadrant(x: T, r: number, q: number): T;
+  sigmoid(t: T): T;
+  exp(t: T): T;
+  mul(a: T, b: T): T;
+  add(a: T, b: T): T;
+  sub(a: T, b: T): T;
+  div(a: T, b: T): T;
+  /** A scalar, or one value per colour channel. */
+  constant(v: number | number[]): T;
+}
+
+/** Blur sigmas and line strengths of the two drawn looks. */
+const LINES = { cartoon: { sigma: 1.2, tau: 0.98, phi: 90, strength: 0.9 }, anime: { sigma: 0.8, tau: 0.99, phi: 70, strength: 0.6 } };
+const BANDS = { cartoon: { k: 5, sharpness: 60 }, anime: { k: 3, sharpness: 30 } };
+/** Saturation: colours pushed away from their grey by this factor. */
+const SATURATION = { cartoon: 1.3, anime: 1.4 };
+/** Edge-preserving flattening before the drawing: guided-filter passes (radius, epsilon) on the colours. */
+const FLATTEN = { cartoon: [{ r: 2, eps: 0.02 }, { r: 2, eps: 0.02 }], anime: [{ r: 2, eps: 0.01 }] };
+
+/** Soft Kuwahara: radius, and the variance (luma, [0,1] units squared) at which a quadrant's weight falls by e. */
+const KUWAHARA = { r: 4, tau: 0.0015 };
+
+/** Where the luma's difference of Gaussians dips (the dark side of an edge), in [0,1]. */
+function lines<T>(l: T, o: LookOps<T>, p: { sigma: number; tau: number; phi: number }): T {
+  const dog = o.sub(o.blur(l, p.sigma), o.mul(o.blur(l, 1.6 * p.sigma), o.constant(p.tau)));
+  return o.sigmoid(o.mul(dog, o.constant(-p.phi)));
+}
+
+/** The luma put in k soft bands: 0.5/k + (1/k) * sum of k-1 sigmoid steps. */
+function bands<T>(l: T, o: LookOps<T>, p: { k: number; sharpness: number }): T {
+  let sum = o.constant(0.5 / p.k);
+  for (let i = 1; i < p.k; i++) sum = o.add(sum, o.mul(o.sigmoid(o.mul(o.sub(l, o.constant(i / p.k)), o.constant(p.sharpness))), o.constant(1 / p.k)));
+  return sum;
+}
+
+export function lookFormula<T>(look: Look, y: T, o: LookOps<T>): T {
+  if (look === 'painting') {
+    const l = o.luma(y), l2 = o.mul(l, l);
+    let num = o.constant(0), den = o.constant(1e-6);
+    for (let q = 0; q < 4; q++) {
+      const m = o.quadrant(l, KUWAHARA.r, q);
+      const variance = o.sub(o.quadrant(l2, KUWAHARA.r, q), o.mul(m, m));
+      const w = o.exp(o.mul(variance, o.constant(-1 / KUWAHARA.tau)));
+      num = o.add(num, o.mul(o.quadrant(y, KUWAHARA.r, q), w));
+      den = o.add(den, w);
+    }
+    return o.div(num, den);
+  }
+  // Outlines from the luma before flattening (the flattening softens the edges they sit on).
+  const drawn = lines(o.luma(y), o, LINES[look]);
+  for (const { r, eps } of FLATTEN[look]) {
+    y = guidedFormula(y, { box: (t) => o.box(t, r), mul: o.mul, sub: o.sub, div: o.div, add: o.add, addEps: (t) => o.add(t, o.constant(eps)) });
+  }
+  const l = o.luma(y);
+  const vivid = o.add(l, o.mul(o.sub(y, l), o.constant(SATURATION[look])));
+  // Colours scaled with the banded luma keep their hue: flat fills in steps of light.
+  let out = o.mul(vivid, o.div(bands(l, o, BANDS[look]), o.add(l, o.constant(1e-3))));
+  if (look === 'anime') {
+    // A lifted palette with cooler shadows.
+    const shadow = o.sigmoid(o.mul(o.sub(o.constant(0.45), l), o.constant(12)));
+    out = o.add(o.mul(out, o.constant(0.9)), o.constant(0.08));
+    out = o.mul(out, o.add(o.mul(o.constant([-0.14, -0.1, 0.12]), shadow), o.constant(1)));
+  }
+  return o.mul(out, o.sub(o.constant(1), o.mul(drawn, o.constant(LINES[look].strength))));
+}
+
+/** Adds and multiplies per pixel of a look (for the registry's cost figure). */
+export function lookOpsPerPixel(look: Look): number {
+  const taps = (sigma: number) => 2 * (2 * Math.ceil(3 * sigma) + 1);
+  if (look === 'painting') return 3 + 4 * (3 * 2 * (KUWAHARA.r + 1) + 2 * 2 * (KUWAHARA.r + 1) + 12);
+  const p = LINES[look];
+  const flatten = FLATTEN[look].reduce((n, { r }) => n + 3 * (4 * 2 * (2 * r + 1) + 9), 0);
+  return flatten + 3 + taps(p.sigma) + taps(1.6 * p.sigma) + 4 * BANDS[look].k + 18 + (look === 'anime' ? 12 : 0);
+}
+
+/** Reflect padding on one side of one axis (1: rows, 2: columns), from slices and reverses (exact gradients at the border). */
+function reflectSide(x: tf.Tensor4D, r: number, axis: 1 | 2, before: boolean): tf.Tensor4D {
+  const n = x.shape[axis];
+  const part = (start: number) => tf.reverse(tf.slice(x, axis === 1 ? [0, start, 0, 0] : [0, 0, start, 0], axis === 1 ? [-1, r, -1, -1] : [-1, -1, r, -1]), axis);
+  return tf.concat(before ? [part(1), x] : [x, part(n - 1 - r)], axis) as tf.Tensor4D;
+}
+
+/** Weighted sum of `weights.length` shifted slices along one axis of a tensor padded by `before` and `after`. */
+function taps(x: tf.Tensor4D, axis: 1 | 2, before: number, after: number, weights: number[]): tf.Tensor4D {
+  let p = x;
+  if (before) p = reflectSide(p, before, axis, true);
+  if (after) p = reflectSide(p, after, axis, false);
+  const size = x.shape[axis];
+  return tf.addN(weights.map((w, i) => tf.mul(tf.slice(p, axis === 1 ? [0, i, 0, 0] : [0, 0, i, 0], axis === 1 ? [-1, size, -1, -1] : [-1, -1, size, -1]), w))) as tf.Tensor4D;
+}
+
+export function gaussianTaps(sigma: number): number[] {
+  const r = Math.ceil(3 * sigma);
+  const w = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
+  const sum = w.reduce((a, b) => a + b, 0);
+  return w.map((v) => v / sum);
+}
+
+/** The look's operations on tensors, for training (every op has a gradient on wasm). */
+export const trainingLookOps: LookOps<tf.Tensor4D> = {
+  luma: (x) => tf.sum(tf.mul(x, tf.tensor1d([0.299, 0.587, 0.114])), 3, true) as tf.Tensor4D,
+  blur: (y, sigma) => {
+    const w = gaussianTaps(sigma), r = (w.length - 1) / 2;
+    return taps(taps(y, 1, r, r, w), 2, r, r, w);
+  },
+  box: (x, r) => {
+    const w = new Array(2 * r + 1).fill(1 / (2 * r + 1));
+    return taps(taps(x, 1, r, r, w), 2, r, r, w);
+  },
+  quadrant: (x, r, q) => {
+    const w = new Array(r + 1).fill(1 / (r + 1));
+    const up = q < 2, left = q % 2 === 0;
+    return taps(taps(x, 1, up ? r : 0, up ? 0 : r, w), 2, left ? r : 0, left ? 0 : r, w);
+  },
+  sigmoid: (t) => tf.sigmoid(t),
+  exp: (t) => tf.exp(t),
+  mul: (a, b) => tf.mul(a, b),
+  add: (a, b) => tf.add(a, b),
+  sub: (a, b) => tf.sub(a, b),
+  div: (a, b) => tf.div(a, b),
+  constant: (v) => (Array.isArray(v) ? tf.tensor1d(v) : tf.scalar(v)) as unknown as tf.Tensor4D,
+};
+
+export const applyLook = (look: Look, x: tf.Tensor4D): tf.Tensor4D => lookFormula(look, x, trainingLookOps);

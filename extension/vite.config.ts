@@ -2,7 +2,7 @@
 //  - compositor/, popup/, options/: extension pages (ES modules; the compositor starts the filter worker).
 //  - content.js, camera-hook.js, background.js: loaded by the browser as classic scripts, so each
 //    is bundled on its own as one self-contained IIFE.
-//  - models/** and tfjs-wasm/** from the shared assets plugin; _locales/ copied.
+//  - models/** and tfjs-wasm/** from the shared assets plugin; locales/ (shared with the PWA) copied as _locales/.
 //  - manifest.json, copied from the repository root after checking that every file it names exists.
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,7 +68,7 @@ function extensionPackage(): Plugin {
           },
         });
       }
-      cpSync(join(root, '_locales'), join(outDir, '_locales'), { recursive: true });
+      cpSync(join(repoRoot, 'locales'), join(outDir, '_locales'), { recursive: true });
       const manifest = JSON.parse(readFileSync(join(repoRoot, 'manifest.json'), 'utf8')) as Manifest;
       const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
       manifest.version = pkg.version;

@@ -8,16 +8,19 @@ export interface FilterWorkerHandle {
   api: Comlink.Remote<FilterWorkerApi>;
   /** The underlying Worker, e.g. to listen for `error` (a crash) and recreate it. */
   worker: Worker;
-  /** Stops the worker at once; the proxy must not be used afterwards. */
+  /** Stops the worker at once (again: no effect); the proxy must not be used afterwards. */
   terminate(): void;
 }
 
 export function createFilterWorker(): FilterWorkerHandle {
   const worker = new Worker(new URL('../workers/filter-worker.ts', import.meta.url), { type: 'module', name: 'filter-worker' });
   const api = Comlink.wrap<FilterWorkerApi>(worker);
+  let terminated = false;
   return {
     api, worker,
     terminate() {
+      if (terminated) return; // a hung worker is terminated by the watchdog, then by the restart
+      terminated = true;
       api[Comlink.releaseProxy]();
       worker.terminate();
     },

@@ -159,7 +159,7 @@ export class FilterSession {
       w.kill(new WorkerGoneError('the filter worker stopped answering'));
       w.handle.terminate();
     }
-    this.events.onCrash(`it stopped answering (no reply in ${Math.round(ms / 1000)} s)`);
+    this.events.onCrash(`no reply in ${Math.round(ms / 1000)} s`);
     this.restartAfterCrash();
   }
 

@@ -9,9 +9,11 @@ export class FpsMeter {
     while (this.times.length > 2 && now - this.times[0] > this.windowMs) this.times.shift();
   }
 
+  /** 0 once no frame has come for a whole window (a stalled source or worker reads as stalled). */
   get fps(): number {
     const n = this.times.length;
-    return n < 2 ? 0 : ((n - 1) * 1000) / (this.times[n - 1] - this.times[0]);
+    if (n < 2 || performance.now() - this.times[n - 1] > this.windowMs) return 0;
+    return ((n - 1) * 1000) / (this.times[n - 1] - this.times[0]);
   }
 
   reset(): void {

@@ -31,6 +31,11 @@ export class FrameLoop {
     return this.pacer.dropped;
   }
 
+  /** Dropped frames count from now (a new source or filter). */
+  resetDropped(): void {
+    this.pacer.dropped = 0;
+  }
+
   /** Whether frames come from a MediaStreamTrackProcessor (camera) rather than the video element. */
   get usesTrackProcessor(): boolean {
     return this.reader !== null;

@@ -1,14 +1,16 @@
-// PWA entry: wires the controls, the video source, the filter worker and the compositor.
+// PWA entry: wires the page's controls to the live filter (live.ts), the sources, opening files,
+// export and recording.
 import { Workbox } from 'workbox-window';
-import type { BackendName, FilterEntry, ProcessedFrame } from '../workers/types.js';
-import { tierLadder } from '../host/adaptive.js';
-import { AutoTier } from '../host/auto-tier.js';
-import { Compositor } from '../host/compositor.js';
-import { FilterSession, WorkerGoneError } from '../host/filter-session.js';
-import { FrameLoop } from './frame-loop.js';
+import { filterChoices, filterNameKey } from '../host/filter-choices.js';
+import { WorkerGoneError } from '../host/filter-session.js';
+import type { BackendChoice, BackendName, FilterEntry } from '../workers/types.js';
+import type { ExportProgress } from './export.js';
+import { acceptFiles, takeSharedFile } from './file-open.js';
+import { localize, t } from './i18n.js';
+import { AUTO, LiveFilter } from './live.js';
+import type { Recorder } from './recorder.js';
 import { startBlob, startDemo, startWebcam, type SourceKind } from './sources.js';
-import { FrameStats } from './stats.js';
-import { installTestHook, type Capture } from './test-hook.js';
+import { installTestHook } from './test-hook.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const video = $<HTMLVideoElement>('video');
@@ -19,210 +21,255 @@ const backendSelect = $<HTMLSelectElement>('backend-select');
 const split = $<HTMLInputElement>('split');
 const strength = $<HTMLInputElement>('strength');
 const errorBox = $<HTMLDivElement>('error');
-const backendBadge = $<HTMLSpanElement>('backend');
+const backendBadge = $<HTMLElement>('backend');
+const exportButton = $<HTMLButtonElement>('export');
+const recordButton = $<HTMLButtonElement>('record');
+const exportPanel = $<HTMLElement>('export-panel');
 
+localize(document);
 const assetBase = new URL('./', location.href).href;
-const compositor = new Compositor($<HTMLCanvasElement>('view'));
-const stats = new FrameStats();
-let filters: FilterEntry[] = [];
-let switching = true; // no frames go to the worker while it starts or changes filter
-let capture: Capture | null = null;
-/** Set while the "Auto" choice drives the filter and working size. */
-let auto: AutoTier | null = null;
-/** Fraction of the source size given to the filter (below 1 only under Auto). */
-let workScale = 1;
+const errors: string[] = [];
+/** The video file or clip now playing (what Export filters); null for the webcam. */
+let currentFile: { blob: Blob; name: string } | null = null;
+let exporting: AbortController | null = null;
+/** Export and recording load mediabunny on first use, so the first picture does not wait for it. */
+let recorder: Recorder | null = null;
 
 function showError(e: unknown): void {
+  if (e instanceof WorkerGoneError) return; // reported when the worker went
   const msg = e instanceof Error ? e.message : String(e);
   errorBox.textContent = msg;
   errorBox.hidden = false;
-  stats.errors.push(msg);
+  errors.push(msg);
   console.error(msg);
 }
-const clearError = () => { errorBox.hidden = true; };
+const clearError = () => { errorBox.hidden = true; errorBox.textContent = ''; };
 
-const session = new FilterSession(assetBase, {
-  onCrash: (msg) => { switching = true; showError(`The filter worker crashed: ${msg}`); },
-  onRestarted: (choice) => { switching = false; showBackend(); clearError(); console.info('worker restarted on', choice.backend); },
+/** The backend in plain words on the badge; the technical reason when opened. */
+function showBackend(c: BackendChoice | null): void {
+  if (!c) {
+    backendBadge.textContent = t('pwaStarting');
+    backendBadge.classList.remove('ok');
+    return;
+  }
+  const threads = c.reason.match(/(\d+) threads/)?.[1];
+  backendBadge.textContent = c.backend === 'webgpu' ? t('pwaOnGpu', 'WebGPU') : c.backend === 'webgl' ? t('pwaOnGpu', 'WebGL')
+    : threads ? t('pwaOnCpuThreads', threads) : t('pwaOnCpu');
+  backendBadge.classList.add('ok');
+  $('reason').textContent = c.reason;
+}
+
+/** The last shown frame's size; null until a frame of this source and filter shows. */
+let shown: { width: number; height: number } | null = null;
+
+/** The stats view, refreshed twice a second (so a stall shows as one: fps falls to 0). */
+function showStats(): void {
+  if (!shown) return;
+  const s = live.stats;
+  $('fps').textContent = `${s.fpsIn.toFixed(0)} → ${s.fps.toFixed(1)}`;
+  $('latency').textContent = `${s.latency(0.5).toFixed(0)} / ${s.latency(0.95).toFixed(0)} ms`;
+  $('worker-ms').textContent = `${s.workerMedianMs.toFixed(0)} ms`;
+  $('infer-ms').textContent = `${s.modelMedianMs.toFixed(0)} ms`;
+  $('size').textContent = `${video.videoWidth}×${video.videoHeight} → ${shown.width}×${shown.height}`;
+  $('dropped').textContent = String(live.loop.dropped);
+  const tier = live.auto?.tier;
+  $('tier').textContent = tier ? t('pwaAutoTier', [tier.filterId, String(Math.round(tier.workScale * 100))]) : live.session.filterId ?? '–';
+}
+setInterval(showStats, 500);
+
+function clearStats(): void {
+  shown = null;
+  for (const id of ['fps', 'latency', 'worker-ms', 'infer-ms', 'size', 'tier']) $(id).textContent = '–';
+  $('dropped').textContent = '0';
+}
+
+const live = new LiveFilter(video, $<HTMLCanvasElement>('view'), assetBase, {
+  error: (msg) => showError(new Error(t('workerCrashed', msg))),
+  recovered: clearError,
+  backend: showBackend,
+  frame: (out) => {
+    const first = !shown;
+    shown = { width: out.width, height: out.height };
+    $('loading').hidden = true;
+    if (first) showStats();
+  },
+  capped: (cap) => {
+    const notice = $('notice');
+    notice.hidden = !cap;
+    notice.textContent = cap ? t('pwaCapped', [`${cap.from[0]}×${cap.from[1]}`, `${cap.to[0]}×${cap.to[1]}`]) : '';
+  },
 });
 
-function showBackend(): void {
-  const c = session.choice;
-  backendBadge.textContent = c ? c.backend.toUpperCase() : 'no backend';
-  backendBadge.title = c?.reason ?? '';
-  backendBadge.classList.toggle('ok', Boolean(c));
-  $('reason').textContent = c ? `Backend: ${c.backend}. ${c.reason}.` : '';
-}
+const filterName = (f: FilterEntry) => { const n = t(filterNameKey(f)); return n === filterNameKey(f) ? f.title : n; };
 
-function showStats(out: ProcessedFrame): void {
-  $('fps').textContent = `${stats.fpsIn.toFixed(0)} → ${stats.fps.toFixed(1)}`;
-  $('latency').textContent = `${stats.latency(0.5).toFixed(0)} / ${stats.latency(0.95).toFixed(0)} ms`;
-  $('worker-ms').textContent = `${stats.workerMedianMs.toFixed(0)} ms`;
-  $('infer-ms').textContent = `${stats.modelMedianMs.toFixed(0)} ms`;
-  $('size').textContent = `${video.videoWidth}×${video.videoHeight} → ${out.width}×${out.height}`;
-  $('dropped').textContent = String(loop.dropped);
-  const tier = auto?.tier;
-  $('tier').textContent = tier ? `auto: ${tier.filterId} at ${Math.round(tier.workScale * 100)}%` : session.filterId ?? '–';
-}
-
-async function onFrame(v: HTMLVideoElement, frame?: VideoFrame): Promise<void> {
-  if (switching || !session.filterId || !v.videoWidth) {
-    frame?.close();
-    return;
-  }
-  const t0 = performance.now();
-  const want = capture;
-  const keepBefore = !want && compositor.needsBefore;
-  const source = frame ?? v;
-  const size = workScale < 1
-    ? { resizeWidth: Math.max(16, Math.round(v.videoWidth * workScale)), resizeHeight: Math.max(16, Math.round(v.videoHeight * workScale)), resizeQuality: 'high' as const }
-    : undefined;
-  let input: ImageBitmap | VideoFrame, before: ImageBitmap | undefined;
-  try {
-    [input, before] = await Promise.all([
-      // A camera VideoFrame at full size goes to the worker as it is (transferred, no copy).
-      frame && !size ? Promise.resolve(frame) : createImageBitmap(source, size),
-      keepBefore ? createImageBitmap(source) : Promise.resolve(undefined),
-    ]);
-  } finally {
-    if (frame && size) frame.close();
-  }
-  let out: ProcessedFrame;
-  try {
-    out = await session.process(input, { returnInputPixels: Boolean(want) });
-  } catch (e) {
-    before?.close();
-    if (!(e instanceof WorkerGoneError)) showError(e);
-    return;
-  }
-  compositor.draw(out.image, before);
-  session.release(out.image);
-  stats.frame(performance.now() - t0, out.timing);
-  showStats(out);
-  if (auto && !want) await auto.frame(performance.now(), out.timing.totalMs);
-  if (want && out.inputPixels) {
-    capture = null;
-    want.resolve({ input: new ImageData(new Uint8ClampedArray(out.inputPixels), v.videoWidth, v.videoHeight), output: compositor.pixels() });
-  }
-}
-
-const loop = new FrameLoop(video, onFrame, () => stats.sourceFrame());
-
-/** Every filter, plus each style chained with the fastest x2 super-resolution (one pass in the worker). */
-function filterChoices(all: FilterEntry[]): { id: string; label: string }[] {
-  const label = (f: FilterEntry) => (f.kind === 'style' ? `${f.title} (style)` : `${f.title} (×${f.scale})`);
-  const sr = all.filter((f) => f.kind === 'super-resolution' && f.scale === 2).sort((a, b) => a.macsPerInputPixel - b.macsPerInputPixel)[0];
-  const chains = sr ? all.filter((f) => f.kind === 'style').map((f) => ({ id: `${f.id}+${sr.id}`, label: `${f.title} + ${sr.title}` })) : [];
-  return [...all.map((f) => ({ id: f.id, label: label(f) })), ...chains];
-}
-
-/** A filter id from the select: "auto" hands the choice to AutoTier. */
 async function chooseFilter(choice: string): Promise<void> {
-  if (choice !== AUTO) {
-    auto = null;
-    workScale = 1;
-    return loadFilter(choice);
-  }
-  auto = new AutoTier(tierLadder(filters, 'super-resolution', 2), async (tier) => {
-    workScale = tier.workScale;
-    if (tier.filterId !== session.filterId) await loadFilter(tier.filterId);
-  });
-  if (!auto.available) {
-    auto = null;
-    showError('Auto needs a x2 super-resolution filter in models/registry.json');
-    return;
-  }
-  await auto.start();
-}
-
-const AUTO = 'auto';
-
-async function loadFilter(id: string): Promise<void> {
-  const previous = session.filterId;
-  switching = true;
+  const previous = live.session.filterId;
+  clearStats();
   try {
-    const loaded = await session.loadFilter(id);
+    await live.chooseFilter(choice);
     clearError();
-    console.info(`filter ${id} loaded in ${loaded.loadMs.toFixed(0)} ms`);
   } catch (e) {
     showError(e);
-    if (previous && !auto) filterSelect.value = previous; // the worker still runs the previous filter
-  } finally {
-    switching = false;
+    if (previous && !live.auto) filterSelect.value = previous; // the worker still runs the previous filter
   }
 }
 
 async function startBackend(backend: BackendName | 'auto'): Promise<void> {
-  switching = true;
-  backendBadge.textContent = 'starting…';
   try {
-    await session.start(backend);
-    showBackend();
+    await live.startBackend(backend);
     clearError();
   } catch (e) {
     showError(e);
-  } finally {
-    switching = false;
   }
+}
+
+/** Plays a source (resolving to its file, if any) and restarts the frames; an error from the previous source clears once this one plays. */
+async function play(start: () => Promise<{ blob: Blob; name: string } | null>): Promise<void> {
+  live.stop(); // frames still in flight from the previous source are not shown
+  clearStats();
+  try {
+    const file = await start();
+    currentFile = file;
+    exportButton.disabled = !file;
+    clearError();
+    live.restart();
+  } catch (e) {
+    currentFile = null;
+    exportButton.disabled = true;
+    showError(e);
+  }
+}
+
+function openFile(file: File): void {
+  sourceSelect.value = 'file';
+  void play(async () => {
+    await startBlob(video, file, { noVideo: t('pwaNoVideo', file.name), cannotPlay: t('pwaCannotPlay') });
+    return { blob: file, name: file.name };
+  });
 }
 
 async function setSource(kind: SourceKind): Promise<void> {
+  if (kind === 'file') {
+    fileInput.value = ''; // picking the same file again still fires a change
+    fileInput.click();
+    return;
+  }
+  if (kind === 'webcam') return play(async () => { await startWebcam(video); return null; });
+  return play(async () => ({ blob: await startDemo(video), name: 'demo.webm' }));
+}
+
+sourceSelect.addEventListener('change', () => void setSource(sourceSelect.value as SourceKind));
+$('open-file').addEventListener('click', () => void setSource('file'));
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files?.[0];
+  if (file) openFile(file);
+});
+acceptFiles($('stage'), openFile, (on) => {
+  $('drop').hidden = !on;
+  $('stage').classList.toggle('dragging', on);
+});
+filterSelect.addEventListener('change', () => void chooseFilter(filterSelect.value));
+backendSelect.addEventListener('change', () => void startBackend(backendSelect.value as BackendName | 'auto'));
+split.addEventListener('input', () => { live.compositor.split = Number(split.value) / 100; });
+strength.addEventListener('input', () => { live.compositor.strength = Number(strength.value) / 100; });
+live.compositor.split = Number(split.value) / 100;
+live.compositor.strength = Number(strength.value) / 100;
+
+/** A downloaded file: a link clicked, then the object URL released. */
+function download(blob: Blob, name: string): void {
+  const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+}
+
+const seconds = (s: number) => (s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${Math.round(s)} s`);
+
+function showExport(p: ExportProgress): void {
+  $<HTMLProgressElement>('export-progress').value = p.fraction;
+  $('export-status').textContent = t('pwaExportStatus', [String(Math.round(100 * p.fraction)), p.etaSeconds === null ? '…' : seconds(p.etaSeconds), p.fps.toFixed(1)]);
+}
+
+async function exportVideo(): Promise<void> {
+  if (!currentFile || exporting || !live.session.filterId) return;
+  const file = currentFile;
+  const filter = live.filters.find((f) => f.id === live.session.filterId?.split('+').at(-1));
+  exporting = new AbortController();
+  exportPanel.hidden = false;
+  exportPanel.scrollIntoView({ block: 'nearest' });
+  exportButton.disabled = true;
+  showExport({ fraction: 0, frames: 0, fps: 0, etaSeconds: null });
+  live.pause(true);
   try {
-    if (kind === 'webcam') await startWebcam(video);
-    else if (kind === 'demo') await startDemo(video);
-    else {
-      fileInput.click();
-      return; // continues in the file input's change handler
-    }
-    loop.start();
+    const { exportFiltered } = await import('./export.js');
+    const blob = await exportFiltered(file.blob, live.session, filter?.scale ?? 1, showExport, exporting.signal, t('pwaNoVideo', file.name));
+    download(blob, `${file.name.replace(/\.[^.]+$/, '')}-${live.session.filterId}.webm`);
+    $('export-status').textContent = t('pwaExportDone');
   } catch (e) {
-    showError(e);
+    if ((e as Error).name === 'ExportCanceled') $('export-status').textContent = t('pwaExportCanceled');
+    else showError(e);
+  } finally {
+    exporting = null;
+    exportButton.disabled = !currentFile;
+    live.pause(false);
   }
 }
 
-sourceSelect.addEventListener('change', () => setSource(sourceSelect.value as SourceKind));
-fileInput.addEventListener('change', async () => {
-  const file = fileInput.files?.[0];
-  if (!file) return;
+exportButton.addEventListener('click', () => void exportVideo());
+$('export-cancel').addEventListener('click', () => exporting?.abort());
+
+recordButton.addEventListener('click', async () => {
+  recorder ??= new (await import('./recorder.js')).Recorder();
   try {
-    await startBlob(video, file);
-    loop.start();
+    if (!recorder.recording) {
+      await recorder.start($<HTMLCanvasElement>('view'), $<HTMLInputElement>('mic').checked);
+      recordButton.textContent = t('pwaStopRecording');
+      recordButton.setAttribute('aria-pressed', 'true');
+      return;
+    }
+    recordButton.disabled = true;
+    const blob = await recorder.stop();
+    download(blob, `recording-${new Date().toISOString().replace(/[:.]/g, '-')}.webm`);
   } catch (e) {
     showError(e);
+  } finally {
+    if (!recorder.recording) {
+      recordButton.textContent = t('pwaRecord');
+      recordButton.setAttribute('aria-pressed', 'false');
+      recordButton.disabled = false;
+    }
   }
 });
-filterSelect.addEventListener('change', () => chooseFilter(filterSelect.value));
-backendSelect.addEventListener('change', () => startBackend(backendSelect.value as BackendName | 'auto'));
-split.addEventListener('input', () => { compositor.split = Number(split.value) / 100; });
-strength.addEventListener('input', () => { compositor.strength = Number(strength.value) / 100; });
-compositor.split = Number(split.value) / 100;
-compositor.strength = Number(strength.value) / 100;
 
 async function main(): Promise<void> {
   await startBackend('auto');
+  let filters: FilterEntry[];
   try {
-    filters = await session.listFilters();
+    filters = await live.listFilters();
   } catch (e) {
     showError(e);
     return;
   }
-  filterSelect.replaceChildren(new Option('Auto (adapts to this device)', AUTO), ...filterChoices(filters).map((c) => new Option(c.label, c.id)));
+  filterSelect.replaceChildren(new Option(t('filterAuto'), AUTO), ...filterChoices(filters, filterName).map(([id, label]) => new Option(label, id)));
   filterSelect.disabled = filters.length === 0;
   if (!filters.length) showError('models/registry.json lists no filters');
-  else {
-    // ?filter=ID opens with that filter (or chain); otherwise Auto.
-    const wanted = new URLSearchParams(location.search).get('filter') ?? AUTO;
-    filterSelect.value = wanted;
-    await chooseFilter(wanted);
-  }
-  await setSource('demo');
+  // ?filter=ID opens with that filter (or chain); otherwise Auto.
+  const wanted = new URLSearchParams(location.search).get('filter') ?? AUTO;
+  filterSelect.value = wanted;
+  // The first picture comes sooner when the clip loads while the filter does.
+  const shared = takeSharedFile();
+  await Promise.all([chooseFilter(wanted), shared.then((file) => (file ? openFile(file) : setSource('demo')))]);
 }
 
 installTestHook({
-  stats: () => ({ ...stats.snapshot(), dropped: loop.dropped, backend: session.choice, filterId: session.filterId, filters, switching, tier: auto?.tier ?? null, trackProcessor: loop.usesTrackProcessor }),
-  capture: () => new Promise((resolve) => { capture = { resolve }; }),
-  memory: () => session.memory(),
-  simulateCrash: () => { session.worker?.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' })); },
+  stats: () => ({
+    ...live.stats.snapshot(), errors: [...errors], dropped: live.loop.dropped, backend: live.session.choice, filterId: live.session.filterId,
+    filters: live.filters, switching: live.switching, tier: live.auto?.tier ?? null, trackProcessor: live.loop.usesTrackProcessor,
+    errorShown: errorBox.hidden ? null : errorBox.textContent, notice: $('notice').hidden ? null : $('notice').textContent,
+  }),
+  capture: () => live.captureNext(),
+  memory: () => live.session.memory(),
+  simulateCrash: () => { live.session.worker?.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' })); },
+  simulateHang: (afterMs: number) => live.session.simulateHang(afterMs),
   assetBase,
 });
 

@@ -15,7 +15,7 @@ export function stopSource(video: HTMLVideoElement): void {
 
 async function play(video: HTMLVideoElement): Promise<void> {
   await video.play();
-  if (!video.videoWidth) await new Promise((r) => video.addEventListener('loadedmetadata', r, { once: true }));
+  if (!video.videoWidth && video.readyState < HTMLMediaElement.HAVE_METADATA) await new Promise((r) => video.addEventListener('loadedmetadata', r, { once: true }));
 }
 
 export async function startWebcam(video: HTMLVideoElement): Promise<void> {
@@ -33,21 +33,33 @@ export async function startWebcam(video: HTMLVideoElement): Promise<void> {
   await play(video);
 }
 
-/** Plays a Blob (a picked file or the demo clip) in a loop. */
-export async function startBlob(video: HTMLVideoElement, blob: Blob): Promise<void> {
+/** Messages for a file that cannot be filtered, in the user's language. */
+export interface BlobMessages { noVideo: string; cannotPlay: string }
+
+const DEFAULT_MESSAGES: BlobMessages = { noVideo: 'This file has no video track', cannotPlay: 'Cannot play this video; WebM (VP8/VP9) plays everywhere' };
+
+/** Plays a Blob (a picked file or the demo clip) in a loop; rejects for a file with no video track. */
+export async function startBlob(video: HTMLVideoElement, blob: Blob, messages: BlobMessages = DEFAULT_MESSAGES): Promise<void> {
   stopSource(video);
   video.src = URL.createObjectURL(blob);
   video.loop = true;
   try {
     await play(video);
   } catch (e) {
-    throw new Error(`Cannot play this video (${(e as Error).message}); WebM (VP8/VP9) plays everywhere`);
+    stopSource(video);
+    throw new Error(`${messages.cannotPlay} (${(e as Error).message})`);
+  }
+  if (!video.videoWidth) {
+    stopSource(video);
+    throw new Error(messages.noVideo);
   }
 }
 
-/** The demo clip is fetched whole, not streamed: a cached copy then plays offline without range requests. */
-export async function startDemo(video: HTMLVideoElement): Promise<void> {
+/** The demo clip is fetched whole, not streamed: a cached copy then plays offline without range requests. Resolves to the clip. */
+export async function startDemo(video: HTMLVideoElement): Promise<Blob> {
   const res = await fetch(DEMO_CLIP);
   if (!res.ok) throw new Error(`${DEMO_CLIP}: HTTP ${res.status}`);
-  await startBlob(video, await res.blob());
+  const blob = await res.blob();
+  await startBlob(video, blob);
+  return blob;
 }

@@ -31,6 +31,18 @@ export class FrameStats {
   private workerMs = new Window();
   private modelMs = new Window();
 
+  /** Starts over (a new source or filter): counts, rates and percentiles. */
+  reset(): void {
+    this.frames = 0;
+    this.latencyMs = 0;
+    this.last = null;
+    this.meter.reset();
+    this.sourceMeter.reset();
+    this.latencies = new Window();
+    this.workerMs = new Window();
+    this.modelMs = new Window();
+  }
+
   /** A frame arrived from the source (whether or not it will be processed). */
   sourceFrame(): void {
     this.sourceMeter.tick();
@@ -47,9 +59,10 @@ export class FrameStats {
     this.modelMs.push(timing.inferMs);
   }
 
-  /** Frames shown per second over the last ~2 s. */
+  /** Frames shown per second over the last ~2 s (never above the source's rate: the meters' windows differ). */
   get fps(): number {
-    return this.meter.fps;
+    const input = this.sourceMeter.fps;
+    return input > 0 ? Math.min(this.meter.fps, input) : this.meter.fps;
   }
 
   /** Source frames per second over the last ~2 s. */

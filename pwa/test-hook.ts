@@ -4,10 +4,6 @@ import { createFilterWorker, imagePixels, processFrame, releaseImage } from '../
 import type { BackendName, WorkerMemory } from '../workers/types.js';
 import { Compositor } from '../host/compositor.js';
 
-export interface Capture {
-  resolve(frames: { input: ImageData; output: ImageData }): void;
-}
-
 /** RGBA image as it crosses to the test: base64 of width*height*4 bytes. */
 export interface Pixels { width: number; height: number; rgba: string }
 
@@ -28,6 +24,8 @@ interface HookDeps {
   capture(): Promise<{ input: ImageData; output: ImageData }>;
   memory(): Promise<WorkerMemory>;
   simulateCrash(): void;
+  /** The worker closes itself silently; the watchdog notices after `afterMs`. */
+  simulateHang(afterMs: number): void;
   assetBase: string;
 }
 
@@ -90,6 +88,7 @@ export function installTestHook(deps: HookDeps): void {
       stats: deps.stats,
       memory: deps.memory,
       simulateCrash: deps.simulateCrash,
+      simulateHang: deps.simulateHang,
       /** Waits for the next processed frame; returns the worker's input pixels and the displayed output. */
       capture: async () => {
         const { input, output } = await deps.capture();

@@ -14,6 +14,6 @@ export default defineConfig({
   appType: 'mpa',
   worker: { format: 'es' },
   build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096 },
-  plugins: [filterAssets(), serviceWorker(outDir)],
+  plugins: [filterAssets(), serviceWorker(root, outDir)],
   preview: { port: 4173 },
 });

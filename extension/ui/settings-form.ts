@@ -1,7 +1,7 @@
 // The settings controls shared by the popup (one site) and the options page (the defaults):
 // fills the filter lists from the packaged registry and reports each change as a patch.
+import { filterChoices, filterNameKey } from '../../host/filter-choices';
 import type { FilterEntry } from '../../workers/types';
-import { CHAIN_SEPARATOR } from '../../workers/types';
 import { parseRegistry } from '../../workers/registry';
 import { t } from '../i18n';
 import type { EnhanceMode, SiteSettings } from '../settings';
@@ -11,23 +11,11 @@ export async function packagedFilters(): Promise<FilterEntry[]> {
   return parseRegistry(await res.text()).filters;
 }
 
-/** A filter's name in the user's language (messages filter_<id>), else the registry's title. */
-export function filterName(f: FilterEntry): string {
-  const key = `filter_${f.id.replace(/-/g, '_')}`;
-  const name = chrome.i18n.getMessage(key);
-  return name || f.title;
-}
+/** A filter's name in the user's language, else the registry's title. */
+export const filterName = (f: FilterEntry): string => chrome.i18n.getMessage(filterNameKey(f)) || f.title;
 
-/** Video filters: Auto, every filter, and each style chained with the fastest x2 super-resolution. */
-export function videoChoices(filters: FilterEntry[]): [string, string][] {
-  const sr = filters.filter((f) => f.kind === 'super-resolution' && f.scale === 2).sort((a, b) => a.macsPerInputPixel - b.macsPerInputPixel)[0];
-  const styles = filters.filter((f) => f.kind === 'style');
-  return [
-    ['auto', t('filterAuto')],
-    ...filters.map((f): [string, string] => [f.id, filterName(f)]),
-    ...(sr ? styles.map((f): [string, string] => [`${f.id}${CHAIN_SEPARATOR}${sr.id}`, `${filterName(f)} + ${filterName(sr)}`]) : []),
-  ];
-}
+/** Video filters: Auto, then the filters both apps offer. */
+export const videoChoices = (filters: FilterEntry[]): [string, string][] => [['auto', t('filterAuto')], ...filterChoices(filters, filterName)];
 
 export function cameraChoices(filters: FilterEntry[]): [string, string][] {
   return [['off', t('cameraOff')], ...filters.filter((f) => f.kind === 'style').map((f): [string, string] => [f.id, filterName(f)])];

@@ -5,7 +5,7 @@
 // protocol's DOM, which sees closed shadow roots.
 import { chromium, type BrowserContext, type Frame, type Page, type Worker } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,12 +13,12 @@ import { extname, join } from 'node:path';
 import type { DebugHook } from '../../extension/protocol';
 import type { SiteSettings } from '../../extension/settings';
 import { chromiumLaunchOptions } from './chromium';
-import { REPO_ROOT, type Pixels } from './helpers';
+import { MADE, REPO_ROOT, made, type Pixels } from './helpers';
+
+export { made };
 
 export const EXT_DIR = join(REPO_ROOT, 'dist/extension');
 const FIXTURES = join(REPO_ROOT, 'test/browser/fixtures');
-/** Clips and camera files the specs make with ffmpeg (not committed: they are large or derived). */
-export const MADE = join(tmpdir(), 'gan-video-filter-tests', 'extension');
 
 /** The page CSP of a strict video site: the extension must work regardless. */
 const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self' http://localhost:*; frame-src 'none'; worker-src 'none'";
@@ -34,16 +34,6 @@ export interface ExtensionEnv {
   /** Same server, other origin (localhost instead of 127.0.0.1). */
   foreignOrigin: string;
   close(): Promise<void>;
-}
-
-/** Makes (once) a file with ffmpeg under MADE; returns its path. */
-export function made(name: string, args: (out: string) => string[]): string {
-  const out = join(MADE, name);
-  if (!existsSync(out)) {
-    mkdirSync(MADE, { recursive: true });
-    execFileSync('ffmpeg', ['-v', 'error', '-y', ...args(out)]);
-  }
-  return out;
 }
 
 /** A still picture of the demo clip at 640x480, as a 30 fps camera (y4m, which Chromium's fake capture plays). */

@@ -1,5 +1,7 @@
 // Shared by the Playwright config and specs: paths, the Node-side reference run of a filter,
 // and pixel comparisons.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +11,43 @@ import { rgbFloatsToRgba, rgbaToRgbFloats } from '../../workers/pixels';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const PREVIEW_PORT = 4181;
 export const FAKE_CAMERA_Y4M = join(tmpdir(), 'gan-video-filter-tests', 'fake-camera.y4m');
+/** Clips and camera files the specs make with ffmpeg (not committed: they are large or derived). */
+export const MADE = join(tmpdir(), 'gan-video-filter-tests', 'made');
+export const DEMO_CLIP = join(REPO_ROOT, 'pwa/public/demo.webm');
+
+/** Makes (once) a file with ffmpeg under MADE; returns its path. */
+export function made(name: string, args: (out: string) => string[]): string {
+  const out = join(MADE, name);
+  if (!existsSync(out)) {
+    mkdirSync(MADE, { recursive: true });
+    execFileSync('ffmpeg', ['-v', 'error', '-y', ...args(out)]);
+  }
+  return out;
+}
+
+/** What ffprobe reads in a media file: each stream, and the container's duration (null when it states none). */
+export interface Probe {
+  streams: { type: string; codec: string; width?: number; height?: number; frames?: number }[];
+  duration: number | null;
+}
+
+export function ffprobe(file: string): Probe {
+  const json = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-show_streams', '-show_format', '-of', 'json', file], { encoding: 'utf8' }));
+  const num = (v: unknown) => (v === undefined || v === 'N/A' ? undefined : Number(v));
+  return {
+    streams: json.streams.map((s: Record<string, unknown>) => ({
+      type: s.codec_type, codec: s.codec_name, width: num(s.width), height: num(s.height), frames: num(s.nb_read_frames),
+    })),
+    duration: num(json.format.duration) ?? null,
+  };
+}
+
+/** Frame `index` of a video file as RGBA, decoded by ffmpeg. */
+export function videoFrame(file: string, index: number): Rgba {
+  const { width, height } = ffprobe(file).streams.find((s) => s.type === 'video')!;
+  const data = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', `select=eq(n\\,${index})`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 28 });
+  return { width: width!, height: height!, data: new Uint8Array(data) };
+}
 
 /** RGBA pixels as the page's test hook returns them (base64). */
 export interface Pixels { width: number; height: number; rgba: string }

@@ -2,6 +2,7 @@
 // model run in Node; WebGPU (SwiftShader) against WASM; broken models; offline reload.
 import type { Page } from '@playwright/test';
 import { expect, test } from './test';
+import { selectBackend, stats, waitForFrames as framesOf, type RunOnceResult } from './pwa-app';
 import {
   PREVIEW_PORT, bicubicUpscale, decode, diffStats, encode, meanLevel, nearestUpscale, referenceFilter, testCard,
   type Pixels,
@@ -12,62 +13,8 @@ const SCALE = 2;
 /** The app opened on FILTER (without ?filter it starts on Auto). */
 const APP = `/?filter=${FILTER}`;
 
-interface HookStats {
-  frames: number;
-  fps: number;
-  fpsIn: number;
-  latencyMs: number;
-  latencyP50: number;
-  latencyP95: number;
-  dropped: number;
-  timing: { inferMs: number; totalMs: number } | null;
-  errors: string[];
-  backend: { backend: string; reason: string } | null;
-  filterId: string | null;
-  filters: { id: string }[];
-  switching: boolean;
-  tier: { filterId: string; workScale: number } | null;
-  trackProcessor: boolean;
-}
-type RunOnceResult = {
-  choice: { backend: string; reason: string };
-  timings: { inferMs: number; totalMs: number }[];
-  output: Pixels;
-  memory: { numTensors: number; numBytes: number; frames: number; readbacks: number; deviceRecoveries: number };
-};
-
-declare global {
-  interface Window {
-    __filterApp: {
-      stats(): HookStats;
-      memory(): Promise<{ numTensors: number; numBytes: number }>;
-      simulateCrash(): void;
-      capture(): Promise<{ input: Pixels; output: Pixels }>;
-      runOnce(req: { backend: string; filterId: string; input: Pixels; repeat?: number; videoFrame?: boolean; loseDeviceAfter?: number }): Promise<RunOnceResult>;
-      compose(req: { after: Pixels; before: Pixels; strength: number; split: number }): Promise<Pixels>;
-    };
-  }
-}
-
-const stats = (page: Page) => page.evaluate(() => window.__filterApp.stats());
-
-/** Waits until the app has a backend and filter and has shown `frames` more frames. */
-async function waitForFrames(page: Page, more: number, backend?: string): Promise<HookStats> {
-  await page.waitForFunction(() => typeof window.__filterApp !== 'undefined');
-  const start = (await stats(page)).frames;
-  await expect.poll(async () => {
-    const s = await stats(page);
-    const ready = s.filterId === FILTER && !s.switching && (!backend || s.backend?.backend === backend);
-    return ready && s.frames >= start + more;
-  }, { timeout: 120_000 }).toBe(true);
-  return stats(page);
-}
-
-async function selectBackend(page: Page, backend: string): Promise<void> {
-  await page.waitForFunction(() => typeof window.__filterApp !== 'undefined' && window.__filterApp.stats().filterId !== null);
-  await page.selectOption('#backend-select', backend);
-  await expect.poll(async () => (await stats(page)).backend?.reason).toMatch(new RegExp(`^${backend} forced by the caller`));
-}
+/** Waits for `more` frames of FILTER (on `backend` when given). */
+const waitForFrames = (page: Page, more: number, backend?: string) => framesOf(page, more, { filter: FILTER, backend });
 
 test('auto backend avoids the SwiftShader WebGPU adapter and says why', async ({ page }) => {
   const foreign: string[] = [];
@@ -322,10 +269,10 @@ test('a crashed worker is reported and recreated, and filtering resumes', async 
   await page.goto(APP);
   await waitForFrames(page, 1);
   await page.evaluate(() => window.__filterApp.simulateCrash());
-  await expect(page.locator('#error')).toContainText('The filter worker crashed: simulated crash');
+  await expect(page.getByRole('alert')).toContainText('The filter stopped (simulated crash); restarting it');
   const s = await waitForFrames(page, 2);
   await expect(page.locator('#error')).toBeHidden();
-  expect(s.errors).toEqual(['The filter worker crashed: simulated crash']);
+  expect(s.errors).toEqual(['The filter stopped (simulated crash); restarting it…']);
 });
 
 test('offline: after the service worker takes control, a reload without network still filters the demo clip', async ({ page, context }) => {

@@ -116,7 +116,7 @@ describe('bands', () => {
 });
 
 describe('locales', () => {
-  const dir = join(ROOT, 'extension/_locales');
+  const dir = join(ROOT, 'locales');
   const read = (lang: string) => JSON.parse(readFileSync(join(dir, lang, 'messages.json'), 'utf8')) as Record<string, { message: string }>;
   const en = read('en');
 
@@ -126,10 +126,10 @@ describe('locales', () => {
     for (const lang of langs) expect(Object.keys(read(lang)).sort(), lang).toEqual(Object.keys(en).sort());
   });
 
-  it('every message the code and pages name exists, with the same placeholders in every language', () => {
-    const files = ['background.ts', 'camera-hook.ts', 'i18n.ts', 'content', 'compositor', 'popup', 'options', 'ui'].flatMap((p) => {
-      const path = join(ROOT, 'extension', p);
-      return p.includes('.') ? [path] : readdirSync(path).map((f) => join(path, f));
+  it('every message the code and pages of both apps name exists, with the same placeholders in every language', () => {
+    const files = ['extension/background.ts', 'extension/camera-hook.ts', 'extension/i18n.ts', 'extension/content', 'extension/compositor', 'extension/popup', 'extension/options', 'extension/ui', 'pwa'].flatMap((p) => {
+      const path = join(ROOT, p);
+      return p.endsWith('.ts') ? [path] : readdirSync(path).filter((f) => /\.(ts|html)$/.test(f)).map((f) => join(path, f));
     });
     const used = new Set<string>();
     for (const f of files) {

@@ -1,0 +1,184 @@
+// The live filter: the video element's frames through the filter worker onto the stage, one
+// frame in flight (frame-loop.ts), composited with the source (before/after split, strength),
+// with Auto's tiers, a working size capped for huge sources, and statistics that start over
+// whenever the source or the filter changes.
+import { tierLadder } from '../host/adaptive.js';
+import { AutoTier } from '../host/auto-tier.js';
+import { Compositor } from '../host/compositor.js';
+import { FilterSession, WorkerGoneError } from '../host/filter-session.js';
+import type { BackendChoice, BackendName, FilterEntry, ProcessedFrame } from '../workers/types.js';
+import { FrameLoop } from './frame-loop.js';
+import { FrameStats } from './stats.js';
+
+export const AUTO = 'auto';
+
+/**
+ * Most source pixels filtered per frame: larger sources (4K) are scaled down first, with a
+ * notice. A 3840x2160 frame through the quality filter on WASM took seconds and grew the
+ * renderer to 1.8 GB; live video wants the frame in tens of milliseconds. On a hardware GPU
+ * the cap is a full-HD frame.
+ */
+const MAX_LIVE_PIXELS = { gpu: 1920 * 1080, cpu: 1280 * 720 };
+
+export interface LiveEvents {
+  error(message: string): void;
+  /** The worker is running again after a crash or a hang: errors about it are over. */
+  recovered(): void;
+  backend(choice: BackendChoice | null): void;
+  /** A shown frame (for the stats view). */
+  frame(out: ProcessedFrame): void;
+  /** The source is filtered smaller than it is (`from` -> `to` pixels); null: at its own size. */
+  capped(cap: { from: [number, number]; to: [number, number] } | null): void;
+}
+
+export interface Capture { resolve(frames: { input: ImageData; output: ImageData }): void }
+
+export class LiveFilter {
+  readonly session: FilterSession;
+  readonly compositor: Compositor;
+  readonly stats = new FrameStats();
+  readonly loop: FrameLoop;
+  filters: FilterEntry[] = [];
+  /** No frames go to the worker while it starts or changes filter. */
+  switching = true;
+  auto: AutoTier | null = null;
+  /** Fraction of the source size given to the filter (Auto's tier, or the cap for huge sources). */
+  private tierScale = 1;
+  private capture: Capture | null = null;
+  private paused = false;
+  /** Counts source changes: a frame in flight from an earlier source is not shown or counted. */
+  private generation = 0;
+
+  constructor(video: HTMLVideoElement, canvas: HTMLCanvasElement, assetBase: string, private readonly events: LiveEvents) {
+    this.compositor = new Compositor(canvas);
+    this.session = new FilterSession(assetBase, {
+      onCrash: (msg) => { this.switching = true; events.error(msg); },
+      onRestarted: (choice) => { this.switching = false; events.backend(choice); events.recovered(); },
+    });
+    this.loop = new FrameLoop(video, (v, f) => this.onFrame(v, f), () => this.stats.sourceFrame());
+  }
+
+  async startBackend(backend: BackendName | 'auto'): Promise<void> {
+    this.switching = true;
+    this.events.backend(null);
+    try {
+      await this.session.start(backend);
+      this.events.backend(this.session.choice);
+    } finally {
+      this.switching = false;
+    }
+  }
+
+  async listFilters(): Promise<FilterEntry[]> {
+    this.filters = await this.session.listFilters();
+    return this.filters;
+  }
+
+  /** A filter id, or AUTO to let AutoTier pick tiers of x2 super-resolution. */
+  async chooseFilter(choice: string): Promise<void> {
+    this.resetStats();
+    if (choice !== AUTO) {
+      this.auto = null;
+      this.tierScale = 1;
+      return this.loadFilter(choice);
+    }
+    const auto = new AutoTier(tierLadder(this.filters, 'super-resolution', 2), async (tier) => {
+      this.tierScale = tier.workScale;
+      if (tier.filterId !== this.session.filterId) await this.loadFilter(tier.filterId);
+    });
+    if (!auto.available) throw new Error('Auto needs a x2 super-resolution filter in models/registry.json');
+    this.auto = auto;
+    await auto.start();
+  }
+
+  private async loadFilter(id: string): Promise<void> {
+    this.switching = true;
+    try {
+      await this.session.loadFilter(id);
+    } finally {
+      this.switching = false;
+    }
+  }
+
+  /** (Re)starts frames from the video element after its source changed. */
+  restart(): void {
+    this.generation++;
+    this.resetStats();
+    this.loop.start();
+  }
+
+  stop(): void {
+    this.generation++;
+    this.loop.stop();
+  }
+
+  /** Frames stop going to the worker (an export has it); the stage keeps its last picture. */
+  pause(paused: boolean): void {
+    this.paused = paused;
+  }
+
+  /** The next processed frame's worker input and displayed output (tests). */
+  captureNext(): Promise<{ input: ImageData; output: ImageData }> {
+    return new Promise((resolve) => { this.capture = { resolve }; });
+  }
+
+  private resetStats(): void {
+    this.stats.reset();
+    this.loop.resetDropped();
+  }
+
+  /** The working size for this source: Auto's tier, capped for huge sources (with a notice). */
+  private workSize(w: number, h: number): { width: number; height: number } | null {
+    const cap = MAX_LIVE_PIXELS[this.session.choice?.backend === 'webgpu' ? 'gpu' : 'cpu'];
+    const scale = Math.min(this.tierScale, Math.sqrt(cap / (w * h)));
+    this.events.capped(w * h > cap ? { from: [w, h], to: [Math.round(w * scale), Math.round(h * scale)] } : null);
+    return scale < 1 ? { width: Math.max(16, Math.round(w * scale)), height: Math.max(16, Math.round(h * scale)) } : null;
+  }
+
+  private async onFrame(v: HTMLVideoElement, frame?: VideoFrame): Promise<void> {
+    if (this.paused || this.switching || !this.session.filterId || !v.videoWidth) {
+      frame?.close();
+      return;
+    }
+    const t0 = performance.now();
+    const generation = this.generation;
+    const want = this.capture;
+    const keepBefore = !want && this.compositor.needsBefore;
+    const source = frame ?? v;
+    const size = this.workSize(v.videoWidth, v.videoHeight);
+    const resize = size ? { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' as const } : undefined;
+    let input: ImageBitmap | VideoFrame, before: ImageBitmap | undefined;
+    try {
+      [input, before] = await Promise.all([
+        // A camera VideoFrame at full size goes to the worker as it is (transferred, no copy).
+        frame && !resize ? Promise.resolve(frame) : createImageBitmap(source, resize),
+        keepBefore ? createImageBitmap(source, resize) : Promise.resolve(undefined),
+      ]);
+    } finally {
+      if (frame && resize) frame.close();
+    }
+    let out: ProcessedFrame;
+    try {
+      out = await this.session.process(input, { returnInputPixels: Boolean(want) });
+    } catch (e) {
+      before?.close();
+      if (!(e instanceof WorkerGoneError)) this.events.error(e instanceof Error ? e.message : String(e));
+      return;
+    }
+    if (generation !== this.generation) {
+      before?.close();
+      this.session.release(out.image);
+      return;
+    }
+    this.compositor.draw(out.image, before);
+    this.session.release(out.image);
+    this.stats.frame(performance.now() - t0, out.timing);
+    this.events.frame(out);
+    if (this.auto && !want) await this.auto.frame(performance.now(), out.timing.totalMs);
+    if (want && out.inputPixels) {
+      this.capture = null;
+      const w = size?.width ?? v.videoWidth, h = size?.height ?? v.videoHeight;
+      want.resolve({ input: new ImageData(new Uint8ClampedArray(out.inputPixels), w, h), output: this.compositor.pixels() });
+    }
+  }
+}

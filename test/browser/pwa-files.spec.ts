@@ -20,6 +20,8 @@ const clipWithSound = () => made('clip-2s-sound.webm', (out) => ['-i', DEMO_CLIP
 const longClip = () => made('clip-20s.webm', (out) => ['-stream_loop', '1', '-i', DEMO_CLIP, '-t', '20', ...vp9, '-b:v', '600k', out]);
 /** 1 s at 3840x2160. */
 const clip4k = () => made('clip-4k.webm', (out) => ['-i', DEMO_CLIP, '-t', '1', '-vf', 'scale=3840:2160,setsar=1', ...vp9, '-b:v', '4M', out]);
+/** 3 frames at 1920x1080. */
+const clip1080 = () => made('clip-1080p-3f.webm', (out) => ['-i', DEMO_CLIP, '-frames:v', '3', '-vf', 'scale=1920:1080,setsar=1', ...vp9, '-b:v', '3M', out]);
 const audioOnly = () => made('tone.webm', (out) => [...tone, '-t', '2', '-c:a', 'libopus', out]);
 
 /** Opens a file with the "Open a video file…" button and the system's file picker. */
@@ -66,6 +68,22 @@ test('Export: every frame through the filter, at twice the size, with the sound,
 
   // Live filtering comes back after the export.
   await waitForFrames(page, 2, { filter: 'sr-x2-fast' });
+});
+
+test('Export: a 1080p file goes through the worker in tiles, to a 3840x2160 file of the same frames', async ({ page }, info) => {
+  await page.goto('/?filter=sr-x2-lite');
+  await openFile(page, clip1080());
+  await waitForFrames(page, 1, { filter: 'sr-x2-lite' });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export video' }).click();
+  const file = info.outputPath('exported-4k.webm');
+  await (await download).saveAs(file);
+  const v = ffprobe(file).streams.find((s) => s.type === 'video')!;
+  expect([v.frames, v.width, v.height]).toEqual([3, 3840, 2160]);
+  const ref = await referenceFilter('sr-x2-lite', videoFrame(clip1080(), 1));
+  const d = diffStats(videoFrame(file, 1), ref);
+  console.log(`1080p export, frame 1 vs Node: mean ${d.mean.toFixed(2)}`);
+  expect(d.mean).toBeLessThan(3);
 });
 
 test('Export: Cancel stops it, writes no file and leaves the app filtering', async ({ page }, info) => {

@@ -6,7 +6,7 @@
 import { chromium } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { preview } from 'vite';
 import { chromiumLaunchOptions } from '../test/browser/chromium.js';
 import { DEMO_CLIP, REPO_ROOT, ffprobe, made } from '../test/browser/helpers.js';
@@ -35,10 +35,11 @@ async function main(): Promise<void> {
       const chooser = page.waitForEvent('filechooser');
       await page.getByRole('button', { name: 'Open a video file…' }).click();
       await (await chooser).setFiles(clip);
-      await page.waitForFunction((id) => {
-        const s = (window as unknown as { __filterApp?: { stats(): { filterId: string | null; frames: number } } }).__filterApp?.stats();
-        return s?.filterId === id && s.frames > 2;
-      }, filter, { timeout: 180_000 });
+      // Frames of this clip (not the demo clip the app opened with) through this filter.
+      await page.waitForFunction(([id, name]) => {
+        const s = (window as unknown as { __filterApp?: { stats(): { filterId: string | null; frames: number; source: string | null } } }).__filterApp?.stats();
+        return s?.filterId === id && s.source === name && s.frames > 2;
+      }, [filter, basename(clip)], { timeout: 180_000 });
       const backend = await page.locator('#backend').textContent();
       const download = page.waitForEvent('download', { timeout: 1_800_000 });
       const t0 = Date.now();

@@ -9,7 +9,7 @@ import { acceptFiles, takeSharedFile } from './file-open.js';
 import { localize, t } from './i18n.js';
 import { AUTO, LiveFilter } from './live.js';
 import type { Recorder } from './recorder.js';
-import { startBlob, startDemo, startWebcam, type SourceKind } from './sources.js';
+import { startBlob, startDemo, startWebcam, type SourceKind, type StillWanted } from './sources.js';
 import { installTestHook } from './test-hook.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -123,17 +123,27 @@ async function startBackend(backend: BackendName | 'auto'): Promise<void> {
   }
 }
 
-/** Plays a source (resolving to its file, if any) and restarts the frames; an error from the previous source clears once this one plays. */
-async function play(start: () => Promise<{ blob: Blob; name: string } | null>): Promise<void> {
+/** Counts sources picked: only the latest one plays (the demo clip still loading must not replace a file opened meanwhile). */
+let latestSource = 0;
+
+/**
+ * Plays a source (resolving to its file, if any) and restarts the frames; an error from the
+ * previous source clears once this one plays. Results of a source picked before the latest are dropped.
+ */
+async function play(start: (wanted: StillWanted) => Promise<{ blob: Blob; name: string } | null>): Promise<void> {
+  const id = ++latestSource;
+  const wanted = () => id === latestSource;
   live.stop(); // frames still in flight from the previous source are not shown
   clearStats();
   try {
-    const file = await start();
+    const file = await start(wanted);
+    if (!wanted()) return;
     currentFile = file;
     exportButton.disabled = !file;
     clearError();
     live.restart();
   } catch (e) {
+    if (!wanted()) return; // e.g. its play() interrupted by the newer source's load
     currentFile = null;
     exportButton.disabled = true;
     showError(e);
@@ -154,8 +164,8 @@ async function setSource(kind: SourceKind): Promise<void> {
     fileInput.click();
     return;
   }
-  if (kind === 'webcam') return play(async () => { await startWebcam(video); return null; });
-  return play(async () => ({ blob: await startDemo(video), name: 'demo.webm' }));
+  if (kind === 'webcam') return play(async (wanted) => { await startWebcam(video, wanted); return null; });
+  return play(async (wanted) => ({ blob: await startDemo(video, wanted), name: 'demo.webm' }));
 }
 
 sourceSelect.addEventListener('change', () => void setSource(sourceSelect.value as SourceKind));
@@ -257,14 +267,17 @@ async function main(): Promise<void> {
   filterSelect.value = wanted;
   // The first picture comes sooner when the clip loads while the filter does.
   const shared = takeSharedFile();
-  await Promise.all([chooseFilter(wanted), shared.then((file) => (file ? openFile(file) : setSource('demo')))]);
+  await Promise.all([chooseFilter(wanted), shared.then((file) => {
+    if (file) openFile(file);
+    else if (latestSource === 0) return setSource('demo'); // unless a file was opened while the app started
+  })]);
 }
 
 installTestHook({
   stats: () => ({
     ...live.stats.snapshot(), errors: [...errors], dropped: live.loop.dropped, backend: live.session.choice, filterId: live.session.filterId,
     filters: live.filters, switching: live.switching, tier: live.auto?.tier ?? null, trackProcessor: live.loop.usesTrackProcessor,
-    errorShown: errorBox.hidden ? null : errorBox.textContent, notice: $('notice').hidden ? null : $('notice').textContent,
+    errorShown: errorBox.hidden ? null : errorBox.textContent, source: currentFile?.name ?? null, notice: $('notice').hidden ? null : $('notice').textContent,
   }),
   capture: () => live.captureNext(),
   memory: () => live.session.memory(),

@@ -18,7 +18,13 @@ async function play(video: HTMLVideoElement): Promise<void> {
   if (!video.videoWidth && video.readyState < HTMLMediaElement.HAVE_METADATA) await new Promise((r) => video.addEventListener('loadedmetadata', r, { once: true }));
 }
 
-export async function startWebcam(video: HTMLVideoElement): Promise<void> {
+/**
+ * Sources that take a while to get (a camera's permission, the demo clip's download) check
+ * `wanted` before taking the video element: a source the user picked meanwhile stays.
+ */
+export type StillWanted = () => boolean;
+
+export async function startWebcam(video: HTMLVideoElement, wanted: StillWanted = () => true): Promise<void> {
   if (!navigator.mediaDevices?.getUserMedia) throw new Error('This browser has no camera access (getUserMedia missing; is the page served over https?)');
   let stream: MediaStream;
   try {
@@ -27,6 +33,10 @@ export async function startWebcam(video: HTMLVideoElement): Promise<void> {
     const err = e as DOMException;
     const why = err.name === 'NotAllowedError' ? 'permission denied' : err.name === 'NotFoundError' ? 'no camera found' : err.message;
     throw new Error(`Camera unavailable: ${why}`);
+  }
+  if (!wanted()) {
+    stream.getTracks().forEach((t) => t.stop());
+    return;
   }
   stopSource(video);
   video.srcObject = stream;
@@ -56,10 +66,10 @@ export async function startBlob(video: HTMLVideoElement, blob: Blob, messages: B
 }
 
 /** The demo clip is fetched whole, not streamed: a cached copy then plays offline without range requests. Resolves to the clip. */
-export async function startDemo(video: HTMLVideoElement): Promise<Blob> {
+export async function startDemo(video: HTMLVideoElement, wanted: StillWanted = () => true): Promise<Blob> {
   const res = await fetch(DEMO_CLIP);
   if (!res.ok) throw new Error(`${DEMO_CLIP}: HTTP ${res.status}`);
   const blob = await res.blob();
-  await startBlob(video, blob);
+  if (wanted()) await startBlob(video, blob);
   return blob;
 }

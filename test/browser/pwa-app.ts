@@ -24,6 +24,8 @@ export interface HookStats {
   errorShown: string | null;
   /** The stage's notice (a large video's working size) while it shows. */
   notice: string | null;
+  /** The name of the file playing (what Export filters); null for the webcam or no source. */
+  source: string | null;
 }
 export type RunOnceResult = {
   choice: { backend: string; reason: string };

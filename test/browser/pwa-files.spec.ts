@@ -6,7 +6,7 @@
 import { chromium, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromiumLaunchOptions } from './chromium';
 import { DEMO_CLIP, PREVIEW_PORT, bicubicUpscale, diffStats, ffprobe, made, meanLevel, nearestUpscale, referenceFilter, videoFrame } from './helpers';
 import { stats, waitForFrames } from './pwa-app';
@@ -24,11 +24,14 @@ const clip4k = () => made('clip-4k.webm', (out) => ['-i', DEMO_CLIP, '-t', '1', 
 const clip1080 = () => made('clip-1080p-3f.webm', (out) => ['-i', DEMO_CLIP, '-frames:v', '3', '-vf', 'scale=1920:1080,setsar=1', ...vp9, '-b:v', '3M', out]);
 const audioOnly = () => made('tone.webm', (out) => [...tone, '-t', '2', '-c:a', 'libopus', out]);
 
-/** Opens a file with the "Open a video file…" button and the system's file picker. */
+/** Opens a file with the "Open a video file…" button and the system's file picker; resolves once it plays or an error shows. */
 async function openFile(page: Page, file: string): Promise<void> {
+  await page.waitForFunction(() => typeof window.__filterApp !== 'undefined');
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Open a video file…' }).click();
   await (await chooser).setFiles(file);
+  const name = basename(file);
+  await expect.poll(async () => { const s = await stats(page); return s.source === name || s.errorShown !== null; }).toBe(true);
 }
 
 const alert = (page: Page) => page.getByRole('alert');

@@ -1,7 +1,7 @@
 // Adaptive quality: a ladder of tiers (filter x working resolution) from best to cheapest, a
 // first-use pick from a short measurement, and a governor that steps down when the pipeline
 // falls behind the frame budget for a few seconds and back up when there is headroom.
-import type { FilterEntry } from '../workers/types.js';
+import { CHAIN_SEPARATOR, type FilterEntry } from '../workers/types.js';
 
 export interface Tier {
   filterId: string;
@@ -35,6 +35,25 @@ export function tierLadder(filters: FilterEntry[], kind: FilterEntry['kind'], sc
     ...same.map((f) => ({ filterId: f.id, workScale: 1, cost: f.macsPerInputPixel + PIPELINE_MACS })),
     ...WORK_SCALES.slice(1).map((s) => ({ filterId: cheapest.id, workScale: s, cost: (cheapest.macsPerInputPixel + PIPELINE_MACS) * s * s })),
   ];
+}
+
+/** Working sizes for a chosen super-resolution filter (below 3/4 an x2 filter gives back less than the source). */
+export const SR_SCALES = [1, 0.75];
+/** Working sizes for a chosen style filter; the output is scaled back to the source size. */
+export const STYLE_SCALES = [1, 0.75, 0.5, 0.375];
+
+/** MACs per source pixel of a filter or chain ("style-anime+sr-x2-fast"): later stages run on the earlier ones' output. */
+export function chainMacs(id: string, filters: FilterEntry[]): { macs: number; kind: FilterEntry['kind']; scale: number } | null {
+  let macs = 0, area = 1;
+  let kind: FilterEntry['kind'] = 'style';
+  for (const part of id.split(CHAIN_SEPARATOR)) {
+    const f = filters.find((e) => e.id === part);
+    if (!f) return null;
+    macs += f.macsPerInputPixel * area;
+    area *= f.scale * f.scale;
+    kind = f.kind;
+  }
+  return { macs, kind, scale: Math.sqrt(area) };
 }
 
 /** One filter at decreasing working sizes, best first (a chosen filter kept live on a slow device). */

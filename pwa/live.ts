@@ -2,7 +2,7 @@
 // frame in flight (frame-loop.ts), composited with the source (before/after split, strength),
 // with Auto's tiers, a working size capped for huge sources, and statistics that start over
 // whenever the source or the filter changes.
-import { tierLadder } from '../host/adaptive.js';
+import { STYLE_SCALES, chainMacs, scaleLadder, tierLadder } from '../host/adaptive.js';
 import { AutoTier } from '../host/auto-tier.js';
 import { Compositor } from '../host/compositor.js';
 import { FilterSession, WorkerGoneError } from '../host/filter-session.js';
@@ -74,21 +74,35 @@ export class LiveFilter {
     return this.filters;
   }
 
-  /** A filter id, or AUTO to let AutoTier pick tiers of x2 super-resolution. */
+  /**
+   * A filter id, or AUTO to let AutoTier pick tiers of x2 super-resolution. A chosen style
+   * filter keeps its filter and steps its working size down on a slow device, as the
+   * extension's camera does (a live picture matters more than its full size); a chosen
+   * super-resolution filter runs at the source's size.
+   */
   async chooseFilter(choice: string): Promise<void> {
     this.resetStats();
-    if (choice !== AUTO) {
+    const chosen = choice === AUTO ? null : chainMacs(choice, this.filters);
+    const style = chosen?.kind === 'style' && chosen.scale === 1;
+    if (choice !== AUTO && !style) {
       this.auto = null;
       this.tierScale = 1;
       return this.loadFilter(choice);
     }
-    const auto = new AutoTier(tierLadder(this.filters, 'super-resolution', 2), async (tier) => {
+    const ladder = chosen ? scaleLadder(choice, chosen.macs, STYLE_SCALES) : tierLadder(this.filters, 'super-resolution', 2);
+    const auto = new AutoTier(ladder, async (tier) => {
       this.tierScale = tier.workScale;
       if (tier.filterId !== this.session.filterId) await this.loadFilter(tier.filterId);
     });
     if (!auto.available) throw new Error('Auto needs a x2 super-resolution filter in models/registry.json');
     this.auto = auto;
-    await auto.start();
+    try {
+      await auto.start();
+    } catch (e) {
+      this.auto = null;
+      this.tierScale = 1;
+      throw e;
+    }
   }
 
   private async loadFilter(id: string): Promise<void> {

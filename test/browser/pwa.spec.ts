@@ -251,6 +251,20 @@ test('Auto measures the device, picks a tier for 24 fps and keeps filtering', as
   await expect(page.locator('#tier')).toContainText(`auto: ${s.tier!.filterId}`);
 });
 
+test('a chosen style filter keeps its filter and takes a working size that keeps the video live', async ({ page }) => {
+  await page.goto('/?filter=style-anime');
+  await page.waitForFunction(() => typeof window.__filterApp !== 'undefined');
+  await expect.poll(async () => (await stats(page)).frames, { timeout: 120_000 }).toBeGreaterThan(11);
+  const s = await stats(page);
+  expect(s.tier?.filterId).toBe('style-anime');
+  expect([1, 0.75, 0.5, 0.375]).toContain(s.tier!.workScale);
+  const size = await page.locator('#size').textContent();
+  console.log(`style-anime on the demo clip: ${s.tier!.workScale * 100}% working size (${size}), ${s.fps.toFixed(1)} fps`);
+  const [, , ow, oh] = size!.match(/(\d+)×(\d+) → (\d+)×(\d+)/)!.slice(1).map(Number);
+  expect([ow, oh]).toEqual([Math.round(320 * s.tier!.workScale), Math.round(240 * s.tier!.workScale)]);
+  expect(s.errors).toEqual([]);
+});
+
 test('a filter slower than the clip drops frames instead of queuing them', async ({ page }) => {
   // sr-x2-quality on WASM takes over 100 ms per frame here; the demo clip runs at 15 fps.
   await page.goto(APP);

@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chainMacs, planFor } from '../../extension/compositor/filter-plan';
+import { planFor } from '../../extension/compositor/filter-plan';
+import { chainMacs } from '../../host/adaptive';
 import { hostFrame } from '../../extension/compositor/frame-input';
 import { downscaleArea } from '../../extension/content/pixel-reader';
 import { MAX_FRAME_PIXELS, type RgbaFrame } from '../../extension/protocol';

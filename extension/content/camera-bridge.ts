@@ -111,6 +111,8 @@ export class CameraBridge {
       try {
         const holder = (this.holder ??= this.makeHolder());
         this.link = await CompositorLink.open('camera', (iframe) => holder.append(iframe), (m) => this.onMessage(m), () => this.closeLink());
+        // Every camera stopped, or the filter went off, while the compositor was opening.
+        if (!this.sessions.size || !this.filterOn) this.closeLink();
       } catch (err) {
         console.warn(`Camera filter unavailable: ${err instanceof Error ? err.message : String(err)}`);
       } finally {

@@ -157,7 +157,6 @@ function graphLookOps(
     box: (x, r) => pool(pool(pad(x, r, r, r, r), 2 * r + 1, 1), 1, 2 * r + 1),
     quadrant: (x, r, q) => pool(pool(pad(x, q < 2 ? r : 0, q < 2 ? 0 : r, q % 2 === 0 ? r : 0, q % 2 === 0 ? 0 : r), r + 1, 1), 1, r + 1),
     sigmoid: (t) => node('Sigmoid', [t]),
-    exp: (t) => node('Exp', [t]),
     mul: binary('Mul'), add: binary('AddV2'), sub: binary('Sub'), div: binary('RealDiv'),
     constant: (v) => constant(name('const'), Array.isArray(v) ? tf.tensor1d(v) : tf.scalar(v)),
   };

@@ -28,7 +28,6 @@ export interface LookOps<T> {
   /** Mean over the (r+1)^2 window whose corner is the pixel, toward quadrant q (0: up-left, 1: up-right, 2: down-left, 3: down-right), mirrored borders. */
   quadrant(x: T, r: number, q: number): T;
   sigmoid(t: T): T;
-  exp(t: T): T;
   mul(a: T, b: T): T;
   add(a: T, b: T): T;
   sub(a: T, b: T): T;
@@ -44,6 +43,8 @@ export interface LookOps<T> {
  * shadows, greying the picture.)
  */
 const LINES = { cartoon: { sigma: 1.2, dip: 0.015, phi: 250, strength: 0.9 }, anime: { sigma: 0.8, dip: 0.02, phi: 200, strength: 0.6 } };
+/** The smallest luma the band ratio divides by. */
+const BAND_FLOOR = 0.02;
 const BANDS = { cartoon: { k: 5, sharpness: 60 }, anime: { k: 3, sharpness: 30 } };
 /** Saturation: colours pushed away from their grey by this factor. */
 const SATURATION = { cartoon: 1.3, anime: 1.4 };
@@ -51,12 +52,14 @@ const SATURATION = { cartoon: 1.3, anime: 1.4 };
 const FLATTEN = { cartoon: [{ r: 2, eps: 0.02 }, { r: 2, eps: 0.02 }], anime: [{ r: 2, eps: 0.01 }] };
 
 /**
- * Soft Kuwahara: radius, and the variance (luma, [0,1] units squared) at which a quadrant's
- * weight falls by e; then saturation, and relief: the luma's detail above a Gaussian blur, added
- * back. Radius 4 blurred faces past reading at 256x256 (the trained network blurred more on top);
- * radius 3 with relief keeps eyes and mouths and shows strokes.
+ * Soft Kuwahara: radius; each quadrant weighs (eps / (variance + eps))^4 (luma variance in
+ * [0,1] units squared), so the flattest quadrant nearly always wins, as in the hard filter, but
+ * smoothly (trainable) and without underflow (the ratio of weights is what counts). Then
+ * saturation, and relief: the luma's detail above a Gaussian blur, added back. Radius 4 blurred
+ * faces past reading at 256x256; exp(-variance / 0.002) weights averaged the four quadrants
+ * wherever the photo had texture, a 7x7 blur the trained network then made worse.
  */
-const KUWAHARA = { r: 3, tau: 0.002, saturation: 1.15, relief: 2, reliefSigma: 1 };
+const KUWAHARA = { r: 3, eps: 1e-4, saturation: 1.15, relief: 2, reliefSigma: 1 };
 
 /** Where the luma's difference of Gaussians dips (the dark side of an edge), in [0,1]; about 0 on flat areas. */
 function lines<T>(l: T, o: LookOps<T>, p: { sigma: number; dip: number; phi: number }): T {
@@ -78,11 +81,11 @@ function bands<T>(l: T, o: LookOps<T>, p: { k: number; sharpness: number }): T {
 export function lookFormula<T>(look: Look, y: T, o: LookOps<T>): T {
   if (look === 'painting') {
     const l = o.luma(y), l2 = o.mul(l, l);
-    let num = o.constant(0), den = o.constant(1e-6);
+    let num = o.constant(0), den = o.constant(1e-12);
     for (let q = 0; q < 4; q++) {
       const m = o.quadrant(l, KUWAHARA.r, q);
-      const variance = o.sub(o.quadrant(l2, KUWAHARA.r, q), o.mul(m, m));
-      const w = o.exp(o.mul(variance, o.constant(-1 / KUWAHARA.tau)));
+      const w1 = o.div(o.constant(KUWAHARA.eps), o.add(o.sub(o.quadrant(l2, KUWAHARA.r, q), o.mul(m, m)), o.constant(KUWAHARA.eps)));
+      const w2 = o.mul(w1, w1), w = o.mul(w2, w2);
       num = o.add(num, o.mul(o.quadrant(y, KUWAHARA.r, q), w));
       den = o.add(den, w);
     }
@@ -97,8 +100,10 @@ export function lookFormula<T>(look: Look, y: T, o: LookOps<T>): T {
   }
   const l = o.luma(y);
   const vivid = o.add(l, o.mul(o.sub(y, l), o.constant(SATURATION[look])));
-  // Colours scaled with the banded luma keep their hue: flat fills in steps of light.
-  let out = o.mul(vivid, o.div(bands(l, o, BANDS[look]), o.add(l, o.constant(1e-3))));
+  // Colours scaled with the banded luma keep their hue: flat fills in steps of light. The ratio's
+  // floor of 0.02 (not 0.001) bounds its gradient near black, where training blew up twice
+  // (outputs all black, or the photo lost) within 100 steps of looking right.
+  let out = o.mul(vivid, o.div(bands(l, o, BANDS[look]), o.add(l, o.constant(BAND_FLOOR))));
   if (look === 'anime') {
     // A lifted palette with cooler shadows.
     const shadow = o.sigmoid(o.mul(o.sub(o.constant(0.45), l), o.constant(12)));
@@ -157,7 +162,6 @@ export const trainingLookOps: LookOps<tf.Tensor4D> = {
     return taps(taps(x, 1, up ? r : 0, up ? 0 : r, w), 2, left ? r : 0, left ? 0 : r, w);
   },
   sigmoid: (t) => tf.sigmoid(t),
-  exp: (t) => tf.exp(t),
   mul: (a, b) => tf.mul(a, b),
   add: (a, b) => tf.add(a, b),
   sub: (a, b) => tf.sub(a, b),

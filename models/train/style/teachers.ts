@@ -7,10 +7,10 @@
 //    outlines (a difference of Gaussians, XDoG-style);
 //  - anime: lighter flattening, three cel-shading bands, cooler shadows, a lifted palette and
 //    thin lines;
-//  - painting: Kuwahara filtering (each pixel takes the mean of its flattest quadrant: flat
-//    patches with sharp borders, the classic painterly filter), softened.
+//  - painting: the painting stage of imaging/looks.ts on the photo (soft Kuwahara, colour, relief).
 import * as tf from '@tensorflow/tfjs';
 import { flatten, luma } from '../core/losses.js';
+import { applyLook } from '../imaging/looks.js';
 
 export const TEACHERS = ['cartoon', 'anime', 'painting'] as const;
 export type Teacher = (typeof TEACHERS)[number];
@@ -51,19 +51,6 @@ function coolShadows(x: tf.Tensor4D): tf.Tensor4D {
   return tf.mul(x, tf.add(tf.mul(tf.sub(tf.tensor1d([0.86, 0.9, 1.12]), 1), shadow), 1)) as tf.Tensor4D;
 }
 
-/** Kuwahara filter of radius r: the mean of whichever of the four (r+1)^2 quadrants around a pixel has the least luma variance. */
-function kuwahara(x: tf.Tensor4D, r: number): tf.Tensor4D {
-  const [b, h, w] = x.shape;
-  const padded = tf.mirrorPad(x, [[0, 0], [r, r], [r, r], [0, 0]], 'reflect');
-  const mean = tf.avgPool(padded, r + 1, 1, 'valid') as tf.Tensor4D;
-  const variance = luma(tf.sub(tf.avgPool(tf.square(padded), r + 1, 1, 'valid'), tf.square(mean)) as tf.Tensor4D);
-  const quads = [[0, 0], [0, r], [r, 0], [r, r]].map(([dy, dx]) => ({
-    m: tf.slice(mean, [0, dy, dx, 0], [b, h, w, 3]), v: tf.slice(variance, [0, dy, dx, 0], [b, h, w, 1]),
-  }));
-  const flattest = tf.cast(tf.oneHot(tf.argMin(tf.concat(quads.map((q) => q.v), 3), 3), 4), 'float32');
-  return tf.addN(quads.map((q, i) => tf.mul(q.m, tf.slice(flattest, [0, 0, 0, i], [b, h, w, 1])))) as tf.Tensor4D;
-}
-
 /** The teacher's picture for a batch of RGB crops in [0,1] (a constant target, not differentiated). */
 export function teach(kind: Teacher, x: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
@@ -76,7 +63,9 @@ export function teach(kind: Teacher, x: tf.Tensor4D): tf.Tensor4D {
       const cel = coolShadows(tf.add(tf.mul(bandLuma(saturate(flat, 1.45), 3, 0.07), 0.9), 0.08) as tf.Tensor4D);
       out = tf.mul(cel, tf.sub(1, tf.mul(outlines(luma(flat), 0.7, 0.99), 0.55))) as tf.Tensor4D;
     } else {
-      out = saturate(blur(kuwahara(kuwahara(x, 4), 2), 0.7), 1.1);
+      // The painting stage itself on the photo: a softer target (two Kuwahara passes and a blur)
+      // taught the network to blur the photo before the stage.
+      out = applyLook('painting', x);
     }
     return tf.clipByValue(out, 0, 1) as tf.Tensor4D;
   });

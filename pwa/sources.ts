@@ -51,16 +51,19 @@ const DEFAULT_MESSAGES: BlobMessages = { noVideo: 'This file has no video track'
 /** Plays a Blob (a picked file or the demo clip) in a loop; rejects for a file with no video track. */
 export async function startBlob(video: HTMLVideoElement, blob: Blob, messages: BlobMessages = DEFAULT_MESSAGES): Promise<void> {
   stopSource(video);
-  video.src = URL.createObjectURL(blob);
+  const url = URL.createObjectURL(blob);
+  video.src = url;
   video.loop = true;
+  // A newer source may have taken the element meanwhile (its load interrupts this play()): leave it playing.
+  const stopIfOurs = () => { if (video.src === url) stopSource(video); };
   try {
     await play(video);
   } catch (e) {
-    stopSource(video);
+    stopIfOurs();
     throw new Error(`${messages.cannotPlay} (${(e as Error).message})`);
   }
   if (!video.videoWidth) {
-    stopSource(video);
+    stopIfOurs();
     throw new Error(messages.noVideo);
   }
 }

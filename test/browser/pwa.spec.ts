@@ -117,7 +117,7 @@ test('style filters keep the frame size at any size and match the Node run, on W
   await waitForFrames(page, 1);
   // 30x22: not a multiple of 4, so the worker pads (mirrored margin) and crops back.
   const card = testCard(30, 22);
-  for (const id of ['style-anime', 'style-painting']) {
+  for (const id of ['style-anime', 'style-cartoon', 'style-painting']) {
     const ref = await referenceFilter(id, card);
     for (const backend of ['wasm', 'webgpu']) {
       const r = await page.evaluate((req) => window.__filterApp.runOnce(req), { backend, filterId: id, input: encode(card) });

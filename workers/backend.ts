@@ -85,6 +85,16 @@ export async function describeAdapter(): Promise<{ hasApi: boolean; adapter: Ada
   };
 }
 
+/**
+ * Firefox ESR 153 in an isolated page: tfjs-wasm 4.22's threaded build never finished starting
+ * in 6 of 20 workers (tf.setBackend hangs, no error; tfjs's own bundles, no code of ours), and
+ * never with one thread, so Firefox gets one thread.
+ */
+const THREADS_HANG = /\bFirefox\//.test(globalThis.navigator?.userAgent ?? '');
+
+/** Whether WASM threads can start here: shared memory (an isolated page) and not a browser where they hang. */
+const threadsWork = (): boolean => Boolean(globalThis.crossOriginIsolated) && !THREADS_HANG;
+
 async function trySetBackend(name: BackendName, assetBase: string): Promise<string | null> {
   try {
     if (name === 'wasm') {
@@ -92,7 +102,7 @@ async function trySetBackend(name: BackendName, assetBase: string): Promise<stri
       // Threads only where the page is cross-origin isolated. Elsewhere shared memory may still
       // pass tfjs's feature test (extension pages do), but the threads then fail to start: the
       // extension's CSP forbids the blob: scripts they load.
-      if (!globalThis.crossOriginIsolated) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+      if (!threadsWork()) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     }
     if (!(await tf.setBackend(name))) return `tf.setBackend('${name}') returned false`;
     await tf.ready();
@@ -107,7 +117,8 @@ async function trySetBackend(name: BackendName, assetBase: string): Promise<stri
 export function describeWasm(): string {
   const threads = getThreadsCount();
   if (threads > 1) return `WASM with SIMD and ${threads} threads`;
-  const why = globalThis.crossOriginIsolated ? `${LOGICAL_CORES} logical core${LOGICAL_CORES > 1 ? 's' : ''}` : 'threads need a cross-origin isolated page';
+  const why = threadsWork() ? `${LOGICAL_CORES} logical core${LOGICAL_CORES > 1 ? 's' : ''}`
+    : THREADS_HANG ? "this browser's WASM threads do not start reliably" : 'threads need a cross-origin isolated page';
   return `WASM with SIMD on one thread (${why})`;
 }
 

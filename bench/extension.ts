@@ -1,10 +1,10 @@
-// npm run bench:extension [-- --seconds 10]: frame rates of the real extension (dist/extension,
+// npm run bench:extension [-- --seconds 10 --camera-filters style-anime,style-cartoon]: frame rates of the real extension (dist/extension,
 // loaded unpacked in Debian's Chromium, debug copies off) as a user sees them:
 //  - Enhance with Auto on a 640x360 30 fps video: frames the overlay shows per second, beside
 //    the video's own frame rate in the same run;
-//  - the camera filter (style-anime) on a 640x480 30 fps camera: frames per second of the
-//    filtered track in the page's preview, alone and during a peer-connection call on the same
-//    machine, beside the same camera unfiltered in the same run.
+//  - the camera filter (each style filter) on a 640x480 30 fps camera: frames per second of the
+//    filtered track in the page's preview, alone, and the first during a peer-connection call on
+//    the same machine, beside the same camera unfiltered in the same run.
 // Writes bench/results-extension.json. Shared, noisy machines: read the rates beside their references.
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -24,6 +24,7 @@ async function launch(camera?: string) {
 
 const argv = process.argv.slice(2);
 const SECONDS = Number(argv[argv.indexOf('--seconds') + 1] || 10);
+const CAMERA_FILTERS = (argv.includes('--camera-filters') ? argv[argv.indexOf('--camera-filters') + 1] : 'style-anime,style-cartoon,style-painting').split(',');
 
 /** Frames a video element presents in the measuring window (requestVideoFrameCallback). */
 const presented = (page: Page, id: string, seconds: number) => page.evaluate(([vid, s]) => new Promise<number>((resolve) => {
@@ -89,8 +90,8 @@ async function camera(): Promise<Record<string, unknown>[]> {
       await page.close();
     };
     await open('off', false);
-    await open('style-anime', false);
-    await open('style-anime', true);
+    for (const filter of CAMERA_FILTERS) await open(filter, false);
+    await open(CAMERA_FILTERS[0], true);
   } finally {
     await env.close();
   }

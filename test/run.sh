@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `npm test`: typecheck, build, unit tests, browser tests (Debian's Chromium, never a downloaded one).
+# `npm test`: typecheck, build, unit tests, browser tests (Debian's Chromium and Firefox ESR, never downloaded ones).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -26,5 +27,6 @@ rm -rf test/reports && mkdir -p test/reports
 status=0
 npm run test:unit -- --reporter=default --reporter=json --outputFile.json=test/reports/unit.json || status=1
 PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/test/reports/browser.json" npm run test:browser -- --reporter=list,json || status=1
+npm run test:firefox -- --reporter=default --reporter=json --outputFile.json=test/reports/firefox.json || status=1
 node test/summary.mjs
 exit $status

@@ -5,23 +5,18 @@
 // protocol's DOM, which sees closed shadow roots.
 import { chromium, type BrowserContext, type Frame, type Page, type Worker } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import type { DebugHook } from '../../extension/protocol';
 import type { SiteSettings } from '../../extension/settings';
 import { chromiumLaunchOptions } from './chromium';
-import { MADE, REPO_ROOT, made, type Pixels } from './helpers';
+import { serveFixtures } from './fixture-server';
+import { REPO_ROOT, made, type Pixels } from './helpers';
 
 export { made };
 
 export const EXT_DIR = join(REPO_ROOT, 'dist/extension');
-const FIXTURES = join(REPO_ROOT, 'test/browser/fixtures');
-
-/** The page CSP of a strict video site: the extension must work regardless. */
-const PAGE_CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self' http://localhost:*; frame-src 'none'; worker-src 'none'";
 
 export interface ExtensionEnv {
   context: BrowserContext;
@@ -44,19 +39,7 @@ export function stillCamera(): string {
 
 export async function launchExtension(opts: { camera?: string; viewport?: { width: number; height: number }; args?: string[]; debug?: boolean } = {}): Promise<ExtensionEnv> {
   if (!existsSync(join(EXT_DIR, 'manifest.json'))) execFileSync('npm', ['run', 'build:extension'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.webm': 'video/webm' };
-  const server: Server = createServer((req, res) => {
-    const name = new URL(req.url ?? '/', 'http://x').pathname.slice(1);
-    const file = [join(FIXTURES, name), join(MADE, name)].find((f) => existsSync(f));
-    if (name === 'favicon.ico') return void res.writeHead(204).end();
-    if (!/^[\w.-]+$/.test(name) || !file) return void res.writeHead(404).end();
-    // No Access-Control-Allow-Origin: a video fetched from the other origin stays tainted.
-    const headers: Record<string, string> = { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' };
-    if (name === 'video-page.html') headers['Content-Security-Policy'] = PAGE_CSP;
-    res.writeHead(200, headers).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const server = await serveFixtures();
   const userDir = mkdtempSync(join(tmpdir(), 'gvf-ext-'));
   const camera = opts.camera ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${opts.camera}`] : [];
   const context = await chromium.launchPersistentContext(userDir, {
@@ -73,11 +56,11 @@ export async function launchExtension(opts: { camera?: string; viewport?: { widt
   await sw.evaluate((debug) => chrome.storage.local.set({ debug }), opts.debug ?? true);
   return {
     context, sw, id, requests,
-    url: (page, query) => `http://127.0.0.1:${port}/${page}${query ? `?${new URLSearchParams(query)}` : ''}`,
-    foreignOrigin: `http://localhost:${port}/`,
+    url: server.url,
+    foreignOrigin: server.foreignOrigin,
     async close() {
       await context.close();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       rmSync(userDir, { recursive: true, force: true });
     },
   };

@@ -16,12 +16,35 @@ const PREFS: Record<string, unknown> = {
 
 export const firefoxVersion = (): string => execFileSync(FIREFOX, ['--version'], { encoding: 'utf8' }).trim();
 
-export function launchFirefox(): Promise<Browser> {
-  return puppeteer.launch({ browser: 'firefox', protocol: 'webDriverBiDi', executablePath: FIREFOX, headless: true, extraPrefsFirefox: PREFS });
+/** The add-on id in manifest.json, and the moz-extension UUID the tests give it (a pref), so its URLs are known. */
+export const EXTENSION = { id: 'gan-video-filter@extension.local', uuid: '3f2b8c1e-6d4a-4e7b-9a10-5c2d7e8f9a0b' };
+export const EXTENSION_BASE = `moz-extension://${EXTENSION.uuid}/`;
+
+/**
+ * `extensionPages`: lets the tests open the extension's own pages in a tab
+ * (--remote-allow-system-access: BiDi refuses moz-extension:// navigations without it).
+ */
+export function launchFirefox(opts: { extensionPages?: boolean } = {}): Promise<Browser> {
+  return puppeteer.launch({
+    browser: 'firefox', protocol: 'webDriverBiDi', executablePath: FIREFOX, headless: true,
+    extraPrefsFirefox: { ...PREFS, 'extensions.webextensions.uuids': JSON.stringify({ [EXTENSION.id]: EXTENSION.uuid }) },
+    args: opts.extensionPages ? ['--remote-allow-system-access'] : [],
+  });
+}
+
+/**
+ * Opens an extension page in `page`. The navigation moves the tab into the extension's process
+ * and puppeteer's goto never sees it finish (Firefox 153), so it is started and then the tab's
+ * own location is polled.
+ */
+export async function openExtensionPage(page: Page, path: string): Promise<void> {
+  const target = `${EXTENSION_BASE}${path}`;
+  await page.goto(target, { timeout: 5_000 }).catch(() => {});
+  await poll(`${path} loaded`, () => page.evaluate(`location.href === ${JSON.stringify(target)} && document.readyState === 'complete'`), 20_000);
 }
 
 /** Polls `fn` until it returns a truthy value (returned) or `ms` pass (throws, with the last value or error). */
-export async function poll<T>(what: string, fn: () => Promise<T>, ms = 60_000, every = 250): Promise<T> {
+export async function poll<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 60_000, every = 250): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {

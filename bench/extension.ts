@@ -9,8 +9,8 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { Page } from '@playwright/test';
-import { clickOverlayButton, compositorFrames, debugState, launchExtension, made, overlayOver, setDefaults, stillCamera } from '../test/browser/extension-helpers.js';
-import { REPO_ROOT } from '../test/browser/helpers.js';
+import { clickOverlayButton, compositorFrames, debugState, launchExtension, overlayOver, setDefaults, stillCamera } from '../test/browser/extension-helpers.js';
+import { REPO_ROOT, clip640x360 } from '../test/browser/helpers.js';
 
 /**
  * The extension with its debug copies off. tsx compiles the functions this script sends into
@@ -36,7 +36,7 @@ const presented = (page: Page, id: string, seconds: number) => page.evaluate(([v
 }), [id, seconds] as const);
 
 async function enhanceAuto(): Promise<Record<string, unknown>> {
-  made('clip-640x360.webm', (out) => ['-i', `${REPO_ROOT}pwa/public/demo.webm`, '-vf', 'scale=640:360,setsar=1,fps=30', '-c:v', 'libvpx-vp9', '-b:v', '800k', '-deadline', 'realtime', '-cpu-used', '8', out]);
+  clip640x360();
   const env = await launch();
   try {
     await setDefaults(env, { videoFilter: 'auto' });

@@ -7,10 +7,10 @@
 import type { Frame, Page } from '@playwright/test';
 import { PNG } from 'pngjs';
 import {
-  clickOverlayButton, compositorFrames, debugPixels, debugState, launchExtension, made, overlayOver, setDefaults,
+  clickOverlayButton, compositorFrames, debugPixels, debugState, launchExtension, overlayOver, setDefaults,
   type ExtensionEnv,
 } from './extension-helpers';
-import { REPO_ROOT, bicubicUpscale, decode, diffStats, meanLevel, nearestUpscale, referenceFilter, type Pixels, type Rgba } from './helpers';
+import { bicubicUpscale, clip640x360, decode, diffStats, meanLevel, nearestUpscale, referenceFilter, type Pixels, type Rgba } from './helpers';
 import { expect, test } from './test';
 
 const FILTER = 'sr-x2-quality';
@@ -282,7 +282,7 @@ test('videos in open, closed and late shadow trees get an overlay, and the close
 
 test('Auto on a 640x360 video: a tier and working size from measured frames; frames per second shown', async () => {
   test.setTimeout(120_000);
-  made('clip-640x360.webm', (out) => ['-i', `${REPO_ROOT}pwa/public/demo.webm`, '-vf', 'scale=640:360,setsar=1,fps=30', '-c:v', 'libvpx-vp9', '-b:v', '800k', '-deadline', 'realtime', '-cpu-used', '8', out]);
+  clip640x360();
   await setDefaults(env, { videoFilter: 'auto' });
   const page = await env.context.newPage();
   try {

@@ -2,8 +2,10 @@
 // over WebDriver BiDi (Playwright's patched Firefox cannot be downloaded here; puppeteer-core
 // downloads nothing). Measured facts behind each setting: docs/firefox-findings.md.
 import { execFileSync, spawn } from 'node:child_process';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { REPO_ROOT } from '../browser/helpers';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+import { REPO_ROOT, type Pixels } from '../browser/helpers';
 
 export const FIREFOX = '/usr/bin/firefox-esr';
 
@@ -41,6 +43,28 @@ export async function openExtensionPage(page: Page, path: string): Promise<void>
   const target = `${EXTENSION_BASE}${path}`;
   await page.goto(target, { timeout: 5_000 }).catch(() => {});
   await poll(`${path} loaded`, () => page.evaluate(`location.href === ${JSON.stringify(target)} && document.readyState === 'complete'`), 20_000);
+}
+
+/**
+ * Installs dist/extension (built if missing) as a temporary add-on over BiDi, then writes its
+ * default settings and the debug flag (the compositors keep their last input and output) from its
+ * options page, as a user's choices would be. Needs a browser launched with `extensionPages`.
+ */
+export async function installExtension(browser: Browser, defaults: Record<string, unknown>, debug = true): Promise<void> {
+  const dir = join(REPO_ROOT, 'dist/extension');
+  if (!existsSync(join(dir, 'manifest.json'))) execFileSync('npm', ['run', 'build:extension'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const id = await browser.installExtension(dir);
+  if (id !== EXTENSION.id) throw new Error(`installed as ${id}, not ${EXTENSION.id}: the manifest's gecko id changed?`);
+  const options = await browser.newPage();
+  await openExtensionPage(options, 'options/options.html');
+  // The install writes the settings' first version: settings written here must come after it.
+  await poll('the first settings', () => options.evaluate(`chrome.storage.sync.get('version').then((v) => v.version)`), 10_000);
+  await options.evaluate(`(async () => {
+    await chrome.storage.local.set({ debug: ${debug} });
+    const { defaults } = await chrome.storage.sync.get('defaults');
+    await chrome.storage.sync.set({ version: 1, defaults: { ...defaults, ...${JSON.stringify(defaults)} } });
+  })()`);
+  await options.close();
 }
 
 /** Polls `fn` until it returns a truthy value (returned) or `ms` pass (throws, with the last value or error). */
@@ -98,3 +122,41 @@ export async function waitForFrames(page: Page, more: number, filter: string, ms
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/**
+ * The compositor frames in `page`. Puppeteer reports "about:blank" for an extension iframe
+ * (it moves to the extension's process), so each child frame is asked for its own location.
+ */
+export async function compositors(page: Page): Promise<Frame[]> {
+  const out: Frame[] = [];
+  for (const f of page.frames()) {
+    if (f === page.mainFrame()) continue;
+    const href = (await f.evaluate('location.href').catch(() => '')) as string;
+    if (href === `${EXTENSION_BASE}compositor/compositor.html`) out.push(f);
+  }
+  return out;
+}
+
+export interface Debug { framesDone: number; error: string | null; filter: string | null; backend: string | null }
+export const debugOf = (f: Frame) => f.evaluate(`(() => { const d = globalThis.__gvfDebug; return d ? { framesDone: d.framesDone, error: d.error ?? null, filter: d.ready?.filter?.id ?? null, backend: d.ready?.backend?.backend ?? null } : null; })()`) as Promise<Debug | null>;
+
+/** Waits for `count` frames done in the compositor of `page`; a compositor error fails at once. */
+export async function compositorFrames(page: Page, count: number): Promise<{ frame: Frame; debug: Debug }> {
+  const [frame] = await poll('the compositor iframe', async () => { const c = await compositors(page); return c.length ? c : null; }, 30_000);
+  const end = Date.now() + 120_000;
+  for (;;) {
+    const d = await debugOf(frame);
+    if (d?.error) throw new Error(`compositor: ${d.error}`);
+    if (d && d.framesDone >= count) return { frame, debug: d };
+    if (Date.now() > end) throw new Error(`compositor: ${d?.framesDone ?? 0} of ${count} frames in 120 s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** The compositor's last input and output, as its worker got and returned them (the debug flag keeps them). */
+export const debugPixels = async (f: Frame) => (await f.evaluate(`(() => {
+  const b64 = (a) => { let s = ''; for (let i = 0; i < a.length; i += 0x8000) s += String.fromCharCode(...a.subarray(i, i + 0x8000)); return btoa(s); };
+  const px = (p) => ({ width: p.width, height: p.height, rgba: b64(p.data) });
+  const d = globalThis.__gvfDebug;
+  return { input: px(d.lastInput), output: px(d.lastOutput) };
+})()`)) as { input: Pixels; output: Pixels };

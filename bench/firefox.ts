@@ -65,12 +65,13 @@ try {
       v.srcObject = s;
       await v.play();
     })()`);
-    if (filtered) await compositorFrames(call, 12);
+    const compositor = filtered ? (await compositorFrames(call, 12)).frame : null;
     await wait(filtered ? 8000 : 2000);
     const fps = await presented(call, 'local', SECONDS);
     const track = await call.evaluate(`(() => { const t = window.call.stream.getVideoTracks()[0]; return { label: t.label, size: [t.getSettings().width, t.getSettings().height] }; })()`);
     if (filtered) await call.screenshot({ path: `${SHOTS}/firefox-camera.png` });
-    results.push({ case: `camera 640x480, filter ${filtered ? 'style-anime' : 'off'}`, fps, track });
+    const tier = compositor ? await compositor.evaluate('globalThis.__gvfDebug.tier') : null;
+    results.push({ case: `camera 640x480, filter ${filtered ? 'style-anime' : 'off'}`, fps, track, tier });
     await call.evaluate(`window.call.stream.getTracks().forEach((t) => t.stop())`);
   }
 } finally {

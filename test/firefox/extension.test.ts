@@ -2,11 +2,11 @@
 // Firefox ESR as a temporary add-on over WebDriver BiDi: Enhance on a strict-CSP page's video
 // and the camera filter on a page that calls getUserMedia, each compositor's output matching
 // the Node run of its filter.
-import type { Browser, Frame } from 'puppeteer-core';
+import type { Browser, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFixtures, type FixtureServer } from '../browser/fixture-server';
 import { decode, diffStats, referenceFilter } from '../browser/helpers';
-import { compositorFrames, debugPixels, installExtension, launchFirefox, poll } from './firefox';
+import { EXTENSION_BASE, compositorFrames, compositors, debugOf, debugPixels, installExtension, launchFirefox, openExtensionPage, poll } from './firefox';
 
 const VIDEO_FILTER = 'sr-x2-fast';
 const CAMERA_FILTER = 'style-anime';
@@ -74,4 +74,54 @@ describe('the extension in Firefox ESR', () => {
     await page.evaluate('window.hangUp()');
     await page.close();
   }, 180_000);
+
+  it('the options page and the popup show their labelled controls, and a change is stored', async () => {
+    const labels = (page: Page) => page.evaluate(`[...document.querySelectorAll('select, input')].map((c) => c.labels?.[0]?.textContent?.trim() || c.getAttribute('aria-label') || '').filter(Boolean)`) as Promise<string[]>;
+    const options = await browser.newPage();
+    await openExtensionPage(options, 'options/options.html');
+    await poll('the form', async () => (await labels(options)).length > 0, 10_000);
+    const names = await labels(options);
+    expect(names.some((n) => n.includes('Camera filter'))).toBe(true);
+    expect(names.some((n) => n.includes('Video filter'))).toBe(true);
+    // Change the default camera filter as a user would: the select's change event writes storage.
+    const cameraSelect = (await options.evaluate(`[...document.querySelectorAll('select')].find((c) => c.labels?.[0]?.textContent?.includes('Camera filter'))?.id`)) as string;
+    await options.select(`#${cameraSelect}`, 'style-cartoon');
+    await poll('the stored camera filter', () => options.evaluate(`chrome.storage.sync.get('defaults').then((v) => v.defaults.cameraFilter === 'style-cartoon')`), 10_000);
+    await options.select(`#${cameraSelect}`, CAMERA_FILTER);
+    await options.close();
+    const popup = await browser.newPage();
+    await openExtensionPage(popup, 'popup/popup.html');
+    const text = (await poll('the popup', () => popup.evaluate(`document.body.innerText.trim().length > 40 && document.body.innerText`), 10_000)) as string;
+    console.log(`Firefox options controls: ${names.join(', ')}; popup: ${text.replace(/\s+/g, ' ').slice(0, 120)}`);
+    expect(text).toContain('All settings');
+    await popup.close();
+  }, 120_000);
+
+  it('a hostile page cannot start, drive or read the extension, and a real click still works', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 720, height: 480 });
+    await page.goto(fixtures.url('hostile-page.html', { ext: `${EXTENSION_BASE}compositor/compositor.html` }));
+    await poll('the attack', () => page.evaluate('window.attack.done'), 30_000);
+    type Attack = { answers: string[]; shadowRoots: string[]; extUrls: string[]; cameraReply: string | null };
+    const attack = (await page.evaluate('window.attack')) as Attack;
+    const sessions = async () => { let n = 0; for (const f of await compositors(page)) if (await debugOf(f)) n++; return n; };
+    expect(attack.answers, 'answers to the page\'s own connect messages').toEqual([]);
+    expect(attack.shadowRoots).toEqual(['null']);
+    expect(attack.extUrls).toEqual([]);
+    expect(JSON.parse(attack.cameraReply ?? '{}')).toMatchObject({ type: 'refused' });
+    expect(await sessions(), 'sessions started by script clicks or the page\'s own embed').toBe(0);
+    // The user's real click starts a session; the page attacks it again and gets nothing.
+    const at = await page.evaluate(() => { const r = document.getElementById('main')!.getBoundingClientRect(); return { x: r.left, y: r.top }; });
+    await page.mouse.move(at.x + 100, at.y + 100);
+    await page.mouse.move(at.x + 20, at.y + 14);
+    await page.mouse.click(at.x + 20, at.y + 14);
+    await poll('a real session', async () => (await sessions()) === 1, 30_000);
+    await page.evaluate('window.attackAgain()');
+    await new Promise((r) => setTimeout(r, 1000));
+    const again = (await page.evaluate('window.attack')) as Attack;
+    console.log(`Firefox hostile page: ${again.answers.length} answers, shadow roots ${JSON.stringify(again.shadowRoots)}, extension URLs seen ${again.extUrls.length}, camera request ${attack.cameraReply}`);
+    expect(again.answers).toEqual([]);
+    expect(again.extUrls).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -104,7 +104,7 @@ export async function servePwa(port: number): Promise<{ url: string; stop(): Pro
 }
 
 /** Stats of the PWA's test hook (pwa/test-hook.ts), as far as these tests read them. */
-export interface AppStats { frames: number; filterId: string | null; switching: boolean; backend: { backend: string; reason: string } | null; errors: string[]; trackProcessor: boolean }
+export interface AppStats { frames: number; filterId: string | null; switching: boolean; backend: { backend: string; reason: string } | null; errors: string[]; trackProcessor: boolean; source: string | null }
 
 export const appStats = (page: Page): Promise<AppStats> => page.evaluate(() => (window as unknown as { __filterApp: { stats(): AppStats } }).__filterApp.stats());
 

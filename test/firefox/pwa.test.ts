@@ -1,9 +1,9 @@
 // The PWA in Debian's Firefox ESR (no WebGPU on Linux, no MediaStreamTrackProcessor): the demo
-// clip and the fake webcam filtered on WASM, matching the Node run of the same filter, and an
+// clip, a file and the fake webcam filtered on WASM, matching the Node run of the same filter, and an
 // offline reload that still filters. Firefox is driven over WebDriver BiDi (firefox.ts).
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decode, diffStats, referenceFilter, type Pixels, type Rgba } from '../browser/helpers';
+import { clip640x360, decode, diffStats, referenceFilter, type Pixels, type Rgba } from '../browser/helpers';
 import { appStats, firefoxVersion, launchFirefox, poll, servePwa, waitForFrames } from './firefox';
 
 const FILTER = 'sr-x2-fast';
@@ -59,6 +59,16 @@ describe('the PWA in Firefox ESR', () => {
     expect(await page.evaluate(() => ((document.getElementById('video') as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0].readyState)).toBe('live');
     expect(s.trackProcessor).toBe(false);
     await checkAgainstNode('fake webcam');
+  }, 180_000);
+
+  it('filters a video file picked with the file input', async () => {
+    const input = await page.$('input#file');
+    await input!.uploadFile(clip640x360());
+    await poll('the file playing', async () => (await appStats(page)).source === 'clip-640x360.webm', 30_000);
+    await waitForFrames(page, 3, FILTER);
+    const { input: frame } = await capture();
+    expect([frame.width, frame.height]).toEqual([640, 360]);
+    await checkAgainstNode('a file');
   }, 180_000);
 
   it('reloads offline from the service worker and still filters', async () => {

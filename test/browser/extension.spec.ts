@@ -293,14 +293,16 @@ test('Auto on a 640x360 video: a tier and working size from measured frames; fra
     const frame = compositorFrames(page)[0];
     await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(12);
     const s0 = await debugState(frame);
+    const t0 = Date.now();
     await page.waitForTimeout(5000);
+    // Auto may still be loading a new tier's model (seconds on a busy machine): wait for its frames.
+    await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 30_000 }).toBeGreaterThan(s0.framesDone);
     const s1 = await debugState(frame);
-    const fps = (s1.framesDone - s0.framesDone) / 5;
+    const fps = (s1.framesDone - s0.framesDone) / ((Date.now() - t0) / 1000);
     // Frame rates with the debug copies off are measured by `npm run bench:extension`.
     console.log(`Auto on a 640x360 30 fps video: ${s1.tier?.filterId} at ${Math.round((s1.tier?.workScale ?? 0) * 100)}% (${fps.toFixed(1)} frames/s with the test's pixel copies on)`);
     expect(s1.tier?.auto).toBe(true);
     expect(s1.error).toBeNull();
-    expect(s1.framesDone).toBeGreaterThan(s0.framesDone);
     const { output } = await debugPixels(frame);
     expect([output.width, output.height]).toEqual([Math.round(640 * s1.tier!.workScale) * 2, Math.round(360 * s1.tier!.workScale) * 2]);
   } finally {

@@ -281,7 +281,7 @@ describe('style losses and data', () => {
 describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
     data: photos, style, run, channels: 8, blocks: 1, fine: 0, smoothSkip: false, guided: 0, look: '', dScales: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
-    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, teacher: '', teacherWeight: 0, emaDecay: 0.9, spectralNorm: true,
+    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, neutralWeight: 0, teacher: '', teacherWeight: 0, emaDecay: 0.9, spectralNorm: true,
     r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, ...more,
   });
   let photos: string, style: string;
@@ -298,7 +298,7 @@ describe('style trainer (few steps on tiny images)', () => {
     const run = tmpRun();
     const lines: string[] = [];
     const before = tf.memory().numTensors;
-    const r = await trainStyle(cfg(run, 4, { r1Weight: 1, fine: 4, structureScale: 4, softFakesWeight: 0.5, flatWeight: 1, webMix: 0.5, guided: 2, dScales: 2, textureWeight: 1, greyFakesWeight: 0.5, chromaWeight: 1, teacher: 'cartoon', teacherWeight: 1 }), (l) => lines.push(l));
+    const r = await trainStyle(cfg(run, 4, { r1Weight: 1, fine: 4, structureScale: 4, softFakesWeight: 0.5, flatWeight: 1, webMix: 0.5, guided: 2, dScales: 2, textureWeight: 1, greyFakesWeight: 0.5, chromaWeight: 1, neutralWeight: 1, teacher: 'cartoon', teacherWeight: 1 }), (l) => lines.push(l));
     expect(tf.memory().numTensors - before).toBe(2 * r.generator.layers.length); // only the returned EMA generator
     expect(r.heldOut).toEqual(['i3.png']);
     expect(readdirSync(join(run, 'samples'))).toEqual(['step-000002.png', 'step-000004.png']);

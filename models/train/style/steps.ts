@@ -18,6 +18,8 @@ export interface StyleLossConfig extends PenaltyConfig {
   textureWeight: number;
   /** Weight of the block chroma match to the photo (losses.ts chromaL2; 0 = off). */
   chromaWeight: number;
+  /** Weight of "grey in, grey out": the chroma of G's output for a grey copy of the photo (0 = off). */
+  neutralWeight: number;
   /** A procedural teacher whose picture of each photo crop G learns toward (teachers.ts); '' = none. */
   teacher: Teacher | '';
   /** Weight of the teacher term: L1 on the pixels and on their gradients. */
@@ -38,8 +40,18 @@ function softened(x: tf.Tensor4D): tf.Tensor4D {
   return tf.depthwiseConv2d(tf.mirrorPad(x, [[0, 0], [2, 2], [2, 2], [0, 0]], 'reflect'), kernel, 1, 'valid');
 }
 
+/**
+ * The chroma G adds to a grey picture: a small tint in the network's output becomes a visible
+ * cast once a drawing stage saturates it (the cartoon filter turned greys and whites mint green,
+ * +14 levels of green on a grey ramp, with the colour and chroma terms on).
+ */
+function neutralChroma(g: Generator, photo: tf.Tensor4D): tf.Scalar {
+  const greyed = grey(photo);
+  return chromaL2(generate(g, greyed), greyed);
+}
+
 /** `d`: the full-resolution D's loss; `dCoarse`: the mean of the coarser Ds' (with several scales). */
-export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; texture?: number; chroma?: number; teacher?: number; d?: number; dCoarse?: number }
+export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; texture?: number; chroma?: number; neutral?: number; teacher?: number; d?: number; dCoarse?: number }
 
 /** Applies one step to each D (`ds[s]` judges crops averaged over 2^s x 2^s) and one G step; returns their losses. */
 export function styleStep(
@@ -81,6 +93,7 @@ export function styleStep(
       ...(flat ? [['flat', flatStructureL2(out, flat), cfg.flatWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(texture && cfg.textureWeight > 0 ? [['texture', textureL2(texture.net, out, texture.grams), cfg.textureWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(cfg.chromaWeight > 0 ? [['chroma', chromaL2(out, photo), cfg.chromaWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
+      ...(cfg.neutralWeight > 0 ? [['neutral', neutralChroma(g, photo), cfg.neutralWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(taught ? [['teacher', tf.add(l1(out, taught), gradientL1(out, taught)), cfg.teacherWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
     ];
     terms.forEach(([k, t]) => { losses[k] = read(t); });

@@ -65,6 +65,8 @@ export interface StyleTrainConfig extends GanRunConfig {
   textureWeight: number;
   /** Weight of the block chroma match to the photo (losses.ts chromaL2); 0 = off. */
   chromaWeight: number;
+  /** Weight of "grey in, grey out" (steps.ts neutralChroma); 0 = off. */
+  neutralWeight: number;
   /** A procedural teacher G learns toward (teachers.ts), '' = none; and the weight of its term. */
   teacher: Teacher | '';
   teacherWeight: number;
@@ -115,7 +117,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
     const teacher = cfg.teacher;
     const cells = samples.flatMap((im) => [im, stylize((x) => generate(exported, x), im), ...(teacher ? [stylize((x) => teach(teacher, x), im)] : [])]);
     writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(cells, teacher ? 6 : 4));
-    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', 'texture', 'chroma', 'teacher', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
+    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', 'texture', 'chroma', 'neutral', 'teacher', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
     writePng(join(cfg.run, 'losses.png'), plotCurves(keys.map((k) => ({ values: state.history.map((r) => r[k]) }))));
   };
 

@@ -136,16 +136,21 @@ class CompositorSession {
       }
       debug.framesDone++;
       debug.timing = out.timing;
+      let done: () => void;
       if (camera) {
         const rgba = out.image instanceof ImageBitmap ? imagePixels(out.image).data.buffer : out.image.data.slice().buffer;
         this.session.release(out.image);
-        this.send({ type: 'camera-frame-done', seq, frame: { width: out.width, height: out.height, rgba }, timing: out.timing }, [rgba]);
+        done = () => this.send({ type: 'camera-frame-done', seq, frame: { width: out.width, height: out.height, rgba }, timing: out.timing }, [rgba]);
       } else {
         this.view.draw(out.image, before);
         this.session.release(out.image);
-        this.send({ type: 'frame-done', seq, width: out.width, height: out.height, timing: out.timing });
+        done = () => this.send({ type: 'frame-done', seq, width: out.width, height: out.height, timing: out.timing });
       }
+      // The host sends its next frame on "done": only once Auto has applied any new tier (a model
+      // load of seconds), as a frame arriving while busy is dropped, and the host would wait for
+      // it for good (a CI run saw Enhance stop after 14 frames).
       await this.auto?.frame(performance.now(), out.timing.totalMs);
+      done();
     } catch (e) {
       if (!(e instanceof WorkerGoneError)) this.fail(e, camera ? seq : undefined);
       else if (camera) this.send({ type: 'error', seq, message: e.message });

@@ -10,7 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import type { Page } from 'puppeteer-core';
 import { serveFixtures } from '../test/browser/fixture-server.js';
 import { REPO_ROOT, clip640x360 } from '../test/browser/helpers.js';
-import { compositorFrames, debugOf, firefoxVersion, installExtension, launchFirefox, poll } from '../test/firefox/firefox.js';
+import { clickEnhanceButton, compositorFrames, debugOf, firefoxVersion, installExtension, launchFirefox, poll } from '../test/firefox/firefox.js';
 
 const argv = process.argv.slice(2);
 const SECONDS = Number(argv[argv.indexOf('--seconds') + 1] || 10);
@@ -39,10 +39,7 @@ try {
   await page.goto(fixtures.url('video-page.html', { clip: 'clip-640x360.webm' }));
   await poll('the video playing', () => page.evaluate(`document.getElementById('main').readyState >= 2`), 20_000);
   const videoFps = await presented(page, 'main', 3);
-  const at = (await page.evaluate(`(() => { const r = document.getElementById('main').getBoundingClientRect(); return { x: r.left + 5, y: r.top + 5 }; })()`)) as { x: number; y: number };
-  await page.mouse.move(at.x + 100, at.y + 100);
-  await page.mouse.move(at.x + 20, at.y + 16);
-  await page.mouse.click(at.x + 20, at.y + 16);
+  await clickEnhanceButton(page);
   const { frame } = await compositorFrames(page, 1);
   await wait(8000); // Auto measures, picks and settles
   const before = (await debugOf(frame))!;

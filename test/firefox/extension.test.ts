@@ -6,7 +6,7 @@ import type { Browser, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFixtures, type FixtureServer } from '../browser/fixture-server';
 import { decode, diffStats, referenceFilter } from '../browser/helpers';
-import { EXTENSION_BASE, compositorFrames, compositors, debugOf, debugPixels, installExtension, launchFirefox, openExtensionPage, poll } from './firefox';
+import { EXTENSION_BASE, clickEnhanceButton, compositorFrames, compositors, debugOf, debugPixels, installExtension, launchFirefox, openExtensionPage, poll } from './firefox';
 
 const VIDEO_FILTER = 'sr-x2-fast';
 const CAMERA_FILTER = 'style-anime';
@@ -40,11 +40,7 @@ describe('the extension in Firefox ESR', () => {
     await page.setViewport({ width: 720, height: 480 });
     await page.goto(fixtures.url('video-page.html', { foreign: fixtures.foreignOrigin }));
     await poll('the video playing', () => page.evaluate(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2), 20_000);
-    // The button sits at the top left of the video's content box (overlay-view.ts), shown on hover; its shadow root is closed.
-    const at = await page.evaluate(() => { const r = document.getElementById('main')!.getBoundingClientRect(); return { x: r.left + 5, y: r.top + 5 }; });
-    await page.mouse.move(at.x + 100, at.y + 100);
-    await page.mouse.move(at.x + 20, at.y + 16);
-    await page.mouse.click(at.x + 20, at.y + 16);
+    await clickEnhanceButton(page);
     const { frame, debug } = await compositorFrames(page, 4);
     console.log(`Firefox Enhance: ${debug.filter} on ${debug.backend}, ${debug.framesDone} frames`);
     expect(debug.filter).toBe(VIDEO_FILTER);
@@ -111,10 +107,7 @@ describe('the extension in Firefox ESR', () => {
     expect(JSON.parse(attack.cameraReply ?? '{}')).toMatchObject({ type: 'refused' });
     expect(await sessions(), 'sessions started by script clicks or the page\'s own embed').toBe(0);
     // The user's real click starts a session; the page attacks it again and gets nothing.
-    const at = await page.evaluate(() => { const r = document.getElementById('main')!.getBoundingClientRect(); return { x: r.left, y: r.top }; });
-    await page.mouse.move(at.x + 100, at.y + 100);
-    await page.mouse.move(at.x + 20, at.y + 14);
-    await page.mouse.click(at.x + 20, at.y + 14);
+    await clickEnhanceButton(page);
     await poll('a real session', async () => (await sessions()) === 1, 30_000);
     await page.evaluate('window.attackAgain()');
     await new Promise((r) => setTimeout(r, 1000));

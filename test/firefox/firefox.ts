@@ -160,3 +160,18 @@ export const debugPixels = async (f: Frame) => (await f.evaluate(`(() => {
   const d = globalThis.__gvfDebug;
   return { input: px(d.lastInput), output: px(d.lastOutput) };
 })()`)) as { input: Pixels; output: Pixels };
+
+/**
+ * Clicks the Enhance button over the video `id` with the real mouse (the overlay's shadow root is
+ * closed, and a script click would be untrusted): it sits at the top left of the video's content
+ * box (overlay-view.ts) and shows on hover.
+ */
+export async function clickEnhanceButton(page: Page, id = 'main'): Promise<void> {
+  const at = (await page.evaluate(`(() => {
+    const v = document.getElementById(${JSON.stringify(id)}), r = v.getBoundingClientRect(), cs = getComputedStyle(v);
+    return { x: r.left + parseFloat(cs.borderLeftWidth) + parseFloat(cs.paddingLeft), y: r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop) };
+  })()`)) as { x: number; y: number };
+  await page.mouse.move(at.x + 100, at.y + 100);
+  await page.mouse.move(at.x + 20, at.y + 14);
+  await page.mouse.click(at.x + 20, at.y + 14);
+}

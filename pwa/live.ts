@@ -48,6 +48,8 @@ export class LiveFilter {
   private paused = false;
   /** Counts source changes: a frame in flight from an earlier source is not shown or counted. */
   private generation = 0;
+  /** The cap last reported (events.capped), so the notice is touched only when it changes, not per frame. */
+  private cappedKey = '';
 
   constructor(video: HTMLVideoElement, canvas: HTMLCanvasElement, assetBase: string, private readonly events: LiveEvents) {
     this.compositor = new Compositor(canvas);
@@ -145,7 +147,12 @@ export class LiveFilter {
   private workSize(w: number, h: number): { width: number; height: number } | null {
     const cap = MAX_LIVE_PIXELS[this.session.choice?.backend === 'webgpu' ? 'gpu' : 'cpu'];
     const scale = Math.min(this.tierScale, Math.sqrt(cap / (w * h)));
-    this.events.capped(w * h > cap ? { from: [w, h], to: [Math.round(w * scale), Math.round(h * scale)] } : null);
+    const capped = w * h > cap ? { from: [w, h] as [number, number], to: [Math.round(w * scale), Math.round(h * scale)] as [number, number] } : null;
+    const key = JSON.stringify(capped);
+    if (key !== this.cappedKey) {
+      this.cappedKey = key;
+      this.events.capped(capped);
+    }
     return scale < 1 ? { width: Math.max(16, Math.round(w * scale)), height: Math.max(16, Math.round(h * scale)) } : null;
   }
 

@@ -4,6 +4,7 @@
 // whenever the source or the filter changes.
 import { STYLE_SCALES, chainMacs, scaleLadder, tierLadder } from '../host/adaptive.js';
 import { AutoTier } from '../host/auto-tier.js';
+import { scaledSize, workScale } from '../host/working-size.js';
 import { Compositor } from '../host/compositor.js';
 import { FilterSession, WorkerGoneError } from '../host/filter-session.js';
 import type { BackendChoice, BackendName, FilterEntry, ProcessedFrame } from '../workers/types.js';
@@ -44,6 +45,8 @@ export class LiveFilter {
   auto: AutoTier | null = null;
   /** Fraction of the source size given to the filter (Auto's tier, or the cap for huge sources). */
   private tierScale = 1;
+  /** The fraction of the source the last frame was filtered at: tierScale, floored and capped. */
+  private workingScale = 1;
   private capture: Capture | null = null;
   private paused = false;
   /** Counts source changes: a frame in flight from an earlier source is not shown or counted. */
@@ -143,17 +146,24 @@ export class LiveFilter {
     this.loop.resetDropped();
   }
 
+  /** Auto's tier with the working size frames really go at (its scale floored for small sources). */
+  get tier(): { filterId: string; workScale: number } | null {
+    const tier = this.auto?.tier;
+    return tier ? { filterId: tier.filterId, workScale: this.workingScale } : null;
+  }
+
   /** The working size for this source: Auto's tier, capped for huge sources (with a notice). */
   private workSize(w: number, h: number): { width: number; height: number } | null {
     const cap = MAX_LIVE_PIXELS[this.session.choice?.backend === 'webgpu' ? 'gpu' : 'cpu'];
-    const scale = Math.min(this.tierScale, Math.sqrt(cap / (w * h)));
+    const scale = workScale(w, h, this.tierScale, cap);
+    this.workingScale = scale;
     const capped = w * h > cap ? { from: [w, h] as [number, number], to: [Math.round(w * scale), Math.round(h * scale)] as [number, number] } : null;
     const key = JSON.stringify(capped);
     if (key !== this.cappedKey) {
       this.cappedKey = key;
       this.events.capped(capped);
     }
-    return scale < 1 ? { width: Math.max(16, Math.round(w * scale)), height: Math.max(16, Math.round(h * scale)) } : null;
+    return scale < 1 ? scaledSize(w, h, scale) : null;
   }
 
   private async onFrame(v: HTMLVideoElement, frame?: VideoFrame): Promise<void> {

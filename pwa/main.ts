@@ -72,7 +72,7 @@ function showStats(): void {
   $('infer-ms').textContent = `${s.modelMedianMs.toFixed(0)} ms`;
   $('size').textContent = `${video.videoWidth}×${video.videoHeight} → ${shown.width}×${shown.height}`;
   $('dropped').textContent = String(live.loop.dropped);
-  const tier = live.auto?.tier;
+  const tier = live.tier;
   $('tier').textContent = tier ? t('pwaAutoTier', [tier.filterId, String(Math.round(tier.workScale * 100))]) : live.session.filterId ?? '–';
 }
 setInterval(showStats, 500);
@@ -276,7 +276,7 @@ async function main(): Promise<void> {
 installTestHook({
   stats: () => ({
     ...live.stats.snapshot(), errors: [...errors], dropped: live.loop.dropped, backend: live.session.choice, filterId: live.session.filterId,
-    filters: live.filters, switching: live.switching, tier: live.auto?.tier ?? null, trackProcessor: live.loop.usesTrackProcessor,
+    filters: live.filters, switching: live.switching, tier: live.tier, trackProcessor: live.loop.usesTrackProcessor,
     errorShown: errorBox.hidden ? null : errorBox.textContent, source: currentFile?.name ?? null, notice: $('notice').hidden ? null : $('notice').textContent,
   }),
   capture: () => live.captureNext(),

@@ -3,6 +3,7 @@
 // the compositor's Auto asks for), one in flight and the newest next (host/frame-pacer.ts).
 import { FpsMeter } from '../../host/fps-meter';
 import { FramePacer } from '../../host/frame-pacer';
+import { scaledSize, workScale } from '../../host/working-size';
 import { t } from '../i18n';
 import { MAX_FRAME_PIXELS, type FramePayload, type FrameToHost, type ReadyInfo, type TierInfo } from '../protocol';
 import { CompositorLink } from './compositor-link';
@@ -26,10 +27,9 @@ function pixelsReadable(video: HTMLVideoElement): true | string {
   }
 }
 
-/** Frame size sent for a source of w x h at `workScale`, within the compositor's limit. */
-export function workSize(w: number, h: number, workScale: number): { width: number; height: number } {
-  const fit = Math.min(workScale, Math.sqrt(MAX_FRAME_PIXELS / (w * h)));
-  return { width: Math.max(16, Math.round(w * fit)), height: Math.max(16, Math.round(h * fit)) };
+/** Frame size sent for a source of w x h at a tier's scale, within the compositor's limit. */
+export function workSize(w: number, h: number, tierScale: number): { width: number; height: number } {
+  return scaledSize(w, h, workScale(w, h, tierScale, MAX_FRAME_PIXELS));
 }
 
 export class EnhanceSession {
@@ -41,6 +41,8 @@ export class EnhanceSession {
   private seq = 0;
   private ready: ReadyInfo | null = null;
   private tier: TierInfo | null = null;
+  /** The working size's fraction of the video's, as last sent (the tier's, or above its floor). */
+  private sentScale = 1;
   private readonly fps = new FpsMeter();
   private readonly pacer = new FramePacer(() => { void this.sendFrame(); });
   private readonly reader = new PixelReader();
@@ -134,7 +136,7 @@ export class EnhanceSession {
         break;
       case 'frame-done': {
         this.fps.tick();
-        const tier = this.tier && this.tier.workScale < 1 ? ` @${Math.round(this.tier.workScale * 100)}%` : '';
+        const tier = this.sentScale < 1 ? ` @${Math.round(this.sentScale * 100)}%` : '';
         const filter = `${this.tier?.auto ? 'Auto: ' : ''}${this.tier?.filterId ?? this.ready?.filter.id ?? ''}${tier}`;
         this.view.setBadge(
           `${this.fps.fps.toFixed(1)} fps · ${msg.timing.totalMs.toFixed(0)} ms/frame · ${this.ready?.backend.backend ?? '?'}\n` +
@@ -163,6 +165,7 @@ export class EnhanceSession {
     const v = this.video;
     if (!this.link || !this.ready || !v.videoWidth) return this.pacer.done();
     const size = workSize(v.videoWidth, v.videoHeight, this.tier?.workScale ?? 1);
+    this.sentScale = size.width / v.videoWidth;
     let frame: FramePayload;
     try {
       if (this.ready.transport === 'rgba') {

@@ -266,7 +266,8 @@ test('a chosen style filter keeps its filter and takes a working size that keeps
   const { s, size } = await shown();
   console.log(`style-anime on the demo clip: ${s.tier!.workScale * 100}% working size (${size}), ${s.fps.toFixed(1)} fps`);
   expect(s.tier?.filterId).toBe('style-anime');
-  expect([1, 0.75, 0.5, 0.375]).toContain(s.tier!.workScale);
+  // Never below a 180-pixel side (host/working-size.ts): 75% of the 320x240 clip at the least.
+  expect([1, 0.75]).toContain(s.tier!.workScale);
   expect(s.errors).toEqual([]);
 });
 

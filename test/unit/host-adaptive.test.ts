@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Governor, pickTier, tierLadder } from '../../host/adaptive';
+import { MIN_WORK_SIDE, scaledSize, workScale } from '../../host/working-size';
 import type { FilterEntry } from '../../workers/types';
 
 const f = (id: string, macs: number, scale = 2, kind: FilterEntry['kind'] = 'super-resolution'): FilterEntry =>
@@ -49,5 +50,26 @@ describe('adaptive tiers', () => {
     for (let t = 0; t <= 20000; t += 100) expect(top.observe(t, 1)).toBeNull();
     const bottom = new Governor(ladder, 2, { budgetMs: 1 });
     for (let t = 0; t <= 20000; t += 100) expect(bottom.observe(t, 100)).toBeNull();
+  });
+});
+
+describe('working size', () => {
+  const budget = 1280 * 720;
+  it("takes the tier's scale where the frame stays large enough to draw in", () => {
+    expect(workScale(640, 480, 0.375, budget)).toBe(0.375);
+    expect(scaledSize(640, 480, 0.375)).toEqual({ width: 240, height: 180 });
+    expect(workScale(1280, 720, 0.5, budget)).toBe(0.5);
+  });
+  it('never goes below the shortest working side, nor above the full size', () => {
+    expect(workScale(320, 240, 0.5, budget)).toBe(0.75);
+    expect(workScale(320, 240, 0.375, budget) * 240).toBe(MIN_WORK_SIDE);
+    expect(workScale(160, 120, 0.5, budget)).toBe(1);
+    expect(workScale(640, 360, 1, budget)).toBe(1);
+  });
+  it('keeps huge sources within the pixel budget, floor or not', () => {
+    const s = workScale(3840, 2160, 1, budget);
+    expect(scaledSize(3840, 2160, s)).toEqual({ width: 1280, height: 720 });
+    expect(workScale(3840, 2160, 0.375, budget)).toBe(s);
+    expect(workScale(1920, 1080, 0.375, budget)).toBe(0.375);
   });
 });

@@ -1,0 +1,20 @@
+// The size a frame is filtered at, in both apps: the tier's fraction of the source, never so
+// small that the style filters stop drawing, never over the app's pixel budget.
+
+/**
+ * The shortest side Auto may scale a source down to. The style filters draw in pixels (1-2 px
+ * outlines, 4-px paint patches, tuned on 256-px crops): the 320x240 demo clip at 50% (160x120)
+ * turned cartoon into soft blobs and painting into square patches; at 75% (240x180) both kept
+ * their drawing. A 640x480 camera can still go down to 3/8.
+ */
+export const MIN_WORK_SIDE = 180;
+
+/** The fraction of a w x h source filtered at a tier's `tierScale`, within `maxPixels`. */
+export function workScale(w: number, h: number, tierScale: number, maxPixels: number): number {
+  const floor = MIN_WORK_SIDE / Math.min(w, h);
+  return Math.min(1, Math.max(tierScale, floor), Math.sqrt(maxPixels / (w * h)));
+}
+
+export function scaledSize(w: number, h: number, scale: number): { width: number; height: number } {
+  return { width: Math.max(16, Math.round(w * scale)), height: Math.max(16, Math.round(h * scale)) };
+}

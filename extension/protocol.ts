@@ -83,7 +83,7 @@ export type FrameToHost =
   | { type: 'frame-done'; seq: number; width: number; height: number; timing: FrameTiming }
   | { type: 'camera-frame-done'; seq: number; frame: RgbaFrame; timing: FrameTiming }
   | { type: 'status'; text: string }
-  /** With `seq`: that camera frame failed (it is shown unfiltered); without: the session failed. */
+  /** With `seq`: that frame failed (a camera frame is shown unfiltered, a video keeps its last picture; the host sends the next); without: the session failed. */
   | { type: 'error'; message: string; seq?: number };
 
 /** Page-world camera hook <-> content script: DOM events on a private <video> element. */
@@ -121,4 +121,6 @@ export interface DebugHook {
   /** The last input frame exactly as the worker got it, and the output the worker returned for it. */
   lastInput: DebugPixels | null;
   lastOutput: DebugPixels | null;
+  /** Tests: the compositor's worker fails as if it crashed (set only for a debug session). */
+  crashWorker?(): void;
 }

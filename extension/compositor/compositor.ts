@@ -34,6 +34,8 @@ class CompositorSession {
   private auto: AutoTier | null = null;
   private tier: Tier | null = null;
   private busy = false;
+  /** The worker crashed or hung and is being replaced: frames are refused meanwhile, not sent to a worker without its filter. */
+  private restarting = false;
   private stopped = false;
   private announced = false;
 
@@ -43,12 +45,19 @@ class CompositorSession {
     this.view.strength = site.strength;
     // models/ and tfjs-wasm/ are packaged at the extension's root.
     this.session = new FilterSession(chrome.runtime.getURL(''), {
-      onCrash: (msg) => this.send({ type: 'status', text: t('workerCrashed', msg) }),
-      onRestarted: () => this.send({ type: 'status', text: t('workerRestarted') }),
+      onCrash: (msg) => {
+        this.restarting = true;
+        this.send({ type: 'status', text: t('workerCrashed', msg) });
+      },
+      onRestarted: () => {
+        this.restarting = false;
+        this.send({ type: 'status', text: t('workerRestarted') });
+      },
     });
     this.send({ type: 'status', text: t('startingTf') });
     this.filters = this.session.start('auto').then(() => this.session.listFilters());
     // Readable only by the extension itself and a test harness (the page cannot reach this frame's globals).
+    if (debugOn) debug.crashWorker = () => { this.session.worker?.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' })); };
     Object.assign(globalThis, { __gvfDebug: debug });
   }
 
@@ -105,15 +114,19 @@ class CompositorSession {
     }
   }
 
-  /** One frame at a time; anything malformed, oversized or beyond one in flight is dropped. */
+  /**
+   * One frame at a time; anything malformed, oversized or beyond one in flight is dropped. A
+   * frame with a sequence number always gets an answer, done or error: the host sends its next
+   * frame only then (a video frame lost with a crashed worker used to stop Enhance for good).
+   */
   private async onFrame(msg: Extract<HostToFrame, { type: 'frame' | 'camera-frame' }>): Promise<void> {
     const camera = msg.type === 'camera-frame';
     const seq = msg.seq;
     const frame = hostFrame(msg.frame);
     if (!frame) return;
-    if (this.busy || !this.tier || this.stopped || !Number.isInteger(seq) || camera !== (this.kind === 'camera')) {
+    if (this.busy || this.restarting || !this.tier || this.stopped || !Number.isInteger(seq) || camera !== (this.kind === 'camera')) {
       if (frame instanceof ImageBitmap) frame.close();
-      if (camera && Number.isInteger(seq)) this.send({ type: 'error', seq, message: 'frame refused' });
+      if (Number.isInteger(seq)) this.send({ type: 'error', seq, message: 'frame refused' });
       return;
     }
     this.busy = true;
@@ -153,7 +166,7 @@ class CompositorSession {
       done();
     } catch (e) {
       if (!(e instanceof WorkerGoneError)) this.fail(e, camera ? seq : undefined);
-      else if (camera) this.send({ type: 'error', seq, message: e.message });
+      else this.send({ type: 'error', seq, message: e.message });
     } finally {
       this.busy = false;
     }

@@ -147,7 +147,9 @@ export class EnhanceSession {
         break;
       }
       case 'error':
-        this.fail(t('enhanceFailed', msg.message));
+        // One frame lost (the worker is being replaced): the picture stays, the next frame goes.
+        if (msg.seq !== undefined) this.pacer.done();
+        else this.fail(t('enhanceFailed', msg.message));
         break;
     }
   }

@@ -1,7 +1,7 @@
 // The MV3 extension (dist/extension) loaded unpacked into Debian's Chromium, on ordinary pages
 // served from 127.0.0.1: Enhance button -> compositor page over the video -> filter workers ->
 // output drawn in place. Checks alignment, real model output (against the same model run in
-// Node), stop/restore, paused video, tainted video, removed video, videos in shadow trees, Auto
+// Node), stop/restore, paused video, tainted video, removed video, a crashed worker, videos in shadow trees, Auto
 // on a 640x360 video, the keyboard command, and that nothing but the page's server and the
 // extension itself is ever requested.
 import type { Frame, Page } from '@playwright/test';
@@ -11,6 +11,7 @@ import {
   type ExtensionEnv,
 } from './extension-helpers';
 import { bicubicUpscale, clip640x360, decode, diffStats, meanLevel, nearestUpscale, referenceFilter, type Pixels, type Rgba } from './helpers';
+import type { DebugHook } from '../../extension/protocol';
 import { expect, test } from './test';
 
 const FILTER = 'sr-x2-quality';
@@ -261,6 +262,27 @@ test('removing the video while enhancing removes the overlay and its iframe', as
   await page.evaluate(() => document.getElementById('main')!.remove());
   await expect(page.locator('gvf-enhance-overlay')).toHaveCount(1); // only the foreign video's
   await expect.poll(() => extensionFrame(page) === undefined).toBe(true);
+  await page.close();
+});
+
+test('a compositor worker that crashes mid-video is replaced and Enhance goes on', async () => {
+  test.setTimeout(120_000);
+  const page = await env.context.newPage();
+  await page.goto(pageUrl());
+  await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
+  await clickOverlayButton(page, '#main');
+  await expect.poll(() => extensionFrame(page) !== undefined).toBe(true);
+  const frame = extensionFrame(page)!;
+  await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  // Frames follow one another without a pause, so the crash lands on a frame in the worker.
+  const before = await frame.evaluate(() => {
+    const d = (globalThis as { __gvfDebug?: DebugHook }).__gvfDebug!;
+    d.crashWorker!();
+    return d.framesDone;
+  });
+  await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 5);
+  expect((await debugState(frame)).error).toBeNull();
+  expect((await overlayOver(page, '#main'))?.badge.error).toBe(false);
   await page.close();
 });
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGenerator, generate, skipUpsample, upsampleSkipKernel } from '../../models/train/core/nets';
+import { gridGradientL1 } from '../../models/train/core/losses';
 import { conv2dSame, depthToSpace } from '../../models/train/core/ops';
 import { resizeBicubic } from '../../models/train/imaging/resample';
 
@@ -93,5 +94,35 @@ describe('training ops on wasm', () => {
     }
     expect(err).toBeLessThan(1e-5);
     expect(upsampleSkipKernel(2, 'bilinear').shape).toEqual([3, 3, 3, 12]);
+  });
+});
+
+describe('the codec block-border loss', () => {
+  // A 32x32 grey image, and copies with a vertical step of 0.2 between two columns.
+  const withStep = (at: number) => tf.tensor4d(seq(32 * 32 * 3, (i) => (Math.floor(i / 3) % 32 >= at ? 0.6 : 0.4)), [1, 32, 32, 3]);
+  const flat = () => tf.fill([1, 32, 32, 3], 0.4) as tf.Tensor4D;
+
+  it('counts steps across the 16-pixel grid lines only, as the mean over those lines', async () => {
+    await tf.setBackend('wasm');
+    const onGrid = withStep(16), offGrid = withStep(10), grey = flat();
+    expect(gridGradientL1(grey, grey, 16).dataSync()[0]).toBe(0);
+    // One of the grid's column borders (31 columns of differences, one line: 15|16) steps by 0.2 on every row.
+    expect(gridGradientL1(onGrid, grey, 16).dataSync()[0]).toBeCloseTo(0.2, 5);
+    expect(gridGradientL1(offGrid, grey, 16).dataSync()[0]).toBe(0);
+    // The truth's own step there costs nothing.
+    expect(gridGradientL1(onGrid, onGrid, 16).dataSync()[0]).toBe(0);
+    tf.dispose([onGrid, offGrid, grey]);
+  });
+
+  it('has a gradient toward the truth on wasm', async () => {
+    await tf.setBackend('wasm');
+    const x = withStep(16), grey = flat();
+    const g = tf.grad((t: tf.Tensor) => gridGradientL1(t as tf.Tensor4D, grey, 16))(x);
+    // Lowering the right side of the step (column 16) and raising the left (15) lessens it.
+    const d = g.dataSync();
+    expect(d[(0 * 32 + 16) * 3]).toBeGreaterThan(0);
+    expect(d[(0 * 32 + 15) * 3]).toBeLessThan(0);
+    expect(d[(0 * 32 + 5) * 3]).toBe(0);
+    tf.dispose([x, g, grey]);
   });
 });

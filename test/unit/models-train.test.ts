@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGraphModel } from '../../models/train/core/export';
 import { updateEma } from '../../models/train/core/ema';
-import { readPng, writePng } from '../../models/train/imaging/image';
+import { readPng, writePng, type Image } from '../../models/train/imaging/image';
+import { CODEC_BLOCK, Rng, sampleBatch } from '../../models/train/core/data';
 import { GAN_LOSSES, discriminatorLoss, generatorAdvLoss } from '../../models/train/core/losses';
 import { createDiscriminator, generate, spectralNormalized } from '../../models/train/core/nets';
 import { train, type TrainConfig } from '../../models/train/sr/train';
@@ -31,7 +32,7 @@ describe('GAN trainer (few steps on tiny images)', () => {
   const cfg = (run: string, l1Steps: number, ganSteps: number, more: Partial<TrainConfig> = {}): TrainConfig => ({
     data, run, scale: 2, channels: 8, blocks: 1, l1Steps, ganSteps, batch: 2, lrCrop: 12,
     lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, dView: 'image', emaDecay: 0, spectralNorm: false, r1Weight: 0, gpWeight: 10,
-    seed: 7, holdOutEvery: 4, webMix: 0, codecMix: 0, init: '', threads: 1, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
+    seed: 7, holdOutEvery: 4, webMix: 0, codecMix: 0, blockWeight: 0, init: '', threads: 1, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
   });
   const tmpRun = () => mkdtempSync(join(tmpdir(), 'run-'));
   const weightsOf = (r: Awaited<ReturnType<typeof train>>) => r.generator.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);
@@ -179,5 +180,28 @@ describe('spectral normalization', () => {
       expect(sigma).toBeCloseTo(1, 2);
       expect(tf.norm(l.w).dataSync()[0]).toBeGreaterThan(1.5); // the raw kernel is not itself normalized
     }
+  });
+});
+
+describe('codec crops', () => {
+  it('start on the codec block grid, so block borders stay on it under every flip', async () => {
+    await tf.setBackend('wasm');
+    // Each low-res pixel holds its column and row within its 8x8 block; the high-res side is unused here.
+    const w = 100, h = 90;
+    const lr: Image = { width: w, height: h, data: Float32Array.from({ length: w * h * 3 }, (_, i) => { const p = Math.floor(i / 3), c = i % 3; return c === 0 ? (p % w) % 8 : c === 1 ? Math.floor(p / w) % 8 : 0; }) };
+    const hr: Image = { width: 2 * w, height: 2 * h, data: new Float32Array(4 * w * h * 3) };
+    const rng = new Rng(3);
+    const corners = new Set<string>();
+    for (let k = 0; k < 12; k++) {
+      const { lr: x, hr: y } = sampleBatch([], rng, 2, 16, 2, 0, { pairs: [{ lr, hr }], share: 1 });
+      const d = x.dataSync();
+      for (let b = 0; b < 2; b++) {
+        const at = b * 16 * 16 * 3;
+        corners.add(`${d[at]},${d[at + 1]}`);
+      }
+      tf.dispose([x, y]);
+    }
+    // The crop's corner pixel is a block's first or last (a flip) in both directions, never inside one.
+    for (const c of corners) for (const v of c.split(',').map(Number)) expect([0, CODEC_BLOCK - 1]).toContain(v);
   });
 });

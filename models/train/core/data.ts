@@ -5,6 +5,9 @@ import { degradeWeb } from '../imaging/degrade.js';
 import { crop, pngsIn, readPng, type Image } from '../imaging/image.js';
 import { resizeBicubic } from '../imaging/resample.js';
 
+/** A video codec's block size in low-resolution pixels (H.264's transform blocks; the blocking metric's grid, sr/compressed.ts). */
+export const CODEC_BLOCK = 8;
+
 /** Deterministic PRNG (mulberry32) whose state is saved in checkpoints. */
 export class Rng {
   constructor(public state: number) {}
@@ -44,6 +47,7 @@ export function loadPairs(paths: string[], scale: number, minSide: number): Pair
  */
 export function sampleBatch(pairs: Pair[], rng: Rng, batch: number, lrCrop: number, scale: number, webMix = 0, codec?: { pairs: Pair[]; share: number }): { lr: tf.Tensor4D; hr: tf.Tensor4D } {
   const hc = lrCrop * scale;
+  if (codec && lrCrop % CODEC_BLOCK) throw new Error(`codec pairs need a crop that is a multiple of ${CODEC_BLOCK} (block borders stay on the grid under flips)`);
   const lrData = new Float32Array(batch * lrCrop * lrCrop * 3);
   const hrData = new Float32Array(batch * hc * hc * 3);
   for (let b = 0; b < batch; b++) {
@@ -51,7 +55,10 @@ export function sampleBatch(pairs: Pair[], rng: Rng, batch: number, lrCrop: numb
     const fromCodec = codec && codec.share > 0 && rng.next() < codec.share;
     const pool = fromCodec ? codec.pairs : pairs;
     const p = pool[rng.int(pool.length)];
-    const x = rng.int(p.lr.width - lrCrop + 1), y = rng.int(p.lr.height - lrCrop + 1);
+    // Codec crops start on the codec's block grid (its frames start at 0), so every batch's block
+    // borders lie on multiples of `CODEC_BLOCK` (and stay there under the flips: crops are a multiple too).
+    const step = fromCodec ? CODEC_BLOCK : 1;
+    const x = step * rng.int(Math.floor((p.lr.width - lrCrop) / step) + 1), y = step * rng.int(Math.floor((p.lr.height - lrCrop) / step) + 1);
     const hr = crop(p.hr, x * scale, y * scale, hc, hc);
     // Only draws for the mix when it is on, so bicubic-only runs keep their random sequence.
     const web = !fromCodec && webMix > 0 && rng.next() < webMix;

@@ -80,6 +80,25 @@ export function gradientL1(a: tf.Tensor4D, b: tf.Tensor4D): tf.Scalar {
   return tf.add(l1(ax, bx), l1(ay, by));
 }
 
+/**
+ * L1 between image gradients across the lines of a `period`-pixel grid only: a video codec's
+ * block borders (8 low-resolution pixels, so 16 output pixels at x2). A network that learns to
+ * sharpen codec input sharpens these steps too, which is blocking; this term asks for the
+ * truth's step there, no more and no less. Batches must be grid-aligned (data.ts: codec crops).
+ */
+export function gridGradientL1(a: tf.Tensor4D, b: tf.Tensor4D, period: number): tf.Scalar {
+  return tf.tidy(() => {
+    const [ax, ay] = imageGradients(a), [bx, by] = imageGradients(b);
+    const [, h, w] = a.shape;
+    // Difference i spans pixels i and i + 1: a border lies between k * period - 1 and k * period.
+    const lines = (n: number) => Array.from({ length: n - 1 }, (_, i) => ((i + 1) % period === 0 ? 1 : 0));
+    const mx = lines(w), my = lines(h);
+    const across = (d: tf.Tensor4D, mask: number[], shape: [number, number, number, number]) =>
+      tf.div(mean(tf.mul(tf.abs(d), tf.tensor4d(mask, shape))), mask.reduce((s, v) => s + v, 0) / mask.length);
+    return tf.add(across(tf.sub(ax, bx), mx, [1, 1, w - 1, 1]), across(tf.sub(ay, by), my, [1, h - 1, 1, 1])) as tf.Scalar;
+  });
+}
+
 /** Horizontal and vertical forward differences. */
 function imageGradients(t: tf.Tensor4D): [tf.Tensor4D, tf.Tensor4D] {
   const [, h, w] = t.shape;

@@ -1,7 +1,8 @@
 // One training step's loss and gradients on one (half) batch. Shared by the trainer's own
 // thread and the second-core gradient worker (grad-worker.ts), so both compute the same thing.
 import * as tf from '@tensorflow/tfjs';
-import { discriminatorObjective, generatorAdvLoss, gradientL1, l1, type PenaltyConfig } from '../core/losses.js';
+import { discriminatorObjective, generatorAdvLoss, gradientL1, gridGradientL1, l1, type PenaltyConfig } from '../core/losses.js';
+import { CODEC_BLOCK } from '../core/data.js';
 import { discriminate, generate, skipUpsample, variablesOf, type ConvLayer, type Generator } from '../core/nets.js';
 
 /** l1: generator content-only step; d: discriminator step; g: generator adversarial step. */
@@ -15,7 +16,13 @@ export type StepKind = 'l1' | 'd' | 'g';
 export type DiscriminatorView = 'image' | 'residual';
 const RESIDUAL_GAIN = 4;
 
-export interface LossConfig extends PenaltyConfig { advWeight: number; gradWeight: number; dView?: DiscriminatorView }
+export interface LossConfig extends PenaltyConfig {
+  advWeight: number;
+  gradWeight: number;
+  /** Weight of the gradient L1 across the codec's block borders (losses.ts gridGradientL1); 0 = off. */
+  blockWeight?: number;
+  dView?: DiscriminatorView;
+}
 
 export interface StepLosses { l1?: number; adv?: number; d?: number }
 
@@ -28,9 +35,11 @@ export const stepVariables = (kind: StepKind, g: Generator, d: ConvLayer[]): tf.
 export function stepGrads(kind: StepKind, g: Generator, d: ConvLayer[], lr: tf.Tensor4D, hr: tf.Tensor4D, cfg: LossConfig, seed: number): StepGrads {
   const losses: StepLosses = {};
   const content = (sr: tf.Tensor4D) => {
-    const loss = l1(sr, hr);
+    let loss = l1(sr, hr);
     losses.l1 = loss.dataSync()[0];
-    return cfg.gradWeight > 0 ? tf.add(loss, tf.mul(gradientL1(sr, hr), cfg.gradWeight)) : loss;
+    if (cfg.gradWeight > 0) loss = tf.add(loss, tf.mul(gradientL1(sr, hr), cfg.gradWeight));
+    if (cfg.blockWeight) loss = tf.add(loss, tf.mul(gridGradientL1(sr, hr, CODEC_BLOCK * (hr.shape[1] / lr.shape[1])), cfg.blockWeight));
+    return loss;
   };
   const base = kind !== 'l1' && cfg.dView === 'residual' ? tf.tidy(() => skipUpsample(g, lr)) : null;
   // D's input: the image, or its detail over the fixed upsampling (re-centred on 0.5, as images are).

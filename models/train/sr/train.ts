@@ -38,6 +38,8 @@ export interface TrainConfig extends GanRunConfig {
   threads: number;
   /** Share of training samples whose low-res side went through a real video codec (codec-pairs.ts). */
   codecMix: number;
+  /** Weight of the gradient L1 across the codec's block borders (steps.ts); 0 = off. */
+  blockWeight: number;
   /** An exported model.json whose weights a fresh run starts from (fine-tuning a shipped filter); '' = random init. */
   init: string;
   evalSize: number;
@@ -98,7 +100,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const total = cfg.l1Steps + cfg.ganSteps;
   let evalAfterL1: EvalRow[] | undefined;
   if (cfg.threads === 2 && cfg.batch % 2) throw new Error('--threads 2 needs an even --batch');
-  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, gradWeight: cfg.gradWeight, dView: cfg.dView, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
+  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, gradWeight: cfg.gradWeight, blockWeight: cfg.blockWeight, dView: cfg.dView, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
   const cores = cfg.threads === 2 ? await TwoCores.start(g.config, cfg.spectralNorm, lossCfg) : null;
   const runStep = async (kind: StepKind, opt: tf.Optimizer, lr: tf.Tensor4D, hr: tf.Tensor4D): Promise<StepLosses> => {
     const seed = cfg.seed * 1_000_003 + state.step;

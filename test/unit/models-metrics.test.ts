@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Image } from '../../models/train/imaging/image';
 import { detail, psnrY, ssimY } from '../../models/train/imaging/metrics';
-import { blockiness, speckles } from '../../models/train/sr/compressed';
+import { blockiness, ringing, speckles } from '../../models/train/sr/compressed';
 import { resizeBicubic } from '../../models/train/imaging/resample';
 
 function card(w: number, h: number): Image {
@@ -46,6 +46,17 @@ describe('compressed-video artefacts', () => {
     const blocky = flat(64, 64, (x, y) => 0.3 + 0.004 * (16 * Math.floor(x / 16) + 16 * Math.floor(y / 16)));
     expect(blockiness(smooth)).toBeLessThan(1.5);
     expect(blockiness(blocky)).toBeGreaterThan(5);
+  });
+
+  it('ringing is the error beside strong edges, not on them or far from them', () => {
+    const truth = flat(40, 40, (x) => (x < 20 ? 0.2 : 0.8));
+    expect(ringing(truth, truth)).toBe(0);
+    // Overshoot on both sides of the edge, as sharpening and codecs do: 0.1 is about 22 levels of luma.
+    const rung = flat(40, 40, (x) => (x < 20 ? 0.2 : 0.8) + (x === 18 ? -0.1 : x === 21 ? 0.1 : 0));
+    expect(ringing(truth, rung)).toBeGreaterThan(5);
+    // The same error far from any edge, or only on the edge's own pixels, is not ringing.
+    expect(ringing(truth, flat(40, 40, (x) => (x < 20 ? 0.2 : 0.8) + (x === 5 ? 0.1 : 0)))).toBe(0);
+    expect(ringing(truth, flat(40, 40, (x) => (x < 20 ? 0.2 : 0.8) + (x === 19 ? 0.1 : 0)))).toBe(0);
   });
 
   it('speckles counts lone bright pixels, not bright regions', () => {

@@ -25,6 +25,12 @@ describe('recipes', () => {
         made.add(stage.run);
       }
       if (r.blend) for (const run of [r.blend.l1, r.blend.gan]) expect([...made].some((m) => run === m || run.startsWith(`${m}/`)), `${r.id}: ${run}`).toBe(true);
+      // A fine-tune after the blend starts from the blend's export.
+      for (const stage of r.after ?? []) {
+        expect(r.blend, `${r.id}: "after" stages follow a blend`).toBeDefined();
+        expect(() => recipeConfig(ROOT, defaults[r.kind], stage.options), `${r.id} ${stage.run}`).not.toThrow();
+        expect(stage.options.init, `${r.id} ${stage.run}`).toBe(`models/weights/${r.id}/model.json`);
+      }
     }
   });
 

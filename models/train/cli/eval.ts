@@ -107,7 +107,7 @@ async function main() {
     console.log(`  mean: bicubic ${fmt(s.bicubic)} | ${id} ${fmt(s.model)} | PSNR gain ${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(2)} dB`);
     const compressed = clips && scale === 2 ? evaluateCompressed(clips, upscale) : undefined;
     for (const [codec, c] of Object.entries(compressed ?? {})) {
-      console.log(`  ${codec} at 0.07 bits/pixel: PSNR-Y ${c.model.psnr.toFixed(2)} (${c.model.psnr - c.bicubic.psnr >= 0 ? '+' : ''}${(c.model.psnr - c.bicubic.psnr).toFixed(2)} over bicubic), blocking ${c.model.blocking.toFixed(3)} (bicubic ${c.bicubic.blocking.toFixed(3)}, truth 1), speckles ${c.model.speckles.toFixed(1)}/MP (bicubic ${c.bicubic.speckles.toFixed(1)})`);
+      console.log(`  ${codec} at 0.07 bits/pixel: PSNR-Y ${c.model.psnr.toFixed(2)} (${c.model.psnr - c.bicubic.psnr >= 0 ? '+' : ''}${(c.model.psnr - c.bicubic.psnr).toFixed(2)} over bicubic), blocking ${c.model.blocking.toFixed(3)} (bicubic ${c.bicubic.blocking.toFixed(3)}, truth 1), ringing ${c.model.ringing.toFixed(2)} levels (bicubic ${c.bicubic.ringing.toFixed(2)}), speckles ${c.model.speckles.toFixed(1)}/MP (bicubic ${c.bicubic.speckles.toFixed(1)})`);
     }
     results.push({ id, scale, macsPerInputPixel, msPer640x360: ms, ...s, compressed, perImage: rows, upscale });
   }

@@ -2,7 +2,8 @@
 // --recipe <id>` runs stage by stage. Each stage is one training run with its options (the
 // trainer's option names, values typed); a stage with `from` starts as a copy of that earlier
 // run's folder (checkpoint included) and resumes it with new options. Super-resolution recipes
-// end in a blend of two checkpoints (sr/blend.ts).
+// end in a blend of two checkpoints (sr/blend.ts), which `after` stages may fine-tune further
+// (their `init` is the blend's export).
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -22,12 +23,14 @@ export interface Recipe {
   about?: string;
   stages: RecipeStage[];
   blend?: { l1: string; gan: string; alpha: number };
+  /** Stages run after the blend, on its export. */
+  after?: RecipeStage[];
 }
 
 export function readRecipe(repoRoot: string, id: string): Recipe {
   const path = join(repoRoot, 'models/recipes', `${id}.json`);
   const r = JSON.parse(readFileSync(path, 'utf8')) as Recipe;
-  if (r.id !== id || !['sr', 'style'].includes(r.kind) || !Array.isArray(r.stages) || !r.stages.length || r.stages.some((s) => typeof s.run !== 'string')) {
+  if (r.id !== id || !['sr', 'style'].includes(r.kind) || !Array.isArray(r.stages) || !r.stages.length || [...r.stages, ...(r.after ?? [])].some((s) => typeof s.run !== 'string')) {
     throw new Error(`${path}: expected {"id": "${id}", "title", "kind": "sr" | "style", "stages": [{"run", "options"}, ...]}`);
   }
   return r;

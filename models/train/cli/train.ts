@@ -1,6 +1,6 @@
 // npm run train -- --recipe ID: reproduces a shipped filter from its recipe, models/recipes/ID.json
 // (its training stages in order, each resumed from or copied after the one before, and for
-// super-resolution the final blend of two checkpoints).
+// super-resolution the blend of two checkpoints, then any fine-tunes of the blend).
 // npm run train -- [--kind sr|style] [--key value ...]: one training run with these options over
 // the defaults below. Either way the generator is exported quantized to models/weights/<id>/
 // with its registry entry, evaluated again as exported on held-out photos, and report.json is
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluate, summarize } from '../sr/evaluate.js';
 import { readFlags } from './flags.js';
 import { trainDefaults, type Common } from './defaults.js';
-import { readRecipe, recipeConfig } from './recipe.js';
+import { readRecipe, recipeConfig, type RecipeStage } from './recipe.js';
 import { exportBlend } from '../sr/blend.js';
 import { buildGraphModel, saveFilter } from '../core/export.js';
 import { pngsIn, readPng } from '../imaging/image.js';
@@ -91,17 +91,20 @@ async function trainStyleFilter(cfg: StyleTrainConfig & Common & { clip: string 
 
 async function runRecipe(id: string): Promise<void> {
   const recipe = readRecipe(repoRoot, id);
-  for (const [i, stage] of recipe.stages.entries()) {
+  const stages = [...recipe.stages, ...(recipe.after ?? [])];
+  const runStage = async (stage: RecipeStage) => {
     const run = resolve(repoRoot, stage.run);
     if (stage.from && !existsSync(run)) cpSync(resolve(repoRoot, stage.from), run, { recursive: true });
     const options = { ...stage.options, id: recipe.id, title: recipe.title, run: stage.run };
-    log(`recipe ${id}, stage ${i + 1} of ${recipe.stages.length}: ${stage.run}${stage.from ? ` (from ${stage.from})` : ''}`);
+    log(`recipe ${id}, stage ${stages.indexOf(stage) + 1} of ${stages.length}: ${stage.run}${stage.from ? ` (from ${stage.from})` : ''}`);
     if (recipe.kind === 'style') await trainStyleFilter(recipeConfig(repoRoot, defaults.style, options));
     else await trainSr(recipeConfig(repoRoot, defaults.sr, options));
-  }
+  };
+  for (const stage of recipe.stages) await runStage(stage);
   if (recipe.blend) {
     await exportBlend(repoRoot, { id: recipe.id, title: recipe.title, l1: resolve(repoRoot, recipe.blend.l1), gan: resolve(repoRoot, recipe.blend.gan), alpha: recipe.blend.alpha, photos: defaults.sr.data }, log);
   }
+  for (const stage of recipe.after ?? []) await runStage(stage);
 }
 
 async function main() {

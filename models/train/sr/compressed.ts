@@ -3,8 +3,9 @@
 // encoded at a web bitrate (H.264 and VP9 at 0.07 bits per pixel, as sites serve them) and decoded again; the filter
 // upscales the decoded frames and is compared with the original frames. Besides PSNR-Y against
 // the truth: blocking (how much stronger the output's luma steps are across the codec's 8-pixel
-// block borders than inside blocks, over the truth's own ratio) and speckle (isolated pixels at
-// least 32 levels brighter than every neighbour, where the truth has none), per megapixel.
+// block borders than inside blocks, over the truth's own ratio), ringing (the error beside the
+// truth's strong edges) and speckle (isolated pixels at least 32 levels brighter than every
+// neighbour, where the truth has none), per megapixel.
 import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,13 +96,40 @@ export function speckles(img: Image, levels = 32): number {
   return (n * 1e6) / (img.width * img.height);
 }
 
-export interface CompressedScores { psnr: number; blocking: number; speckles: number }
+/**
+ * Ringing: the mean luma error (levels) against the truth in a band of `reach` pixels beside the
+ * truth's strong edges (a step of 24 levels or more between neighbours), the edges themselves
+ * left out: where codecs ring (mosquito noise) and sharpening overshoots.
+ */
+export function ringing(truth: Image, out: Image, reach = 3, edge = 24): number {
+  const t = lumaY(truth), o = lumaY(out), { width: w, height: h } = truth;
+  const strong = new Uint8Array(w * h);
+  for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) {
+    const i = r * w + c;
+    if ((c + 1 < w && Math.abs(t[i + 1] - t[i]) >= edge) || (r + 1 < h && Math.abs(t[i + w] - t[i]) >= edge)) strong[i] = 1;
+  }
+  let sum = 0, n = 0;
+  for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) {
+    const i = r * w + c;
+    if (strong[i]) continue;
+    let near = false;
+    for (let dy = -reach; dy <= reach && !near; dy++) for (let dx = -reach; dx <= reach; dx++) {
+      const y = r + dy, x = c + dx;
+      if (y >= 0 && y < h && x >= 0 && x < w && strong[y * w + x]) { near = true; break; }
+    }
+    if (near) { sum += Math.abs(o[i] - t[i]); n++; }
+  }
+  return n ? sum / n : 0;
+}
+
+export interface CompressedScores { psnr: number; blocking: number; ringing: number; speckles: number }
 
 function score(truth: Image[], out: Image[]): CompressedScores {
   const mean = (f: (i: number) => number) => truth.reduce((s, _, i) => s + f(i), 0) / truth.length;
   return {
     psnr: mean((i) => psnrY(truth[i], out[i], 2)),
     blocking: mean((i) => blockiness(out[i]) / blockiness(truth[i])),
+    ringing: mean((i) => ringing(truth[i], out[i])),
     speckles: mean((i) => Math.max(0, speckles(out[i]) - speckles(truth[i]))),
   };
 }
@@ -120,6 +148,7 @@ export function evaluateCompressed(clips: CompressedClip[], upscale: Upscaler): 
     const avg = (rows: CompressedScores[]): CompressedScores => ({
       psnr: rows.reduce((s, r) => s + r.psnr, 0) / rows.length,
       blocking: rows.reduce((s, r) => s + r.blocking, 0) / rows.length,
+      ringing: rows.reduce((s, r) => s + r.ringing, 0) / rows.length,
       speckles: rows.reduce((s, r) => s + r.speckles, 0) / rows.length,
     });
     result[codec] = {

@@ -114,18 +114,18 @@ describe('GAN trainer (few steps on tiny images)', () => {
     expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-6);
   });
 
-  it('a run can start from an exported model, and mix in pairs that went through a real video codec', async () => {
+  it('a run can start from an exported model, and mix in pairs that went through a real video codec (with the block-border term)', async () => {
     const first = await train(cfg(mkdtempSync(join(tmpdir(), 'run-')), 2, 0), silent);
     const dir = mkdtempSync(join(tmpdir(), 'exported-'));
     const exported = buildGraphModel(first.generator, 'float16');
     writeFileSync(join(dir, 'model.json'), JSON.stringify(exported.modelJson));
     writeFileSync(join(dir, 'weights.bin'), exported.weights);
     const lines: string[] = [];
-    const second = await train(cfg(mkdtempSync(join(tmpdir(), 'run-')), 0, 0, { init: join(dir, 'model.json'), codecMix: 0.5 }), (l) => lines.push(l));
+    const second = await train(cfg(mkdtempSync(join(tmpdir(), 'run-')), 0, 0, { init: join(dir, 'model.json'), codecMix: 0.5, lrCrop: 16 }), (l) => lines.push(l));
     expect(lines.some((l) => l.includes('codec pairs: 3'))).toBe(true);
     const x = tf.randomUniform([1, 16, 16, 3]) as tf.Tensor4D;
     expect(tf.max(tf.abs(tf.sub(generate(second.generator, x), generate(first.generator, x)))).dataSync()[0]).toBeLessThan(2e-3); // float16
-    const stepped = await train(cfg(mkdtempSync(join(tmpdir(), 'run-')), 2, 0, { init: join(dir, 'model.json'), codecMix: 0.5 }), silent);
+    const stepped = await train(cfg(mkdtempSync(join(tmpdir(), 'run-')), 2, 0, { init: join(dir, 'model.json'), codecMix: 0.5, lrCrop: 16, blockWeight: 1 }), silent);
     expect(stepped.steps).toBe(2);
   });
 

@@ -28,6 +28,8 @@ export interface SessionEvents {
   /** The worker died; the session is restarting it with the same settings. */
   onCrash(message: string): void;
   onRestarted(choice: BackendChoice): void;
+  /** The session stopped restarting (the worker keeps crashing, or cannot start): nothing will run until the host starts it again. */
+  onGaveUp(message: string): void;
 }
 
 /** Rejection of calls pending on a worker that crashed or was replaced (already reported via events). */
@@ -133,11 +135,14 @@ export class FilterSession {
     const now = Date.now();
     this.restarts = this.restarts.filter((t) => now - t < 60_000);
     if (this.restarts.length >= 3) {
-      this.events.onCrash('the filter worker keeps crashing; reload the page to try again');
+      this.events.onGaveUp('the filter worker keeps crashing; reload the page to try again');
       return;
     }
     this.restarts.push(now);
-    this.start(this.backend).then((c) => this.events.onRestarted(c), (e) => this.events.onCrash(`restart failed: ${(e as Error).message}`));
+    this.start(this.backend).then((c) => this.events.onRestarted(c), (e) => {
+      // A worker that died again while starting has its own restart under way (or has given up).
+      if (!(e instanceof WorkerGoneError)) this.events.onGaveUp(`restart failed: ${(e as Error).message}`);
+    });
   }
 
   /** A call to one worker, rejected if the worker dies, is replaced, or leaves it unanswered for `timeoutMs`. */

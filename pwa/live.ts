@@ -23,6 +23,8 @@ const MAX_LIVE_PIXELS = { gpu: 1920 * 1080, cpu: 1280 * 720 };
 
 export interface LiveEvents {
   error(message: string): void;
+  /** The worker stopped for good (it keeps crashing or cannot start). */
+  stopped(message: string): void;
   /** The worker is running again after a crash or a hang: errors about it are over. */
   recovered(): void;
   backend(choice: BackendChoice | null): void;
@@ -59,6 +61,7 @@ export class LiveFilter {
     this.session = new FilterSession(assetBase, {
       onCrash: (msg) => { this.switching = true; events.error(msg); },
       onRestarted: (choice) => { this.switching = false; events.backend(choice); events.recovered(); },
+      onGaveUp: (msg) => { this.switching = true; events.stopped(msg); },
     });
     this.loop = new FrameLoop(video, (v, f) => this.onFrame(v, f), () => this.stats.sourceFrame());
   }

@@ -85,6 +85,7 @@ function clearStats(): void {
 
 const live = new LiveFilter(video, $<HTMLCanvasElement>('view'), assetBase, {
   error: (msg) => showError(new Error(t('workerCrashed', msg))),
+  stopped: (msg) => showError(new Error(t('workerStopped', msg))),
   recovered: clearError,
   backend: showBackend,
   frame: (out) => {

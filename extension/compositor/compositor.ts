@@ -53,6 +53,8 @@ class CompositorSession {
         this.restarting = false;
         this.send({ type: 'status', text: t('workerRestarted') });
       },
+      // The session ends with the message (the page's video shows again), not a frozen picture.
+      onGaveUp: (msg) => this.fail(new Error(t('workerStopped', msg))),
     });
     this.send({ type: 'status', text: t('startingTf') });
     this.filters = this.session.start('auto').then(() => this.session.listFilters());

@@ -1,7 +1,8 @@
 // The MV3 extension (dist/extension) loaded unpacked into Debian's Chromium, on ordinary pages
 // served from 127.0.0.1: Enhance button -> compositor page over the video -> filter workers ->
 // output drawn in place. Checks alignment, real model output (against the same model run in
-// Node), stop/restore, paused video, tainted video, removed video, a crashed worker, videos in shadow trees, Auto
+// Node), stop/restore, paused video, tainted video, removed video, a crashed worker (and one that keeps
+// crashing), videos in shadow trees, Auto
 // on a 640x360 video, the keyboard command, and that nothing but the page's server and the
 // extension itself is ever requested.
 import type { Frame, Page } from '@playwright/test';
@@ -283,6 +284,31 @@ test('a compositor worker that crashes mid-video is replaced and Enhance goes on
   await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 5);
   expect((await debugState(frame)).error).toBeNull();
   expect((await overlayOver(page, '#main'))?.badge.error).toBe(false);
+  await page.close();
+});
+
+test('a compositor worker that keeps crashing ends Enhance with a message instead of a frozen picture', async () => {
+  test.setTimeout(180_000);
+  const page = await env.context.newPage();
+  await page.goto(pageUrl());
+  await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
+  await clickOverlayButton(page, '#main');
+  await expect.poll(() => extensionFrame(page) !== undefined).toBe(true);
+  const frame = extensionFrame(page)!;
+  const crash = () => frame.evaluate(() => {
+    const d = (globalThis as { __gvfDebug?: DebugHook }).__gvfDebug!;
+    d.crashWorker!();
+    return d.framesDone;
+  });
+  await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+  // Three restarts a minute are allowed (host/filter-session.ts); each is waited for.
+  for (let i = 0; i < 3; i++) {
+    const before = await crash();
+    await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThan(before);
+  }
+  await crash();
+  await expect.poll(async () => (await overlayOver(page, '#main'))?.badge, { timeout: 30_000 }).toMatchObject({ error: true, text: expect.stringMatching(/keeps crashing/) });
+  await expect.poll(() => extensionFrame(page) === undefined).toBe(true);
   await page.close();
 });
 

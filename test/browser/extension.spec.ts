@@ -1,10 +1,9 @@
 // The MV3 extension (dist/extension) loaded unpacked into Debian's Chromium, on ordinary pages
 // served from 127.0.0.1: Enhance button -> compositor page over the video -> filter workers ->
 // output drawn in place. Checks alignment, real model output (against the same model run in
-// Node), stop/restore, paused video, tainted video, removed video, a crashed worker (and one that keeps
-// crashing), videos in shadow trees, Auto
-// on a 640x360 video, the keyboard command, and that nothing but the page's server and the
-// extension itself is ever requested.
+// Node), stop/restore, paused video, tainted video, removed video, a crashed worker (and one that
+// keeps crashing), videos in shadow trees, Auto on a 640x360 video, the keyboard command, and that
+// nothing but the page's server and the extension itself is ever requested.
 import type { Frame, Page } from '@playwright/test';
 import { PNG } from 'pngjs';
 import {

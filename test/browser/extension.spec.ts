@@ -265,22 +265,30 @@ test('removing the video while enhancing removes the overlay and its iframe', as
   await page.close();
 });
 
-test('a compositor worker that crashes mid-video is replaced and Enhance goes on', async () => {
-  test.setTimeout(120_000);
+/** Enhance started on #main with at least `frames` frames done; `crash()` fails the compositor's worker and returns the frames done before it. */
+async function enhancedWithCrash(frames: number) {
   const page = await env.context.newPage();
   await page.goto(pageUrl());
   await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
   await clickOverlayButton(page, '#main');
   await expect.poll(() => extensionFrame(page) !== undefined).toBe(true);
   const frame = extensionFrame(page)!;
-  await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
-  // Frames follow one another without a pause, so the crash lands on a frame in the worker.
-  const before = await frame.evaluate(() => {
+  await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(frames);
+  const crash = () => frame.evaluate(() => {
     const d = (globalThis as { __gvfDebug?: DebugHook }).__gvfDebug!;
     d.crashWorker!();
     return d.framesDone;
   });
-  await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 5);
+  const framesDone = async () => (await debugState(frame)).framesDone;
+  return { page, frame, crash, framesDone };
+}
+
+test('a compositor worker that crashes mid-video is replaced and Enhance goes on', async () => {
+  test.setTimeout(120_000);
+  const { page, frame, crash, framesDone } = await enhancedWithCrash(3);
+  // Frames follow one another without a pause, so the crash lands on a frame in the worker.
+  const before = await crash();
+  await expect.poll(framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 5);
   expect((await debugState(frame)).error).toBeNull();
   expect((await overlayOver(page, '#main'))?.badge.error).toBe(false);
   await page.close();
@@ -288,22 +296,11 @@ test('a compositor worker that crashes mid-video is replaced and Enhance goes on
 
 test('a compositor worker that keeps crashing ends Enhance with a message instead of a frozen picture', async () => {
   test.setTimeout(180_000);
-  const page = await env.context.newPage();
-  await page.goto(pageUrl());
-  await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
-  await clickOverlayButton(page, '#main');
-  await expect.poll(() => extensionFrame(page) !== undefined).toBe(true);
-  const frame = extensionFrame(page)!;
-  const crash = () => frame.evaluate(() => {
-    const d = (globalThis as { __gvfDebug?: DebugHook }).__gvfDebug!;
-    d.crashWorker!();
-    return d.framesDone;
-  });
-  await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+  const { page, crash, framesDone } = await enhancedWithCrash(2);
   // Three restarts a minute are allowed (host/filter-session.ts); each is waited for.
   for (let i = 0; i < 3; i++) {
     const before = await crash();
-    await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThan(before);
+    await expect.poll(framesDone, { timeout: 60_000 }).toBeGreaterThan(before);
   }
   // The fourth ends the session, which removes the compositor's frame, at times before the call returns.
   await crash().catch((e: Error) => { if (!/detached/.test(e.message)) throw e; });

@@ -88,6 +88,8 @@ export class FilterSession {
   private joined: Uint8ClampedArray<ArrayBuffer>[] = [];
   private readonly ownBuffers = new WeakSet<ArrayBuffer>();
   private loaded: LoadedFilter | null = null;
+  /** A crew is starting (or restarting after a crash): its workers have no filter yet, so frames are refused. */
+  private starting = false;
   /** Watchdog limits (tests shorten them). */
   watchdog = { ...WATCHDOG_MS };
   backend: BackendName | 'auto' = 'auto';
@@ -112,13 +114,18 @@ export class FilterSession {
       return live;
     };
     this.crew = crew;
-    const first = hire();
-    this.choice = await this.call(first, first.handle.api.init({ assetBase: this.assetBase, backend }), this.watchdog.setup);
-    // The others run the backend the first one settled on.
-    const others = Array.from({ length: bandWorkers(this.choice) - 1 }, hire);
-    await Promise.all(others.map((w) => this.call(w, w.handle.api.init({ assetBase: this.assetBase, backend: this.choice!.backend }), this.watchdog.setup)));
-    if (this.filterId) await this.loadFilter(this.filterId);
-    return this.choice;
+    this.starting = true;
+    try {
+      const first = hire();
+      this.choice = await this.call(first, first.handle.api.init({ assetBase: this.assetBase, backend }), this.watchdog.setup);
+      // The others run the backend the first one settled on.
+      const others = Array.from({ length: bandWorkers(this.choice) - 1 }, hire);
+      await Promise.all(others.map((w) => this.call(w, w.handle.api.init({ assetBase: this.assetBase, backend: this.choice!.backend }), this.watchdog.setup)));
+      if (this.filterId) await this.loadFilter(this.filterId);
+      return this.choice;
+    } finally {
+      if (this.crew === crew) this.starting = false;
+    }
   }
 
   /** Terminates the workers for good (no restart); pending calls reject. */
@@ -190,7 +197,12 @@ export class FilterSession {
     return loaded;
   }
 
+  /** Rejects with WorkerGoneError while the workers (re)start, as for a frame lost with a crashed worker. */
   process(frame: HostFrame, opts?: ProcessOptions): Promise<ProcessedFrame> {
+    if (this.starting) {
+      if (!isRgba(frame)) frame.close();
+      return Promise.reject(new WorkerGoneError('the filter worker is restarting'));
+    }
     const height = isRgba(frame) ? frame.height : 'displayHeight' in frame ? frame.displayHeight : frame.height;
     const bands = this.loaded && this.crew.length > 1 && height >= MIN_BAND_ROWS * this.crew.length
       ? planBands(height, this.crew.length, TILE_OVERLAP, this.loaded.tileAlign)

@@ -34,8 +34,6 @@ class CompositorSession {
   private auto: AutoTier | null = null;
   private tier: Tier | null = null;
   private busy = false;
-  /** The worker crashed or hung and is being replaced: frames are refused meanwhile, not sent to a worker without its filter. */
-  private restarting = false;
   private stopped = false;
   private announced = false;
 
@@ -45,14 +43,8 @@ class CompositorSession {
     this.view.strength = site.strength;
     // models/ and tfjs-wasm/ are packaged at the extension's root.
     this.session = new FilterSession(chrome.runtime.getURL(''), {
-      onCrash: (msg) => {
-        this.restarting = true;
-        this.send({ type: 'status', text: t('workerCrashed', msg) });
-      },
-      onRestarted: () => {
-        this.restarting = false;
-        this.send({ type: 'status', text: t('workerRestarted') });
-      },
+      onCrash: (msg) => this.send({ type: 'status', text: t('workerCrashed', msg) }),
+      onRestarted: () => this.send({ type: 'status', text: t('workerRestarted') }),
       // The session ends with the message (the page's video shows again), not a frozen picture.
       onGaveUp: (msg) => this.fail(new Error(t('workerStopped', msg))),
     });
@@ -126,7 +118,7 @@ class CompositorSession {
     const seq = msg.seq;
     const frame = hostFrame(msg.frame);
     if (!frame) return;
-    if (this.busy || this.restarting || !this.tier || this.stopped || !Number.isInteger(seq) || camera !== (this.kind === 'camera')) {
+    if (this.busy || !this.tier || this.stopped || !Number.isInteger(seq) || camera !== (this.kind === 'camera')) {
       if (frame instanceof ImageBitmap) frame.close();
       if (Number.isInteger(seq)) this.send({ type: 'error', seq, message: 'frame refused' });
       return;

@@ -5,8 +5,8 @@
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFixtures, type FixtureServer } from '../browser/fixture-server';
-import { decode, diffStats, referenceFilter } from '../browser/helpers';
-import { EXTENSION_BASE, clickEnhanceButton, compositorFrames, compositors, debugOf, debugPixels, installExtension, launchFirefox, openExtensionPage, poll } from './firefox';
+import { decode } from '../browser/helpers';
+import { EXTENSION_BASE, clickEnhanceButton, compositorFrames, compositors, debugOf, debugPixels, expectNodeMatch, installExtension, launchFirefox, openExtensionPage, poll } from './firefox';
 
 const VIDEO_FILTER = 'sr-x2-fast';
 const CAMERA_FILTER = 'style-anime';
@@ -16,11 +16,7 @@ let fixtures: FixtureServer;
 /** The worker's output for its input against the Node run of `filter` (0-255 levels). */
 async function checkAgainstNode(frame: Frame, filter: string, what: string): Promise<void> {
   const px = await debugPixels(frame);
-  const input = decode(px.input), output = decode(px.output);
-  const vsRef = diffStats(output, await referenceFilter(filter, input));
-  console.log(`Firefox ${what}: ${filter}, ${input.width}x${input.height} -> ${output.width}x${output.height}, vs Node mean ${vsRef.mean.toFixed(3)}, p99 ${vsRef.p99}`);
-  expect(vsRef.mean).toBeLessThanOrEqual(1);
-  expect(vsRef.p99).toBeLessThanOrEqual(3);
+  await expectNodeMatch(filter, decode(px.input), decode(px.output), what);
 }
 
 beforeAll(async () => {

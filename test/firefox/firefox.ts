@@ -5,7 +5,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
-import { REPO_ROOT, type Pixels } from '../browser/helpers';
+import { expect } from 'vitest';
+import { REPO_ROOT, diffStats, referenceFilter, type Pixels, type Rgba } from '../browser/helpers';
 
 export const FIREFOX = '/usr/bin/firefox-esr';
 
@@ -174,4 +175,12 @@ export async function clickEnhanceButton(page: Page, id = 'main'): Promise<void>
   await page.mouse.move(at.x + 100, at.y + 100);
   await page.mouse.move(at.x + 20, at.y + 14);
   await page.mouse.click(at.x + 20, at.y + 14);
+}
+
+/** A filter's output for `input` against the Node run of the same filter (0-255 levels); the tolerance is for rounding and float order. */
+export async function expectNodeMatch(filter: string, input: Rgba, output: Rgba, what: string): Promise<void> {
+  const vsRef = diffStats(output, await referenceFilter(filter, input));
+  console.log(`Firefox, ${what}: ${filter}, ${input.width}x${input.height} -> ${output.width}x${output.height}, vs Node mean ${vsRef.mean.toFixed(3)}, p99 ${vsRef.p99}`);
+  expect(vsRef.mean).toBeLessThanOrEqual(1);
+  expect(vsRef.p99).toBeLessThanOrEqual(3);
 }

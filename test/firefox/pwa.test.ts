@@ -3,15 +3,13 @@
 // offline reload that still filters. Firefox is driven over WebDriver BiDi (firefox.ts).
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clip640x360, decode, diffStats, referenceFilter, type Pixels, type Rgba } from '../browser/helpers';
-import { appStats, firefoxVersion, launchFirefox, poll, servePwa, waitForFrames } from './firefox';
+import { clip640x360, decode, meanLevel, type Pixels, type Rgba } from '../browser/helpers';
+import { appStats, expectNodeMatch, firefoxVersion, launchFirefox, poll, servePwa, waitForFrames } from './firefox';
 
 const FILTER = 'sr-x2-fast';
 let browser: Browser;
 let server: Awaited<ReturnType<typeof servePwa>>;
 let page: Page;
-
-const meanLevel = (p: Rgba) => p.data.reduce((s, v, i) => (i % 4 === 3 ? s : s + v), 0) / (p.data.length * 0.75);
 
 /** The last frame the app filtered, and its output, from the test hook. */
 async function capture(): Promise<{ input: Rgba; output: Rgba }> {
@@ -24,11 +22,7 @@ async function checkAgainstNode(what: string): Promise<void> {
   const { input, output } = await capture();
   expect([output.width, output.height]).toEqual([input.width * 2, input.height * 2]);
   expect(meanLevel(output), `${what}: output is a picture, not black`).toBeGreaterThan(20);
-  const vsRef = diffStats(output, await referenceFilter(FILTER, input));
-  console.log(`Firefox, ${what}: ${input.width}x${input.height} -> ${output.width}x${output.height}, vs Node mean ${vsRef.mean.toFixed(3)}, p99 ${vsRef.p99}`);
-  // Same model and input pixels; tolerance for rounding and float order.
-  expect(vsRef.mean).toBeLessThanOrEqual(1);
-  expect(vsRef.p99).toBeLessThanOrEqual(3);
+  await expectNodeMatch(FILTER, input, output, what);
 }
 
 beforeAll(async () => {

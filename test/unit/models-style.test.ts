@@ -17,6 +17,7 @@ import { LOOKS } from '../../models/train/imaging/looks';
 import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/core/nets';
 import { borderStep, changedShare, flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style/eval';
 import { trainStyle, type StyleTrainConfig } from '../../models/train/style/train';
+import { tally } from '../../models/train/style/blind';
 
 const synthetic = (w: number, h: number, k: number): Image => {
   const data = new Float32Array(w * h * 3);
@@ -180,6 +181,15 @@ describe('style scores', () => {
     const t = styleShift(half, photos, style);
     expect(t).toBeGreaterThan(0.2);
     expect(t).toBeLessThan(0.8);
+  });
+});
+
+describe('blind naming test', () => {
+  it('tallies every rater\'s names per source; a missing or unknown word counts as none', () => {
+    const key = [{ file: '001.png', source: 'input' }, { file: '002.png', source: 'style-anime' }, { file: '003.png', source: 'style-anime' }];
+    const table = tally(key, ['001 photo\n002 Anime\n003 cartoon\n', '001 photo\n002 anime\n003 manga\n', '002 painting\n']);
+    expect(table.input).toEqual({ photo: 2, anime: 0, cartoon: 0, painting: 0, none: 1 });
+    expect(table['style-anime']).toEqual({ photo: 0, anime: 2, cartoon: 1, painting: 1, none: 2 });
   });
 });
 

@@ -1,0 +1,93 @@
+// A blind naming test: "someone shown an output names the style without being told".
+//   npm run blind -- --id style-anime,style-cartoon,style-painting --images DIR[,DIR...] [--videos FILE,...] --out DIR [--seed N]
+//   npm run blind -- --score DIR
+// The first form writes DIR/images/001.png... (the inputs themselves, as controls, and each
+// filter's output on them, shuffled; frame scale: shorter side 256, centre 256x256), DIR/brief.md
+// (what each rater is told) and DIR/key.json (which file is what; raters never see it). Raters
+// (people, or vision models that see nothing else) write DIR/answers/<rater>.txt, one
+// "NNN word" line per image. The second form tallies the answers per source into DIR/scores.json.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pngsIn, readPng, writePng, type Image } from '../imaging/image.js';
+import { resize } from '../imaging/resample.js';
+import { loadFilterFromDisk } from '../core/disk-model.js';
+import { Rng } from '../core/data.js';
+import { centerCrop, stylize } from '../style/eval.js';
+import { readFlags } from './flags.js';
+import { tally } from '../style/blind.js';
+import { executeFilter } from '../../../workers/execute.js';
+
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
+const SIDE = 256;
+
+/** As a video frame: the shorter side at SIDE pixels (never enlarged), then the centre square. */
+function atFrameScale(img: Image): Image {
+  const s = SIDE / Math.min(img.width, img.height);
+  return centerCrop(s >= 1 ? img : resize(img, Math.round(img.width * s), Math.round(img.height * s), 'bicubic'), SIDE);
+}
+
+/** `count` frames spread over a video (at the middles of equal parts), shorter side SIDE. */
+function videoFrames(path: string, count: number): Image[] {
+  const [w, h, duration] = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'csv=p=0:nk=1', path], { encoding: 'utf8' }).split(/[\s,]+/).filter(Boolean).map(Number);
+  const s = Math.min(1, SIDE / Math.min(w, h)), fw = 2 * Math.round((w * s) / 2), fh = 2 * Math.round((h * s) / 2);
+  return Array.from({ length: count }, (_, k) => {
+    const raw = execFileSync('ffmpeg', ['-v', 'error', '-ss', String((duration * (k + 0.5)) / count), '-i', path, '-frames:v', '1', '-vf', `scale=${fw}:${fh}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 28 });
+    return centerCrop({ width: fw, height: fh, data: Float32Array.from(raw.subarray(0, fw * fh * 3), (v) => v / 255) }, SIDE);
+  });
+}
+
+const brief = (count: number) => `You are one rater in a blind image-naming test. The folder images/ holds ${count} PNG images, 001.png to ${String(count).padStart(3, '0')}.png.
+
+Look at every image, one at a time. For each, say what you would call it at a glance, choosing exactly one of:
+- photo: an ordinary, unedited photograph or video frame
+- anime: in the style of Japanese anime
+- cartoon: in the style of a (Western) cartoon or clip art
+- painting: in the style of a painting
+
+Judge each image only by how it looks; do not open any other file or try to work out how the images were made. If unsure, still pick the word that fits best.
+
+Write answers/<your name>.txt: one line per image, "NNN word" (for example "001 photo").
+`;
+
+async function make(args: Record<string, string>): Promise<void> {
+  if (!args.id || !args.out || (!args.images && !args.videos)) throw new Error('usage: npm run blind -- --id FILTER[,FILTER...] --images DIR[,DIR...] [--videos FILE,...] --out DIR [--seed N]');
+  await tf.setBackend('wasm');
+  const inputs = [
+    ...(args.images ?? '').split(',').filter(Boolean).flatMap((d) => pngsIn(d)).map((p) => atFrameScale(readPng(p))),
+    ...(args.videos ?? '').split(',').filter(Boolean).flatMap((v) => videoFrames(v, 3)),
+  ];
+  const items = inputs.map((im, input) => ({ im, source: 'input', input }));
+  for (const id of args.id.split(',')) {
+    const { entry, model } = await loadFilterFromDisk(repoRoot, id);
+    inputs.forEach((im, input) => items.push({ im: stylize((x) => executeFilter(model, entry, x), im), source: id, input }));
+  }
+  const rng = new Rng(Number(args.seed ?? 1));
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  mkdirSync(join(args.out, 'images'), { recursive: true });
+  mkdirSync(join(args.out, 'answers'), { recursive: true });
+  const file = (k: number) => `${String(k + 1).padStart(3, '0')}.png`;
+  items.forEach((it, k) => writePng(join(args.out, 'images', file(k)), it.im));
+  writeFileSync(join(args.out, 'brief.md'), brief(items.length));
+  writeFileSync(join(args.out, 'key.json'), JSON.stringify(items.map((it, k) => ({ file: file(k), source: it.source, input: it.input }))));
+  console.log(`${items.length} images (${inputs.length} inputs x ${args.id.split(',').length + 1} sources) in ${join(args.out, 'images')}; raters read ${join(args.out, 'brief.md')}`);
+}
+
+function score(dir: string): void {
+  const key = JSON.parse(readFileSync(join(dir, 'key.json'), 'utf8')) as { file: string; source: string }[];
+  const raters = readdirSync(join(dir, 'answers')).filter((f) => f.endsWith('.txt')).sort();
+  if (!raters.length) throw new Error(`no answers in ${join(dir, 'answers')}`);
+  const table = tally(key, raters.map((f) => readFileSync(join(dir, 'answers', f), 'utf8')));
+  writeFileSync(join(dir, 'scores.json'), JSON.stringify({ raters: raters.length, table }, null, 2));
+  console.log(`${raters.length} raters; names given, per source:`);
+  for (const [source, counts] of Object.entries(table)) console.log(`  ${source.padEnd(16)} ${Object.entries(counts).filter(([n, c]) => n !== 'none' || c).map(([n, c]) => `${n} ${c}`).join(', ')}`);
+}
+
+const args = readFlags(process.argv.slice(2));
+(args.score ? Promise.resolve(score(args.score)) : make(args)).catch((e) => { console.error(e instanceof Error ? e.message : e); process.exit(1); });

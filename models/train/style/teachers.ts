@@ -3,14 +3,15 @@
 // discriminator's judgement (which sat at chance with these small style sets). The generator
 // is trained toward the teacher's picture while the discriminator and the texture statistics
 // pull it toward the style set's own palette and strokes.
-//  - cartoon: edge-preserving flattening, saturated colours in five luma bands, bold dark
-//    outlines (a difference of Gaussians, XDoG-style);
+//  - cartoon: the cartoon stage of imaging/looks.ts after the filter's guided stage, on the photo
+//    (flat fills in five bands, bold dark XDoG outlines);
 //  - anime: lighter flattening, three cel-shading bands, cooler shadows, a lifted palette and
 //    thin lines;
 //  - painting: the painting stage of imaging/looks.ts on the photo (soft Kuwahara, colour, relief).
 import * as tf from '@tensorflow/tfjs';
 import { flatten, luma } from '../core/losses.js';
 import { applyLook } from '../imaging/looks.js';
+import { guidedFilter } from '../imaging/guided.js';
 
 export const TEACHERS = ['cartoon', 'anime', 'painting'] as const;
 export type Teacher = (typeof TEACHERS)[number];
@@ -56,8 +57,11 @@ export function teach(kind: Teacher, x: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     let out: tf.Tensor4D;
     if (kind === 'cartoon') {
-      const flat = flatten(flatten(x, 3, 0.12), 3, 0.12);
-      out = tf.mul(bandLuma(saturate(flat, 1.3), 5, 0.03), tf.sub(1, tf.mul(outlines(luma(flat), 1.2, 0.98), 0.9))) as tf.Tensor4D;
+      // The filter's own fixed stages on the photo: its radius-2 guided filter (the recipe's
+      // `guided`), then the cartoon stage. An own formula (coarser flattening, softer bands) left
+      // the network blurring before the stage, and raters named its outputs painting as often
+      // as cartoon (models/README.md).
+      out = applyLook('cartoon', guidedFilter(x, 2));
     } else if (kind === 'anime') {
       const flat = flatten(x, 3, 0.08);
       const cel = coolShadows(tf.add(tf.mul(bandLuma(saturate(flat, 1.45), 3, 0.07), 0.9), 0.08) as tf.Tensor4D);

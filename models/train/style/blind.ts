@@ -17,4 +17,3 @@ export function tally(key: { file: string; source: string }[], answers: string[]
   }
   return table;
 }
-

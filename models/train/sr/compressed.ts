@@ -145,12 +145,8 @@ export function evaluateCompressed(clips: CompressedClip[], upscale: Upscaler): 
   const result = {} as Record<Codec, { bicubic: CompressedScores; model: CompressedScores }>;
   for (const codec of Object.keys(CODECS) as Codec[]) {
     const mine = clips.filter((c) => c.codec === codec);
-    const avg = (rows: CompressedScores[]): CompressedScores => ({
-      psnr: rows.reduce((s, r) => s + r.psnr, 0) / rows.length,
-      blocking: rows.reduce((s, r) => s + r.blocking, 0) / rows.length,
-      ringing: rows.reduce((s, r) => s + r.ringing, 0) / rows.length,
-      speckles: rows.reduce((s, r) => s + r.speckles, 0) / rows.length,
-    });
+    const avg = (rows: CompressedScores[]) => Object.fromEntries(Object.keys(rows[0]).map((k) =>
+      [k, rows.reduce((s, r) => s + r[k as keyof CompressedScores], 0) / rows.length])) as unknown as CompressedScores;
     result[codec] = {
       bicubic: avg(mine.map((c) => score(c.truth, c.decoded.map((f) => resizeBicubic(f, f.width * 2, f.height * 2))))),
       model: avg(mine.map((c) => score(c.truth, c.decoded.map(up)))),

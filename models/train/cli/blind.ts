@@ -16,7 +16,7 @@ import { pngsIn, readPng, writePng, type Image } from '../imaging/image.js';
 import { resize } from '../imaging/resample.js';
 import { loadFilterFromDisk } from '../core/disk-model.js';
 import { Rng } from '../core/data.js';
-import { centerCrop, stylize } from '../style/eval.js';
+import { centerCrop, readClip, stylize } from '../style/eval.js';
 import { readFlags } from './flags.js';
 import { tally } from '../style/blind.js';
 import { executeFilter } from '../../../workers/execute.js';
@@ -34,10 +34,7 @@ function atFrameScale(img: Image): Image {
 function videoFrames(path: string, count: number): Image[] {
   const [w, h, duration] = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'csv=p=0:nk=1', path], { encoding: 'utf8' }).split(/[\s,]+/).filter(Boolean).map(Number);
   const s = Math.min(1, SIDE / Math.min(w, h)), fw = 2 * Math.round((w * s) / 2), fh = 2 * Math.round((h * s) / 2);
-  return Array.from({ length: count }, (_, k) => {
-    const raw = execFileSync('ffmpeg', ['-v', 'error', '-ss', String((duration * (k + 0.5)) / count), '-i', path, '-frames:v', '1', '-vf', `scale=${fw}:${fh}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 28 });
-    return centerCrop({ width: fw, height: fh, data: Float32Array.from(raw.subarray(0, fw * fh * 3), (v) => v / 255) }, SIDE);
-  });
+  return Array.from({ length: count }, (_, k) => centerCrop(readClip(path, fw, fh, 1, (duration * (k + 0.5)) / count)[0], SIDE));
 }
 
 const brief = (count: number) => `You are one rater in a blind image-naming test. The folder images/ holds ${count} PNG images, 001.png to ${String(count).padStart(3, '0')}.png.

@@ -106,9 +106,9 @@ export function changedShare(frames: Image[], levels = 3, margin = 8): number {
   return changed / n;
 }
 
-/** Decodes `count` frames of a clip at width x height with ffmpeg. */
-export function readClip(path: string, width: number, height: number, count: number): Image[] {
-  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-frames:v', String(count), '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
+/** Decodes `count` frames of a clip at width x height with ffmpeg, from `start` seconds in. */
+export function readClip(path: string, width: number, height: number, count: number, start = 0): Image[] {
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(start), '-i', path, '-frames:v', String(count), '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
   const size = width * height * 3;
   return Array.from({ length: Math.floor(raw.length / size) }, (_, f) => ({
     width, height, data: Float32Array.from(raw.subarray(f * size, (f + 1) * size), (v) => v / 255),

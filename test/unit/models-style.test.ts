@@ -231,13 +231,14 @@ describe('style losses and data', () => {
   });
 
   it('the teachers: flat fills (noise gone), dark outlines for cartoon along an edge, values in [0,1]', () => {
+    // (behind the shipped cartoon's radius-2 guided stage)
     const w = 48, h = 32;
     // A noisy two-region picture: a bright left half and a mid-grey right half.
     const data = Float32Array.from({ length: w * h * 3 }, (_, i) => ((i / 3) % w < w / 2 ? 0.8 : 0.45) + (((i * 7919) % 17) / 17 - 0.5) * 0.08);
     const x = tf.tensor4d(data, [1, h, w, 3]);
     const spread = (t: tf.Tensor4D, col: number) => { const c = tf.slice(t, [0, 6, col, 0], [1, h - 12, 1, 3]); return tf.sub(tf.max(c), tf.min(c)).dataSync()[0]; };
     for (const kind of TEACHERS) {
-      const y = teach(kind, x);
+      const y = teach(kind, x, 2);
       expect(y.shape).toEqual(x.shape);
       expect(tf.min(y).dataSync()[0]).toBeGreaterThanOrEqual(0);
       expect(tf.max(y).dataSync()[0]).toBeLessThanOrEqual(1);
@@ -245,7 +246,7 @@ describe('style losses and data', () => {
       y.dispose();
     }
     // Cartoon draws a dark line on the edge, darker than either side.
-    const c = teach('cartoon', x);
+    const c = teach('cartoon', x, 2);
     const rowMean = (col: number) => tf.mean(tf.slice(c, [0, 6, col, 0], [1, h - 12, 1, 3])).dataSync()[0];
     const darkest = Math.min(...[w / 2 - 2, w / 2 - 1, w / 2, w / 2 + 1].map(rowMean));
     expect(darkest).toBeLessThan(Math.min(rowMean(8), rowMean(w - 8)) - 0.1);

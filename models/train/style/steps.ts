@@ -81,7 +81,7 @@ export function styleStep(
   if (ds.length > 1) losses.dCoarse = dLosses.slice(1).reduce((a, b) => a + b, 0) / (ds.length - 1);
   tf.dispose([fake, ...(soft ? [soft] : []), ...(greyed ? [greyed] : [])]);
   const flat = cfg.flatWeight > 0 ? flatten(photo) : null;
-  const taught = cfg.teacher && cfg.teacherWeight > 0 ? teach(cfg.teacher, photo) : null;
+  const taught = cfg.teacher && cfg.teacherWeight > 0 ? teach(cfg.teacher, photo, g.config.guided ?? 0) : null;
   opt.g.minimize(() => {
     const out = generate(g, photo);
     const adv = tf.mean(tf.stack(critics.map((critic) => generatorAdvLoss(cfg.ganLoss, cfg.ganLoss === 'ragan' ? critic(style) : null, critic(out))))) as tf.Scalar;

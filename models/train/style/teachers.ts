@@ -52,16 +52,18 @@ function coolShadows(x: tf.Tensor4D): tf.Tensor4D {
   return tf.mul(x, tf.add(tf.mul(tf.sub(tf.tensor1d([0.86, 0.9, 1.12]), 1), shadow), 1)) as tf.Tensor4D;
 }
 
-/** The teacher's picture for a batch of RGB crops in [0,1] (a constant target, not differentiated). */
-export function teach(kind: Teacher, x: tf.Tensor4D): tf.Tensor4D {
+/**
+ * The teacher's picture for a batch of RGB crops in [0,1] (a constant target, not differentiated).
+ * `guided`: the radius of the generator's own guided stage (0 = none), which cartoon's teacher runs too.
+ */
+export function teach(kind: Teacher, x: tf.Tensor4D, guided: number): tf.Tensor4D {
   return tf.tidy(() => {
     let out: tf.Tensor4D;
     if (kind === 'cartoon') {
-      // The filter's own fixed stages on the photo: its radius-2 guided filter (the recipe's
-      // `guided`), then the cartoon stage. An own formula (coarser flattening, softer bands) left
-      // the network blurring before the stage, and raters named its outputs painting as often
-      // as cartoon (models/README.md).
-      out = applyLook('cartoon', guidedFilter(x, 2));
+      // The filter's own fixed stages on the photo: its guided filter, then the cartoon stage. An
+      // own formula (coarser flattening, softer bands) left the network blurring before the stage,
+      // and raters named its outputs painting as often as cartoon (models/README.md).
+      out = applyLook('cartoon', guided ? guidedFilter(x, guided) : x);
     } else if (kind === 'anime') {
       const flat = flatten(x, 3, 0.08);
       const cel = coolShadows(tf.add(tf.mul(bandLuma(saturate(flat, 1.45), 3, 0.07), 0.9), 0.08) as tf.Tensor4D);

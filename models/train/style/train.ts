@@ -115,7 +115,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
     mkdirSync(join(cfg.run, 'samples'), { recursive: true });
     // Input, output (and the teacher's picture) per sample.
     const teacher = cfg.teacher;
-    const cells = samples.flatMap((im) => [im, stylize((x) => generate(exported, x), im), ...(teacher ? [stylize((x) => teach(teacher, x), im)] : [])]);
+    const cells = samples.flatMap((im) => [im, stylize((x) => generate(exported, x), im), ...(teacher ? [stylize((x) => teach(teacher, x, cfg.guided), im)] : [])]);
     writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(cells, teacher ? 6 : 4));
     const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', 'texture', 'chroma', 'neutral', 'teacher', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
     writePng(join(cfg.run, 'losses.png'), plotCurves(keys.map((k) => ({ values: state.history.map((r) => r[k]) }))));

@@ -191,6 +191,15 @@ describe('blind naming test', () => {
     expect(table.input).toEqual({ photo: 2, anime: 0, cartoon: 0, painting: 0, none: 1 });
     expect(table['style-anime']).toEqual({ photo: 0, anime: 2, cartoon: 1, painting: 1, none: 2 });
   });
+
+  it('shuffles with a seed: the same order for the same seed, every item kept', () => {
+    const items = Array.from({ length: 40 }, (_, i) => i);
+    const a = new Rng(7).shuffle([...items]), b = new Rng(7).shuffle([...items]), c = new Rng(8).shuffle([...items]);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    expect(a).not.toEqual(items);
+    expect([...a].sort((x, y) => x - y)).toEqual(items);
+  });
 });
 
 describe('flattening target (cel shading)', () => {

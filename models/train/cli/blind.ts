@@ -1,16 +1,18 @@
 // A blind naming test: "someone shown an output names the style without being told".
-//   npm run blind -- --id style-anime,style-cartoon,style-painting --images DIR[,DIR...] [--videos FILE,...] --out DIR [--seed N]
+//   npm run blind -- --id style-anime,style-cartoon,style-painting --images DIR[,DIR...] [--videos FILE,...] [--sets DIR,... --per-set N] --out DIR [--seed N]
 //   npm run blind -- --score DIR
 // The first form writes DIR/images/001.png... (the inputs themselves, as controls, and each
 // filter's output on them, shuffled; frame scale: shorter side 256, centre 256x256), DIR/brief.md
 // (what each rater is told) and DIR/key.json (which file is what; raters never see it). Raters
 // (people, or vision models that see nothing else) write DIR/answers/<rater>.txt, one
-// "NNN word" line per image. The second form tallies the answers per source into DIR/scores.json.
+// "NNN word" line per image. `--sets` adds N images of each style set (source "set-<folder>"):
+// whether raters name the style when it is really there, so that a filter's miss is the filter's,
+// not the raters'. The second form tallies the answers per source into DIR/scores.json.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pngsIn, readPng, writePng, type Image } from '../imaging/image.js';
 import { resize } from '../imaging/resample.js';
@@ -51,29 +53,30 @@ Write answers/<your name>.txt: one line per image, "NNN word" (for example "001 
 `;
 
 async function make(args: Record<string, string>): Promise<void> {
-  if (!args.id || !args.out || (!args.images && !args.videos)) throw new Error('usage: npm run blind -- --id FILTER[,FILTER...] --images DIR[,DIR...] [--videos FILE,...] --out DIR [--seed N]');
+  if (!args.out || (!args.images && !args.videos && !args.sets)) throw new Error('usage: npm run blind -- [--id FILTER,...] --images DIR[,DIR...] [--videos FILE,...] [--sets DIR,... --per-set N] --out DIR [--seed N]');
+  const ids = (args.id ?? '').split(',').filter(Boolean);
   await tf.setBackend('wasm');
   const inputs = [
     ...(args.images ?? '').split(',').filter(Boolean).flatMap((d) => pngsIn(d)).map((p) => atFrameScale(readPng(p))),
     ...(args.videos ?? '').split(',').filter(Boolean).flatMap((v) => videoFrames(v, 3)),
   ];
   const items = inputs.map((im, input) => ({ im, source: 'input', input }));
-  for (const id of args.id.split(',')) {
+  for (const id of ids) {
     const { entry, model } = await loadFilterFromDisk(repoRoot, id);
     inputs.forEach((im, input) => items.push({ im: stylize((x) => executeFilter(model, entry, x), im), source: id, input }));
   }
-  const rng = new Rng(Number(args.seed ?? 1));
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [items[i], items[j]] = [items[j], items[i]];
+  const pick = new Rng(Number(args.seed ?? 1) + 1);
+  for (const dir of (args.sets ?? '').split(',').filter(Boolean)) {
+    pick.shuffle(pngsIn(dir)).slice(0, Number(args['per-set'] ?? 22)).forEach((p, input) => items.push({ im: atFrameScale(readPng(p)), source: `set-${basename(dir)}`, input }));
   }
+  new Rng(Number(args.seed ?? 1)).shuffle(items);
   mkdirSync(join(args.out, 'images'), { recursive: true });
   mkdirSync(join(args.out, 'answers'), { recursive: true });
   const file = (k: number) => `${String(k + 1).padStart(3, '0')}.png`;
   items.forEach((it, k) => writePng(join(args.out, 'images', file(k)), it.im));
   writeFileSync(join(args.out, 'brief.md'), brief(items.length));
   writeFileSync(join(args.out, 'key.json'), JSON.stringify(items.map((it, k) => ({ file: file(k), source: it.source, input: it.input }))));
-  console.log(`${items.length} images (${inputs.length} inputs x ${args.id.split(',').length + 1} sources) in ${join(args.out, 'images')}; raters read ${join(args.out, 'brief.md')}`);
+  console.log(`${items.length} images (${inputs.length} inputs x ${ids.length + 1} sources, and style-set controls) in ${join(args.out, 'images')}; raters read ${join(args.out, 'brief.md')}`);
 }
 
 function score(dir: string): void {

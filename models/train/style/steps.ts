@@ -7,7 +7,9 @@ import { discriminate, generate, variablesOf, type ConvLayer, type Generator } f
 import { textureL2, type TextureNet } from './texture.js';
 
 export interface StyleLossConfig extends PenaltyConfig {
-  advWeight: number; structureWeight: number; structureScale: number; colorWeight: number; shiftWeight: number;
+  advWeight: number; structureWeight: number; colorWeight: number; shiftWeight: number;
+  /** Box size the structure loss averages luma over before comparing its gradients. */
+  structureScale: number;
   /** Weight of softened style images as extra fakes for D (0 = off). */
   softFakesWeight: number;
   /** Weight of the full-resolution structure match to the flattened photo (losses.ts flatStructureL2; 0 = off). */

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { Rng, loadImages, randomCrops, splitPhotos } from '../core/data.js';
 import { loadStyleSet, styleCrops } from './data.js';
 import { createTextureNet, styleGrams } from './texture.js';
-import { TEACHERS, teach, type Teacher } from './teachers.js';
+import { TEACHERS, teach } from './teachers.js';
 import { LOOKS, type Look } from '../imaging/looks.js';
 import { degradeWeb } from '../imaging/degrade.js';
 import { createEma, updateEma } from '../core/ema.js';
@@ -17,9 +17,10 @@ import { runLoop, type LoopState } from '../core/run-loop.js';
 import { restoreRun, saveRun, type GanRunConfig } from '../core/run-state.js';
 import { plotCurves, tile } from '../imaging/sheet.js';
 import { centerCrop, stylize } from './eval.js';
-import { styleStep, type StyleLosses, type TextureTarget } from './steps.js';
+import { styleStep, type StyleLossConfig, type StyleLosses, type TextureTarget } from './steps.js';
 
-export interface StyleTrainConfig extends GanRunConfig {
+/** A style run: the loop's settings, the loss weights of one step (steps.ts), and the generator and its crops. */
+export interface StyleTrainConfig extends GanRunConfig, StyleLossConfig {
   /** Style images folder (PNG). */
   style: string;
   /** Channels of the quarter-resolution body and its number of 3x3 convolutions. */
@@ -43,33 +44,13 @@ export interface StyleTrainConfig extends GanRunConfig {
   /** Side of the square training crops (a multiple of 8). */
   crop: number;
   lrG: number;
-  structureWeight: number;
-  /** Box size the structure loss averages luma over before comparing its gradients. */
-  structureScale: number;
-  colorWeight: number;
-  shiftWeight: number;
   /** The shift loss also moves by a random fraction of a pixel (as a slow pan does), not whole pixels only. */
   shiftSubpixel: boolean;
-  /** Weight of softened style images as extra fakes for D (style-steps.ts); 0 = off. */
-  softFakesWeight: number;
-  /** Weight of the full-resolution structure match to the edge-preserving flattened photo (cel shading); 0 = off. */
-  flatWeight: number;
   /**
    * Share of photo crops put through the web-video degradation first (degrade.ts at scale 1:
    * blur, resampler, noise, JPEG), so G also sees the compressed video it will be run on.
    */
   webMix: number;
-  /** Weight of grey style images as extra fakes for D (style-steps.ts); 0 = off. */
-  greyFakesWeight: number;
-  /** Weight of the random-feature Gram texture loss (texture.ts); 0 = off. */
-  textureWeight: number;
-  /** Weight of the block chroma match to the photo (losses.ts chromaL2); 0 = off. */
-  chromaWeight: number;
-  /** Weight of "grey in, grey out" (steps.ts neutralChroma); 0 = off. */
-  neutralWeight: number;
-  /** A procedural teacher G learns toward (teachers.ts), '' = none; and the weight of its term. */
-  teacher: Teacher | '';
-  teacherWeight: number;
 }
 
 /** Style crops the texture target averages over (fixed at the start of each run, from the seed). */

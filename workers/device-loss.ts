@@ -31,8 +31,14 @@ export class DeviceWatch {
     this.watch();
   }
 
-  /** Test hook: destroys the device, as a driver reset would. */
-  simulateLoss(): void {
-    (tf.backend() as unknown as WebGpuLike).device?.destroy();
+  /**
+   * Test hook: destroys the device, as a driver reset would, and returns once `lost` has settled
+   * (and so `this.lost` is set), as a real loss is seen before the frames after it. Returning at
+   * once, the lost-device test once saw no recovery in a full `npm test` run (2026-11-29).
+   */
+  async simulateLoss(): Promise<void> {
+    const device = (tf.backend() as unknown as WebGpuLike).device;
+    device?.destroy();
+    await device?.lost;
   }
 }

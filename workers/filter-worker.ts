@@ -100,7 +100,7 @@ const api: FilterWorkerApi = {
   },
 
   async simulateDeviceLoss(): Promise<void> {
-    deviceWatch.simulateLoss();
+    await deviceWatch.simulateLoss();
   },
 
   async dispose(): Promise<void> {

@@ -76,7 +76,8 @@ async function make(args: Record<string, string>): Promise<void> {
   items.forEach((it, k) => writePng(join(args.out, 'images', file(k)), it.im));
   writeFileSync(join(args.out, 'brief.md'), brief(items.length));
   writeFileSync(join(args.out, 'key.json'), JSON.stringify(items.map((it, k) => ({ file: file(k), source: it.source, input: it.input }))));
-  console.log(`${items.length} images (${inputs.length} inputs x ${ids.length + 1} sources, and style-set controls) in ${join(args.out, 'images')}; raters read ${join(args.out, 'brief.md')}`);
+  const setImages = items.length - inputs.length * (ids.length + 1);
+  console.log(`${items.length} images (${inputs.length} inputs x ${ids.length + 1} sources${setImages ? `, ${setImages} style-set images` : ''}) in ${join(args.out, 'images')}; raters read ${join(args.out, 'brief.md')}`);
 }
 
 function score(dir: string): void {

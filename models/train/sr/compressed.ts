@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { crop, type Image } from '../imaging/image.js';
 import { lumaY, psnrY } from '../imaging/metrics.js';
 import { resizeBicubic } from '../imaging/resample.js';
-import { toTensor, type Upscaler } from './evaluate.js';
+import { meanScores, toTensor, type Upscaler } from './evaluate.js';
 
 /**
  * Bits per pixel per frame of a web stream: 640x360 at 24 fps in 400 kbps is 0.07, the low end
@@ -145,11 +145,9 @@ export function evaluateCompressed(clips: CompressedClip[], upscale: Upscaler): 
   const result = {} as Record<Codec, { bicubic: CompressedScores; model: CompressedScores }>;
   for (const codec of Object.keys(CODECS) as Codec[]) {
     const mine = clips.filter((c) => c.codec === codec);
-    const avg = (rows: CompressedScores[]) => Object.fromEntries(Object.keys(rows[0]).map((k) =>
-      [k, rows.reduce((s, r) => s + r[k as keyof CompressedScores], 0) / rows.length])) as unknown as CompressedScores;
     result[codec] = {
-      bicubic: avg(mine.map((c) => score(c.truth, c.decoded.map((f) => resizeBicubic(f, f.width * 2, f.height * 2))))),
-      model: avg(mine.map((c) => score(c.truth, c.decoded.map(up)))),
+      bicubic: meanScores(mine.map((c) => score(c.truth, c.decoded.map((f) => resizeBicubic(f, f.width * 2, f.height * 2))))),
+      model: meanScores(mine.map((c) => score(c.truth, c.decoded.map(up)))),
     };
   }
   return result;

@@ -38,9 +38,10 @@ export function evaluate(images: { name: string; img: Image }[], scale: number, 
   });
 }
 
-export function meanScores(all: Scores[]): Scores {
-  const mean = (k: keyof Scores) => all.reduce((s, r) => s + r[k], 0) / all.length;
-  return { psnr: mean('psnr'), ssim: mean('ssim'), detail: mean('detail') };
+/** The mean of each score over rows that all have the same keys (photo scores, compressed-video scores). */
+export function meanScores<S extends { [K in keyof S]: number }>(all: S[]): S {
+  const keys = Object.keys(all[0]) as (keyof S)[];
+  return Object.fromEntries(keys.map((k) => [k, all.reduce((s, r) => s + r[k], 0) / all.length])) as S;
 }
 
 export function summarize(rows: EvalRow[]): { bicubic: Scores; model: Scores; gain: number } {

@@ -123,4 +123,6 @@ export interface DebugHook {
   lastOutput: DebugPixels | null;
   /** Tests: the compositor's worker fails as if it crashed (set only for a debug session). */
   crashWorker?(): void;
+  /** Tests: the compositor's worker dies during its next frame (workers/types.ts dieMidFrame; debug sessions only). */
+  dieMidFrame?(how: 'crash' | 'silent', watchdogMs?: number): Promise<void>;
 }

@@ -10,7 +10,7 @@
 // run with enough context rows that the joined output equals the whole frame's
 // (workers/tile-plan.ts): one frame in flight still, in about half the time on two cores.
 import { TILE_OVERLAP, planBands, type Band } from '../workers/tile-plan.js';
-import type { BackendChoice, BackendName, FilterEntry, FrameImage, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame, RgbaPixels } from '../workers/types.js';
+import type { BackendChoice, BackendName, FilterEntry, FrameImage, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame, RgbaPixels, WorkerDeath } from '../workers/types.js';
 import { createFilterWorker, processFrame, releaseImage, type FilterWorkerHandle } from './bridge.js';
 
 /** What process() takes: a frame the worker can read, or RGBA bytes (read in this process; see extension/protocol.ts). */
@@ -267,10 +267,13 @@ export class FilterSession {
     } else if (this.crew.length) releaseImage(this.current.handle, image);
   }
 
-  /** Test hook: the first worker closes itself silently, so the watchdog must notice (after `afterMs`). */
-  simulateHang(afterMs: number): void {
-    this.watchdog.frame = afterMs;
-    void this.current.handle.api.simulateHang();
+  /**
+   * Test hook: the first worker dies during its next frame (workers/types.ts dieMidFrame); a
+   * silent death is noticed by the watchdog, after `watchdogMs` when given.
+   */
+  dieMidFrame(how: WorkerDeath, watchdogMs?: number): Promise<void> {
+    if (watchdogMs) this.watchdog.frame = watchdogMs;
+    return this.current.handle.api.dieMidFrame(how);
   }
 
   /** The first running Worker (tests simulate a crash by dispatching an `error` event on it). */

@@ -28,13 +28,19 @@ export interface LiveEvents {
   /** The worker is running again after a crash or a hang: errors about it are over. */
   recovered(): void;
   backend(choice: BackendChoice | null): void;
-  /** A shown frame (for the stats view). */
-  frame(out: ProcessedFrame): void;
+  /** A shown frame (for the stats view), with the source size and tier it was filtered at. */
+  frame(out: ProcessedFrame, shown: ShownFrame): void;
   /** The source is filtered smaller than it is (`from` -> `to` pixels); null: at its own size. */
   capped(cap: { from: [number, number]; to: [number, number] } | null): void;
 }
 
 export interface Capture { resolve(frames: { input: ImageData; output: ImageData }): void }
+
+/** What a shown frame was made from: its source's size and Auto's tier (null without Auto) when it was sent. */
+export interface ShownFrame {
+  source: { width: number; height: number };
+  tier: { filterId: string; workScale: number } | null;
+}
 
 export class LiveFilter {
   readonly session: FilterSession;
@@ -47,8 +53,8 @@ export class LiveFilter {
   auto: AutoTier | null = null;
   /** Fraction of the source size given to the filter (Auto's tier, or the cap for huge sources). */
   private tierScale = 1;
-  /** The fraction of the source the last frame was filtered at: tierScale, floored and capped. */
-  private workingScale = 1;
+  /** The tier of the last shown frame: the one it was filtered at, not one Auto has switched to since. */
+  private shownTier: ShownFrame['tier'] = null;
   private capture: Capture | null = null;
   private paused = false;
   /** Counts source changes: a frame in flight from an earlier source is not shown or counted. */
@@ -145,28 +151,27 @@ export class LiveFilter {
   }
 
   private resetStats(): void {
+    this.shownTier = null;
     this.stats.reset();
     this.loop.resetDropped();
   }
 
-  /** Auto's tier with the working size frames really go at (its scale floored for small sources). */
-  get tier(): { filterId: string; workScale: number } | null {
-    const tier = this.auto?.tier;
-    return tier ? { filterId: tier.filterId, workScale: this.workingScale } : null;
+  /** Auto's tier of the last shown frame, with the working size it really went at (its scale floored for small sources). */
+  get tier(): ShownFrame['tier'] {
+    return this.auto ? this.shownTier : null;
   }
 
   /** The working size for this source: Auto's tier, capped for huge sources (with a notice). */
-  private workSize(w: number, h: number): { width: number; height: number } | null {
+  private workSize(w: number, h: number): { scale: number; size: { width: number; height: number } | null } {
     const cap = MAX_LIVE_PIXELS[this.session.choice?.backend === 'webgpu' ? 'gpu' : 'cpu'];
     const scale = workScale(w, h, this.tierScale, cap);
-    this.workingScale = scale;
     const capped = w * h > cap ? { from: [w, h] as [number, number], to: [Math.round(w * scale), Math.round(h * scale)] as [number, number] } : null;
     const key = JSON.stringify(capped);
     if (key !== this.cappedKey) {
       this.cappedKey = key;
       this.events.capped(capped);
     }
-    return scale < 1 ? scaledSize(w, h, scale) : null;
+    return { scale, size: scale < 1 ? scaledSize(w, h, scale) : null };
   }
 
   private async onFrame(v: HTMLVideoElement, frame?: VideoFrame): Promise<void> {
@@ -179,7 +184,11 @@ export class LiveFilter {
     const want = this.capture;
     const keepBefore = !want && this.compositor.needsBefore;
     const source = frame ?? v;
-    const size = this.workSize(v.videoWidth, v.videoHeight);
+    const { scale, size } = this.workSize(v.videoWidth, v.videoHeight);
+    const shown: ShownFrame = {
+      source: { width: v.videoWidth, height: v.videoHeight },
+      tier: this.auto?.tier && this.session.filterId ? { filterId: this.session.filterId, workScale: scale } : null,
+    };
     const resize = size ? { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' as const } : undefined;
     let input: ImageBitmap | VideoFrame, before: ImageBitmap | undefined;
     try {
@@ -207,7 +216,8 @@ export class LiveFilter {
     this.compositor.draw(out.image, before);
     this.session.release(out.image);
     this.stats.frame(performance.now() - t0, out.timing);
-    this.events.frame(out);
+    this.shownTier = shown.tier;
+    this.events.frame(out, shown);
     if (this.auto && !want) await this.auto.frame(performance.now(), out.timing.totalMs);
     if (want && out.inputPixels) {
       this.capture = null;

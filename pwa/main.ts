@@ -7,7 +7,7 @@ import type { BackendChoice, BackendName, FilterEntry } from '../workers/types.j
 import type { ExportProgress } from './export.js';
 import { acceptFiles, takeSharedFile } from './file-open.js';
 import { localize, t } from './i18n.js';
-import { AUTO, LiveFilter } from './live.js';
+import { AUTO, LiveFilter, type ShownFrame } from './live.js';
 import type { Recorder } from './recorder.js';
 import { startBlob, startDemo, startWebcam, type SourceKind, type StillWanted } from './sources.js';
 import { installTestHook } from './test-hook.js';
@@ -59,8 +59,8 @@ function showBackend(c: BackendChoice | null): void {
   $('reason').textContent = c.reason;
 }
 
-/** The last shown frame's size; null until a frame of this source and filter shows. */
-let shown: { width: number; height: number } | null = null;
+/** The last shown frame: its size, its source's and its tier (one frame's, so the lines always agree); null until a frame of this source and filter shows. */
+let shown: (ShownFrame & { width: number; height: number }) | null = null;
 
 /** The stats view, refreshed twice a second (so a stall shows as one: fps falls to 0). */
 function showStats(): void {
@@ -70,9 +70,9 @@ function showStats(): void {
   $('latency').textContent = `${s.latency(0.5).toFixed(0)} / ${s.latency(0.95).toFixed(0)} ms`;
   $('worker-ms').textContent = `${s.workerMedianMs.toFixed(0)} ms`;
   $('infer-ms').textContent = `${s.modelMedianMs.toFixed(0)} ms`;
-  $('size').textContent = `${video.videoWidth}×${video.videoHeight} → ${shown.width}×${shown.height}`;
+  $('size').textContent = `${shown.source.width}×${shown.source.height} → ${shown.width}×${shown.height}`;
   $('dropped').textContent = String(live.loop.dropped);
-  const tier = live.tier;
+  const tier = shown.tier;
   $('tier').textContent = tier ? t('pwaAutoTier', [tier.filterId, String(Math.round(tier.workScale * 100))]) : live.session.filterId ?? '–';
 }
 setInterval(showStats, 500);
@@ -88,9 +88,9 @@ const live = new LiveFilter(video, $<HTMLCanvasElement>('view'), assetBase, {
   stopped: (msg) => showError(new Error(t('workerStopped', msg))),
   recovered: clearError,
   backend: showBackend,
-  frame: (out) => {
+  frame: (out, frame) => {
     const first = !shown;
-    shown = { width: out.width, height: out.height };
+    shown = { ...frame, width: out.width, height: out.height };
     $('loading').hidden = true;
     if (first) showStats();
   },
@@ -283,7 +283,7 @@ installTestHook({
   capture: () => live.captureNext(),
   memory: () => live.session.memory(),
   simulateCrash: () => { live.session.worker?.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' })); },
-  simulateHang: (afterMs: number) => live.session.simulateHang(afterMs),
+  dieMidFrame: (how, watchdogMs) => live.session.dieMidFrame(how, watchdogMs),
   assetBase,
 });
 

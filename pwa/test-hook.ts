@@ -1,7 +1,7 @@
 // window.__filterApp: a small surface for browser tests (pixel checks against a reference
 // run of the same model, backend comparisons, stats). Pixels cross as base64 to keep it cheap.
 import { createFilterWorker, imagePixels, processFrame, releaseImage } from '../host/bridge.js';
-import type { BackendName, WorkerMemory } from '../workers/types.js';
+import type { BackendName, ProcessedFrame, WorkerDeath, WorkerMemory } from '../workers/types.js';
 import { Compositor } from '../host/compositor.js';
 
 /** RGBA image as it crosses to the test: base64 of width*height*4 bytes. */
@@ -24,8 +24,8 @@ interface HookDeps {
   capture(): Promise<{ input: ImageData; output: ImageData }>;
   memory(): Promise<WorkerMemory>;
   simulateCrash(): void;
-  /** The worker closes itself silently; the watchdog notices after `afterMs`. */
-  simulateHang(afterMs: number): void;
+  /** The worker dies during its next frame (workers/types.ts); a silent death is noticed after `watchdogMs`. */
+  dieMidFrame(how: WorkerDeath, watchdogMs?: number): Promise<void>;
   assetBase: string;
 }
 
@@ -70,6 +70,44 @@ async function runOnce(assetBase: string, req: RunOnceRequest) {
   }
 }
 
+/**
+ * A filter switch among frames, all sent at once as a busy host could (a frame on its way when
+ * the user picks a filter): `from` loaded, then `before` frames, the switch to `to`, `after`
+ * frames. Each frame's output is named by the filter whose output it equals ('from', 'to'),
+ * 'other', or its error message.
+ */
+async function switchDuringFrames(assetBase: string, req: { backend: BackendName; from: string; to: string; input: Pixels; before: number; after: number }) {
+  const source = new ImageData(fromBase64(req.input.rgba), req.input.width, req.input.height);
+  const handle = createFilterWorker();
+  const filtered = async (p: Promise<ProcessedFrame>) => {
+    const out = await p;
+    const px = imagePixels(out.image).data;
+    releaseImage(handle, out.image);
+    return px;
+  };
+  try {
+    await handle.api.init({ assetBase, backend: req.backend });
+    const expected: Record<string, Uint8ClampedArray> = {};
+    for (const id of [req.to, req.from]) {
+      await handle.api.loadFilter(id);
+      expected[id === req.from ? 'from' : 'to'] = await filtered(processFrame(handle, await createImageBitmap(source)));
+    }
+    const bitmaps = await Promise.all(Array.from({ length: req.before + req.after }, () => createImageBitmap(source)));
+    const frames = bitmaps.slice(0, req.before).map((b) => filtered(processFrame(handle, b)));
+    const load = handle.api.loadFilter(req.to);
+    frames.push(...bitmaps.slice(req.before).map((b) => filtered(processFrame(handle, b))));
+    const same = (a: Uint8ClampedArray, b: Uint8ClampedArray) => a.length === b.length && a.every((v, i) => v === b[i]);
+    const outcomes = await Promise.all(frames.map((f) => f.then(
+      (px) => Object.keys(expected).find((k) => same(px, expected[k])) ?? 'other',
+      (e: Error) => e.message,
+    )));
+    await load;
+    return outcomes;
+  } finally {
+    handle.terminate();
+  }
+}
+
 /** Composites one filtered frame over its (smaller) source frame on a fresh canvas, as the app does. */
 async function compose(req: { after: Pixels; before: Pixels; strength: number; split: number }): Promise<Pixels> {
   const bitmap = (p: Pixels) => createImageBitmap(new ImageData(fromBase64(p.rgba), p.width, p.height));
@@ -88,13 +126,14 @@ export function installTestHook(deps: HookDeps): void {
       stats: deps.stats,
       memory: deps.memory,
       simulateCrash: deps.simulateCrash,
-      simulateHang: deps.simulateHang,
+      dieMidFrame: deps.dieMidFrame,
       /** Waits for the next processed frame; returns the worker's input pixels and the displayed output. */
       capture: async () => {
         const { input, output } = await deps.capture();
         return { input: pack(input), output: pack(output) };
       },
       runOnce: (req: RunOnceRequest) => runOnce(deps.assetBase, req),
+      switchDuringFrames: (req: Parameters<typeof switchDuringFrames>[1]) => switchDuringFrames(deps.assetBase, req),
       compose,
     },
   });

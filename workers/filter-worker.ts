@@ -2,7 +2,7 @@
 // FilterWorkerApi through Comlink. Started by bridge.ts in both the PWA and the extension.
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
-import { CHAIN_SEPARATOR, type BackendChoice, type FilterEntry, type FilterWorkerApi, type InputFrame, type LoadedFilter, type ProcessOptions, type ProcessedFrame, type WorkerInit } from './types.js';
+import { CHAIN_SEPARATOR, type BackendChoice, type FilterEntry, type FilterWorkerApi, type InputFrame, type LoadedFilter, type ProcessOptions, type ProcessedFrame, type WorkerDeath, type WorkerInit } from './types.js';
 import { initBackend } from './backend.js';
 import { fetchRegistry } from './registry.js';
 import { loadFilterModel } from './model-loader.js';
@@ -18,7 +18,28 @@ let filters: FilterEntry[] | null = null;
 let current: { entry: FilterEntry; spec: RunSpec; model: FrameModel; models: tf.GraphModel[] } | null = null;
 const pipeline = new FramePipeline();
 let frames = 0;
+/**
+ * Frames and filter loads run one at a time, in the order they were asked for. Comlink serves
+ * each call as it arrives: a load used to free the model under a frame still awaiting its pixels
+ * (tfjs then failed the frame: "Cannot read properties of undefined (reading 'backend')"), and
+ * frames sent after a switch came out of the old filter.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function inTurn<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task, task);
+  queue = run.catch(() => {});
+  return run;
+}
 const deviceWatch = new DeviceWatch();
+/** Test hook (dieMidFrame): how the next frame ends the worker. */
+let death: WorkerDeath | null = null;
+
+/** The worker ends during a frame it has read: it never answers the frame. */
+function die(how: WorkerDeath): Promise<never> {
+  if (how === 'silent') self.close();
+  else setTimeout(() => { throw new Error('simulated crash mid-frame'); });
+  return new Promise<never>(() => {});
+}
 
 /** A fresh WebGPU device, and the current filter (or chain) loaded onto it again. */
 async function recoverDevice(): Promise<void> {
@@ -30,12 +51,51 @@ async function recoverDevice(): Promise<void> {
   current = null;
   await deviceWatch.recover();
   countReadbacks();
-  if (id) await api.loadFilter(id);
+  if (id) await load(id);
 }
 
 function base(): string {
   if (!assetBase) throw new Error('Filter worker used before init()');
   return assetBase;
+}
+
+/** Fetches, validates, builds and warms a filter or chain; the previous one stays if this fails. */
+async function load(id: string): Promise<LoadedFilter> {
+  const t0 = performance.now();
+  const known = filters ?? (await api.listFilters());
+  const entries = id.split(CHAIN_SEPARATOR).map((part) => {
+    const entry = known.find((f) => f.id === part);
+    if (!entry) throw new Error(`No filter "${part}" in models/registry.json`);
+    return entry;
+  });
+  // Build the new models before dropping the old ones, so a failed load changes nothing.
+  const models: tf.GraphModel[] = [];
+  try {
+    for (const entry of entries) models.push(await loadFilterModel(base(), entry));
+  } catch (e) {
+    models.forEach((m) => m.dispose());
+    throw e;
+  }
+  current?.models.forEach((m) => m.dispose());
+  current = { ...chainStages(entries.map((entry, i) => ({ entry, model: models[i] }))), models };
+  return { entry: current.entry, tileAlign: current.spec.tileAlign ?? current.spec.inputMultiple ?? 1, loadMs: performance.now() - t0 };
+}
+
+async function filterFrame(frame: InputFrame, opts?: ProcessOptions): Promise<ProcessedFrame> {
+  if (!current) {
+    frame.close();
+    throw new Error('No filter loaded: call loadFilter() first');
+  }
+  if (deviceWatch.lost) await recoverDevice();
+  frames++;
+  if (death) {
+    frame.close();
+    return die(death);
+  }
+  const out = await pipeline.filter(current!.model, current!.spec, frame, opts);
+  const transfers: Transferable[] = [out.image instanceof ImageBitmap ? out.image : out.image.data.buffer];
+  if (out.inputPixels) transfers.push(out.inputPixels.buffer as ArrayBuffer);
+  return Comlink.transfer(out, transfers);
 }
 
 const api: FilterWorkerApi = {
@@ -52,39 +112,9 @@ const api: FilterWorkerApi = {
     return filters;
   },
 
-  async loadFilter(id: string): Promise<LoadedFilter> {
-    const t0 = performance.now();
-    const known = filters ?? (await api.listFilters());
-    const entries = id.split(CHAIN_SEPARATOR).map((part) => {
-      const entry = known.find((f) => f.id === part);
-      if (!entry) throw new Error(`No filter "${part}" in models/registry.json`);
-      return entry;
-    });
-    // Build the new models before dropping the old ones, so a failed load changes nothing.
-    const models: tf.GraphModel[] = [];
-    try {
-      for (const entry of entries) models.push(await loadFilterModel(base(), entry));
-    } catch (e) {
-      models.forEach((m) => m.dispose());
-      throw e;
-    }
-    current?.models.forEach((m) => m.dispose());
-    current = { ...chainStages(entries.map((entry, i) => ({ entry, model: models[i] }))), models };
-    return { entry: current.entry, tileAlign: current.spec.tileAlign ?? current.spec.inputMultiple ?? 1, loadMs: performance.now() - t0 };
-  },
+  loadFilter: (id: string) => inTurn(() => load(id)),
 
-  async process(frame: InputFrame, opts?: ProcessOptions): Promise<ProcessedFrame> {
-    if (!current) {
-      frame.close();
-      throw new Error('No filter loaded: call loadFilter() first');
-    }
-    if (deviceWatch.lost) await recoverDevice();
-    frames++;
-    const out = await pipeline.filter(current.model, current.spec, frame, opts);
-    const transfers: Transferable[] = [out.image instanceof ImageBitmap ? out.image : out.image.data.buffer];
-    if (out.inputPixels) transfers.push(out.inputPixels.buffer as ArrayBuffer);
-    return Comlink.transfer(out, transfers);
-  },
+  process: (frame: InputFrame, opts?: ProcessOptions) => inTurn(() => filterFrame(frame, opts)),
 
   async recycle(pixels: Uint8ClampedArray<ArrayBuffer>): Promise<void> {
     pipeline.recycle(pixels);
@@ -95,8 +125,8 @@ const api: FilterWorkerApi = {
     return { numTensors, numBytes, frames, readbacks: readbacks.count, deviceRecoveries: deviceWatch.recoveries };
   },
 
-  async simulateHang(): Promise<void> {
-    self.close();
+  async dieMidFrame(how: WorkerDeath): Promise<void> {
+    death = how;
   },
 
   async simulateDeviceLoss(): Promise<void> {

@@ -106,6 +106,8 @@ export interface WorkerMemory {
   deviceRecoveries: number;
 }
 
+export type WorkerDeath = 'crash' | 'silent';
+
 /** What the filter worker exposes through Comlink. Every method is async across the boundary. */
 export interface FilterWorkerApi {
   /** Picks (or forces) a backend and remembers where assets are served. Call once, first. */
@@ -127,8 +129,12 @@ export interface FilterWorkerApi {
   memory(): Promise<WorkerMemory>;
   /** Test hook: destroys the WebGPU device as a driver reset would; the next frame recovers. */
   simulateDeviceLoss(): Promise<void>;
-  /** Test hook: the worker closes itself without a word, as a hung or killed worker would; nothing answers after. */
-  simulateHang(): Promise<void>;
+  /**
+   * Test hook: the next frame dies half way, read but never answered: `crash` throws out of the
+   * worker as a crash does (an `error` event), `silent` closes it without a word, as a hung or
+   * killed worker would.
+   */
+  dieMidFrame(how: WorkerDeath): Promise<void>;
   /** Frees the model and the backend's memory. */
   dispose(): Promise<void>;
 }

@@ -51,7 +51,10 @@ class CompositorSession {
     this.send({ type: 'status', text: t('startingTf') });
     this.filters = this.session.start('auto').then(() => this.session.listFilters());
     // Readable only by the extension itself and a test harness (the page cannot reach this frame's globals).
-    if (debugOn) debug.crashWorker = () => { this.session.worker?.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' })); };
+    if (debugOn) {
+      debug.crashWorker = () => { this.session.worker?.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' })); };
+      debug.dieMidFrame = (how, watchdogMs) => this.session.dieMidFrame(how, watchdogMs);
+    }
     Object.assign(globalThis, { __gvfDebug: debug });
   }
 

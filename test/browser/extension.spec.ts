@@ -294,6 +294,23 @@ test('a compositor worker that crashes mid-video is replaced and Enhance goes on
   await page.close();
 });
 
+for (const how of ['crash', 'silent'] as const) {
+  test(`a compositor worker that dies during a frame (${how}) is replaced, the page gets an answer for that frame, and Enhance goes on`, async () => {
+    test.setTimeout(120_000);
+    const { page, frame, framesDone } = await enhancedWithCrash(3);
+    // The next frame the worker takes is read and never answered; a silent death is seen by the watchdog (3 s here).
+    const before = await frame.evaluate((h) => {
+      const d = (globalThis as { __gvfDebug?: DebugHook }).__gvfDebug!;
+      return d.dieMidFrame!(h, 3_000).then(() => d.framesDone);
+    }, how);
+    // The page sends its next frame only once the last one is answered: more frames mean the lost one was.
+    await expect.poll(framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 5);
+    expect((await debugState(frame)).error).toBeNull();
+    expect((await overlayOver(page, '#main'))?.badge.error).toBe(false);
+    await page.close();
+  });
+}
+
 test('a compositor worker that keeps crashing ends Enhance with a message instead of a frozen picture', async () => {
   test.setTimeout(180_000);
   const { page, crash, framesDone } = await enhancedWithCrash(2);

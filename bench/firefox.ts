@@ -35,7 +35,6 @@ try {
   await installExtension(browser, { videoFilter: 'auto', cameraFilter: 'style-anime', cameraDefault: false });
 
   const page = await browser.newPage();
-  await page.setViewport({ width: 720, height: 480 });
   await page.goto(fixtures.url('video-page.html', { clip: 'clip-640x360.webm' }));
   await poll('the video playing', () => page.evaluate(`document.getElementById('main').readyState >= 2`), 20_000);
   const videoFps = await presented(page, 'main', 3);

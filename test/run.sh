@@ -27,6 +27,12 @@ rm -rf test/reports && mkdir -p test/reports
 status=0
 npm run test:unit -- --reporter=default --reporter=json --outputFile.json=test/reports/unit.json || status=1
 PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/test/reports/browser.json" npm run test:browser -- --reporter=list,json || status=1
+# Firefox: the ESR apt installs (the newest), then the oldest the manifest claims (test/firefox/oldest.sh).
 npm run test:firefox -- --reporter=default --reporter=json --outputFile.json=test/reports/firefox.json || status=1
-node test/summary.mjs
+if oldest=$(test/firefox/oldest.sh); then
+  GVF_FIREFOX="$oldest" npm run test:firefox -- --reporter=default --reporter=json --outputFile.json=test/reports/firefox-oldest.json || status=1
+else
+  status=1
+fi
+GVF_FIREFOX_OLDEST="${oldest:-}" node test/summary.mjs
 exit $status

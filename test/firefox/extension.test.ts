@@ -33,7 +33,6 @@ afterAll(async () => {
 describe('the extension in Firefox ESR', () => {
   it('Enhance on a strict-CSP page: a real click starts it, and the output matches the Node run', async () => {
     const page = await browser.newPage();
-    await page.setViewport({ width: 720, height: 480 });
     await page.goto(fixtures.url('video-page.html', { foreign: fixtures.foreignOrigin }));
     await poll('the video playing', () => page.evaluate(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2), 20_000);
     await clickEnhanceButton(page);
@@ -91,7 +90,6 @@ describe('the extension in Firefox ESR', () => {
 
   it('a hostile page cannot start, drive or read the extension, and a real click still works', async () => {
     const page = await browser.newPage();
-    await page.setViewport({ width: 720, height: 480 });
     await page.goto(fixtures.url('hostile-page.html', { ext: `${EXTENSION_BASE}compositor/compositor.html` }));
     await poll('the attack', () => page.evaluate('window.attack.done'), 30_000);
     type Attack = { answers: string[]; shadowRoots: string[]; extUrls: string[]; cameraReply: string | null };

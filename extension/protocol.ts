@@ -53,8 +53,12 @@ export type Transport = 'bitmap' | 'rgba';
 
 /** Content script -> compositor, over the port. */
 export type HostToFrame =
-  /** Video: a frame of the video, at the working size the compositor asked for, drawn in place. */
-  | { type: 'frame'; seq: number; frame: FramePayload }
+  /**
+   * Video: a frame of the video, at the working size the compositor asked for, drawn in place.
+   * `cycleMs`: the previous frame's whole time in the content script, from reading its pixels to
+   * its answer (what paces the video, more than the worker's part of it: Auto steps by it).
+   */
+  | { type: 'frame'; seq: number; frame: FramePayload; cycleMs?: number }
   | { type: 'layout'; objectFit: string }
   /** Camera: a camera frame at the working size, to come back filtered (the content script scales it to the camera's size). */
   | { type: 'camera-frame'; seq: number; frame: RgbaFrame }

@@ -159,7 +159,11 @@ class CompositorSession {
       // The host sends its next frame on "done": only once Auto has applied any new tier (a model
       // load of seconds), as a frame arriving while busy is dropped, and the host would wait for
       // it for good (a CI run saw Enhance stop after 14 frames).
-      await this.auto?.frame(performance.now(), out.timing.totalMs);
+      // A video frame's whole cycle (pixels read in the page, sent, filtered, drawn, answered) when
+      // the page measured it: Auto stepping by the worker's time alone kept a tier that showed
+      // 0.4-0.8 of a 24 fps video's frames.
+      const cycle = !camera && 'cycleMs' in msg && Number.isFinite(msg.cycleMs) ? Number(msg.cycleMs) : 0;
+      await this.auto?.frame(performance.now(), Math.max(out.timing.totalMs, cycle));
       done();
     } catch (e) {
       if (!(e instanceof WorkerGoneError)) this.fail(e, camera ? seq : undefined);

@@ -128,17 +128,19 @@ function main(): void {
   window.addEventListener('pointermove', onPointer, { capture: true, passive: true });
   window.addEventListener('pointerdown', onPointer, { capture: true, passive: true });
   document.addEventListener('fullscreenchange', () => {
-    for (const e of enhanced.values()) {
-      if (e.view.followFullscreen()) continue;
-      // The move reloaded the compositor: start it again around the new place.
-      e.session.stop();
-      void e.session.start();
-    }
+    for (const e of enhanced.values()) e.view.followFullscreen();
   });
   // Layout shifts that change no size and fire no event (content inserted above the video), an
-  // overlay the page removed (put back), and "always" picking up a video that started playing.
+  // overlay the page removed (put back; a picture whose compositor reloaded starts again), and
+  // "always" picking up a video that started playing.
   setInterval(() => {
-    for (const e of enhanced.values()) if (!e.view.host.isConnected) e.view.followFullscreen();
+    for (const e of enhanced.values()) {
+      if (!e.view.host.isConnected) e.view.followFullscreen();
+      if (e.session.active && !e.view.placePicture()) {
+        e.session.stop();
+        void e.session.start();
+      }
+    }
     syncAll();
     if (site.enhance === 'always') enhanceLargest();
   }, 1000);

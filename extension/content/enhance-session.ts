@@ -43,6 +43,9 @@ export class EnhanceSession {
   private tier: TierInfo | null = null;
   /** The working size's fraction of the video's, as last sent (the tier's, or above its floor). */
   private sentScale = 1;
+  /** When the frame in flight started (its pixels read), and the last answered frame's whole time. */
+  private frameStart = 0;
+  private cycleMs: number | undefined;
   private readonly fps = new FpsMeter();
   private readonly pacer = new FramePacer(() => { void this.sendFrame(); });
   private readonly reader = new PixelReader();
@@ -102,7 +105,7 @@ export class EnhanceSession {
     this.teardown();
     this.state = 'error';
     this.view.setRunning(false);
-    this.view.setBadge(message, true);
+    this.view.setBadge(message, 'error');
   }
 
   private teardown(): void {
@@ -111,9 +114,11 @@ export class EnhanceSession {
     this.rvfc = 0;
     this.link?.close();
     this.link = null;
+    this.view.detachFrame();
     this.pacer.reset();
     this.ready = null;
     this.tier = null;
+    this.cycleMs = undefined;
     this.fps.reset();
   }
 
@@ -135,6 +140,7 @@ export class EnhanceSession {
         this.rvfc = this.video.requestVideoFrameCallback(this.onVideoFrame);
         break;
       case 'frame-done': {
+        this.cycleMs = performance.now() - this.frameStart;
         this.fps.tick();
         const tier = this.sentScale < 1 ? ` @${Math.round(this.sentScale * 100)}%` : '';
         const filter = `${this.tier?.auto ? 'Auto: ' : ''}${this.tier?.filterId ?? this.ready?.filter.id ?? ''}${tier}`;
@@ -142,6 +148,7 @@ export class EnhanceSession {
           `${this.fps.fps.toFixed(1)} fps · ${msg.timing.totalMs.toFixed(0)} ms/frame · ${this.ready?.backend.backend ?? '?'}\n` +
             `${filter} · ${this.video.videoWidth}×${this.video.videoHeight} → ${msg.width}×${msg.height}` +
             (msg.timing.totalMs > 150 ? `\n${t('tooSlow')}` : ''),
+          'figures',
         );
         this.pacer.done();
         break;
@@ -157,7 +164,6 @@ export class EnhanceSession {
   private onVideoFrame = (): void => {
     if (this.state !== 'running') return;
     this.rvfc = this.video.requestVideoFrameCallback(this.onVideoFrame);
-    if (this.view.videoFullscreen) return; // nothing of ours can be shown over it, so no work
     this.view.sync();
     this.pacer.offer();
   };
@@ -168,6 +174,7 @@ export class EnhanceSession {
     if (!this.link || !this.ready || !v.videoWidth) return this.pacer.done();
     const size = workSize(v.videoWidth, v.videoHeight, this.tier?.workScale ?? 1);
     this.sentScale = size.width / v.videoWidth;
+    const start = performance.now();
     let frame: FramePayload;
     try {
       if (this.ready.transport === 'rgba') {
@@ -188,7 +195,8 @@ export class EnhanceSession {
       return; // the session was reset, and the pacer with it
     }
     try {
-      this.link.post({ type: 'frame', seq: ++this.seq, frame }, [frame instanceof ImageBitmap ? frame : frame.rgba]);
+      this.frameStart = start;
+      this.link.post({ type: 'frame', seq: ++this.seq, frame, cycleMs: this.cycleMs }, [frame instanceof ImageBitmap ? frame : frame.rgba]);
     } catch (err) {
       if (frame instanceof ImageBitmap) frame.close();
       this.fail(err instanceof DOMException && err.name === 'DataCloneError' ? t('errorTainted') : t('errorCannotSend', String(err)));

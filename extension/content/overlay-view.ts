@@ -1,32 +1,61 @@
-// The overlay of one video: a closed shadow root (the page cannot reach into it) holding a box
-// laid exactly over the video's content box, with the Enhance button, a status badge, and the
-// compositor iframe while a session runs. It follows the video through layout changes, scroll and
-// a player container going fullscreen. Clicks count only when the user made them (isTrusted).
+// The overlay of one video, in two layers, each behind a closed shadow root (the page cannot
+// reach into either):
+//  - the picture (gvf-enhanced-picture) holds the compositor iframe while a session runs. It
+//    sits right after the <video> in the page's own tree and stacks like it, so whatever the
+//    player lays over its video (controls, captions, spinners: later siblings or higher z-index)
+//    stays over the enhanced picture, and a player container that goes fullscreen takes it
+//    along. When the <video> itself is fullscreen, the picture goes into the top layer above it
+//    (a popover): nothing else is painted over a fullscreen element.
+//  - the controls (gvf-enhance-overlay): the Enhance button and a status badge, over everything,
+//    shown while the pointer is over the video; figures only then, messages always.
+// Native controls (the controls attribute) are painted by the <video> itself, under anything laid
+// over it: while they show, the enhanced picture fades out towards the bottom, so the control
+// strip is the video's own. Clicks count only when the user made them (isTrusted).
 import { t } from '../i18n';
 
 export const OVERLAY_TAG = 'gvf-enhance-overlay';
+export const PICTURE_TAG = 'gvf-enhanced-picture';
 const MIN_SIZE = 48; // CSS px; smaller videos get no button
+/** Native controls stay this long after the pointer last moved over a playing video (Chromium hides them after about 3 s). */
+const NATIVE_CONTROLS_MS = 3500;
 
-const STYLE = `
+const BOX = `.box { position: absolute; pointer-events: none; box-sizing: border-box; }
+.box[hidden] { display: none; }`;
+
+const CONTROLS_STYLE = `
 :host { all: initial; }
-.box { position: absolute; pointer-events: none; box-sizing: border-box; }
-.box[hidden] { display: none; }
-iframe { position: absolute; inset: 0; width: 100%; height: 100%; border: 0; margin: 0; padding: 0;
-  pointer-events: none; background: transparent; color-scheme: normal; }
+${BOX}
 button { position: absolute; top: 6px; left: 6px; pointer-events: auto; cursor: pointer;
   font: 600 12px/1.2 system-ui, sans-serif; color: #fff; background: rgba(20,20,30,.72);
   border: 1px solid rgba(255,255,255,.45); border-radius: 4px; padding: 3px 8px; opacity: .8; }
 button:hover, button:focus-visible { opacity: 1; }
-/* Out of the way until the pointer is over the video (or while enhancing / showing a message). */
-.box:not(.hot) button[aria-pressed="false"]:not(:focus-visible) { visibility: hidden; }
+/* Out of the way until the pointer is over the video. */
+.box:not(.hot) button:not(:focus-visible) { visibility: hidden; }
 .box.no-button button { display: none; }
 button[aria-pressed="true"] { background: rgba(30,110,220,.85); }
-.badge { position: absolute; left: 6px; bottom: 6px; max-width: calc(100% - 12px); pointer-events: none;
+/* Under the button, clear of the control bars players keep at the bottom. */
+.badge { position: absolute; left: 6px; top: 34px; max-width: calc(100% - 12px); pointer-events: none;
   font: 11px/1.3 ui-monospace, monospace; color: #fff; background: rgba(0,0,0,.62); border-radius: 3px;
   padding: 2px 6px; white-space: pre-wrap; }
-.badge[hidden] { display: none; }
+.badge[hidden], .box:not(.hot) .badge.figures { display: none; }
 .badge.error { background: rgba(170,20,20,.88); font-family: system-ui, sans-serif; }
 `;
+
+// The fade keeps the bottom 56 px (Chromium's and Firefox's control bars) the video's own.
+const PICTURE_STYLE = `
+:host { all: initial; }
+${BOX}
+.box { transition: opacity .15s; }
+.box.native-controls { -webkit-mask-image: linear-gradient(to top, transparent 56px, #000 112px); mask-image: linear-gradient(to top, transparent 56px, #000 112px); }
+iframe { position: absolute; inset: 0; width: 100%; height: 100%; border: 0; margin: 0; padding: 0;
+  pointer-events: none; background: transparent; color-scheme: normal; }
+`;
+
+/** !important: page rules such as `* { position: static !important }` must not move our hosts. */
+const HOST_STYLE = [
+  'display:block', 'position:absolute', 'inset:0 auto auto 0', 'width:0', 'height:0', 'margin:0', 'padding:0',
+  'border:0', 'overflow:visible', 'transform:none', 'pointer-events:none', 'background:none', 'max-width:none', 'max-height:none',
+].map((d) => `${d} !important`).join(';');
 
 /** The video's content box in viewport coordinates. */
 export interface Rect { left: number; top: number; right: number; bottom: number }
@@ -37,24 +66,72 @@ function composedContains(ancestor: Node, node: Node): boolean {
   return false;
 }
 
-export class OverlayView {
+type Movable = ParentNode & { moveBefore?: (node: Node, child: Node | null) => void };
+
+/** Puts `node` before `child` in `parent`, moving it without a reload where the browser can (Chrome 133+): an iframe inside keeps running. */
+function place(parent: Movable, node: Node, child: Node | null): void {
+  if (node.isConnected && typeof parent.moveBefore === 'function') parent.moveBefore(node, child);
+  else parent.insertBefore(node, child);
+}
+
+/** One layer: a host element with a closed shadow root holding a box laid over the video's content box. */
+class Layer {
   readonly host: HTMLElement;
-  private readonly box: HTMLDivElement;
+  readonly box: HTMLDivElement;
+  readonly root: ShadowRoot;
+
+  constructor(tag: string, css: string, zIndex: string) {
+    this.host = document.createElement(tag);
+    this.root = this.host.attachShadow({ mode: 'closed' });
+    const style = document.createElement('style');
+    style.textContent = css;
+    this.box = document.createElement('div');
+    this.box.className = 'box';
+    this.root.append(style, this.box);
+    this.host.style.cssText = `${HOST_STYLE};z-index:${zIndex} !important`;
+  }
+
+  /** Lays the box over `r` (viewport coordinates); the host's own origin is measured, whatever its containing block. */
+  lay(r: Rect | null): void {
+    this.box.hidden = !r;
+    if (!r) return;
+    const origin = this.host.getBoundingClientRect();
+    const s = this.box.style;
+    s.left = `${r.left - origin.left}px`;
+    s.top = `${r.top - origin.top}px`;
+    s.width = `${r.right - r.left}px`;
+    s.height = `${r.bottom - r.top}px`;
+  }
+
+  /** In the top layer (above a fullscreen element) or not. */
+  topLayer(on: boolean): void {
+    const h = this.host as HTMLElement & { showPopover?(): void; hidePopover?(): void };
+    if (!h.showPopover) return;
+    const open = h.matches(':popover-open');
+    if (on && !open) {
+      h.popover = 'manual';
+      h.showPopover();
+    } else if (!on && open) {
+      h.hidePopover!();
+      h.removeAttribute('popover');
+    }
+  }
+}
+
+export class OverlayView {
+  private readonly controls = new Layer(OVERLAY_TAG, CONTROLS_STYLE, '2147483647');
+  private readonly picture = new Layer(PICTURE_TAG, PICTURE_STYLE, 'auto');
   private readonly button: HTMLButtonElement;
   private readonly badge: HTMLDivElement;
   private readonly resizeObserver: ResizeObserver;
+  private pointerMovedAt = -Infinity;
+  private fadeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The content box at the last sync (null: not shown). */
   rect: Rect | null = null;
   /** CSS object-fit of the video at the last sync. */
   objectFit = 'contain';
 
   constructor(readonly video: HTMLVideoElement, onToggle: () => void) {
-    this.host = document.createElement(OVERLAY_TAG);
-    const root = this.host.attachShadow({ mode: 'closed' });
-    const style = document.createElement('style');
-    style.textContent = STYLE;
-    this.box = document.createElement('div');
-    this.box.className = 'box';
     this.button = document.createElement('button');
     this.button.type = 'button';
     this.button.title = t('enhanceTitle');
@@ -68,23 +145,22 @@ export class OverlayView {
     this.badge.className = 'badge';
     this.badge.hidden = true;
     this.badge.setAttribute('role', 'status');
-    this.box.append(this.button, this.badge);
-    root.append(style, this.box);
-    // !important: page rules such as `* { position: static !important }` must not move the host.
-    this.host.style.cssText = [
-      'display:block', 'position:absolute', 'left:0', 'top:0', 'width:0', 'height:0', 'margin:0', 'padding:0',
-      'border:0', 'overflow:visible', 'transform:none', 'z-index:2147483647', 'pointer-events:none',
-    ].map((d) => `${d} !important`).join(';');
-    document.documentElement.append(this.host);
+    this.controls.box.append(this.button, this.badge);
+    document.documentElement.append(this.controls.host);
     this.resizeObserver = new ResizeObserver(() => this.sync());
     this.resizeObserver.observe(this.video);
-    this.video.addEventListener('loadedmetadata', this.onMetadata);
+    for (const e of ['loadedmetadata', 'play', 'pause']) this.video.addEventListener(e, this.onMediaEvent);
     this.sync();
   }
 
-  private onMetadata = (): void => {
+  private onMediaEvent = (): void => {
     this.sync();
   };
+
+  /** The controls layer's host (the page may remove it; content.ts puts it back). */
+  get host(): HTMLElement {
+    return this.controls.host;
+  }
 
   setRunning(on: boolean): void {
     this.button.textContent = on ? t('stop') : t('enhance');
@@ -93,21 +169,44 @@ export class OverlayView {
 
   /** Hides the button (site set to "always" or "never"); the badge still shows. */
   setButtonShown(shown: boolean): void {
-    this.box.classList.toggle('no-button', !shown);
+    this.controls.box.classList.toggle('no-button', !shown);
   }
 
-  setBadge(text: string | null, error = false): void {
+  /** A message (always shown; `error` in red), or `figures` shown only while the pointer is over the video; null: none. */
+  setBadge(text: string | null, kind: 'message' | 'error' | 'figures' = 'message'): void {
     this.badge.hidden = text === null;
     this.badge.textContent = text ?? '';
-    this.badge.classList.toggle('error', error);
+    this.badge.classList.toggle('error', kind === 'error');
+    this.badge.classList.toggle('figures', kind === 'figures');
   }
 
-  /** Puts the compositor iframe under the button and badge. */
+  /** Lays the compositor iframe in the picture layer, right after the video. */
   attachFrame(iframe: HTMLIFrameElement): void {
-    this.box.prepend(iframe);
+    this.picture.box.replaceChildren(iframe);
+    this.placePicture();
+    this.sync();
   }
 
-  /** Lays the box over the video's content box (border and padding excluded), in document coordinates. */
+  /** Removes the picture layer (the session ended; its iframe goes with it). */
+  detachFrame(): void {
+    this.picture.topLayer(false);
+    this.picture.box.replaceChildren();
+    this.picture.host.remove();
+  }
+
+  /**
+   * Keeps the picture layer right after the video. Returns false when it had to be put back
+   * after the page removed it (its iframe reloaded), so the caller restarts its session.
+   */
+  placePicture(): boolean {
+    const host = this.picture.host, v = this.video;
+    if (!v.parentNode || (host.isConnected && host.previousSibling === v)) return true;
+    const kept = host.isConnected;
+    place(v.parentNode, host, v.nextSibling);
+    return kept || !this.picture.box.querySelector('iframe');
+  }
+
+  /** Lays both layers over the video's content box (border and padding excluded). */
   sync(pointer?: { x: number; y: number }): void {
     const v = this.video;
     const r = v.getBoundingClientRect();
@@ -118,19 +217,14 @@ export class OverlayView {
     const width = r.width - px(cs.borderLeftWidth) - px(cs.paddingLeft) - px(cs.borderRightWidth) - px(cs.paddingRight);
     const height = r.height - px(cs.borderTopWidth) - px(cs.paddingTop) - px(cs.borderBottomWidth) - px(cs.paddingBottom);
     const visible = v.isConnected && cs.display !== 'none' && cs.visibility !== 'hidden' && width >= MIN_SIZE && height >= MIN_SIZE;
-    this.box.hidden = !visible;
     this.rect = visible ? { left, top, right: left + width, bottom: top + height } : null;
     this.objectFit = cs.objectFit || 'contain';
+    // Stacked as the video is: a positioned video's z-index, else in tree order after it.
+    this.picture.host.style.setProperty('z-index', cs.position !== 'static' && cs.zIndex !== 'auto' ? cs.zIndex : 'auto', 'important');
     if (pointer) this.pointerAt(pointer.x, pointer.y); // the video may have moved under a still pointer
-    if (!visible) return;
-    // The host is an empty absolutely positioned box at (0,0) of its containing block; measuring
-    // it gives that origin whatever the page does to <html> (margins, position, scroll).
-    const origin = this.host.getBoundingClientRect();
-    const s = this.box.style;
-    s.left = `${left - origin.left}px`;
-    s.top = `${top - origin.top}px`;
-    s.width = `${width}px`;
-    s.height = `${height}px`;
+    this.fadeForNativeControls();
+    this.controls.lay(this.rect);
+    if (this.picture.host.isConnected) this.picture.lay(this.rect);
   }
 
   /** Area on screen, for picking the largest video. */
@@ -139,43 +233,49 @@ export class OverlayView {
     return r ? (r.right - r.left) * (r.bottom - r.top) : 0;
   }
 
-  /** Shows the button while the pointer is over the video. */
+  /** Shows the button (and the figures) while the pointer is over the video; native controls show on movement. */
   pointerAt(x: number, y: number): void {
     const r = this.rect;
-    this.box.classList.toggle('hot', r !== null && x >= r.left && x < r.right && y >= r.top && y < r.bottom);
+    const over = r !== null && x >= r.left && x < r.right && y >= r.top && y < r.bottom;
+    this.controls.box.classList.toggle('hot', over);
+    if (over) {
+      this.pointerMovedAt = performance.now();
+      this.fadeForNativeControls();
+    }
+  }
+
+  /** While the video's own controls show (paused, or the pointer moved over it lately), its control strip stays uncovered. */
+  private fadeForNativeControls(): void {
+    const v = this.video;
+    const since = performance.now() - this.pointerMovedAt;
+    const shown = v.controls && (v.paused || since < NATIVE_CONTROLS_MS);
+    this.picture.box.classList.toggle('native-controls', shown);
+    clearTimeout(this.fadeTimer);
+    if (shown && !v.paused) this.fadeTimer = setTimeout(() => this.fadeForNativeControls(), NATIVE_CONTROLS_MS - since);
   }
 
   /**
-   * Keeps the overlay visible when a player container goes fullscreen (the top layer hides the
-   * rest) and puts it back after. Returns false when the move reloaded the iframe (no
-   * state-preserving move in this browser), so the caller restarts its session.
+   * Follows fullscreen: a player container that goes fullscreen takes the picture along (it sits
+   * beside the video) and the controls layer moves into it; a fullscreen <video> gets both layers
+   * in the top layer above it. Back out of fullscreen, everything returns.
    */
-  followFullscreen(): boolean {
+  followFullscreen(): void {
     const fs = document.fullscreenElement;
-    const parent = fs && fs !== this.video && composedContains(fs, this.video) ? fs : document.documentElement;
-    let kept = true;
-    if (this.host.parentNode !== parent) {
-      const p = parent as Element & { moveBefore?: (node: Node, child: Node | null) => void };
-      if (this.host.isConnected && typeof p.moveBefore === 'function') {
-        // State-preserving move (Chrome 133+): the iframe, its worker and model keep running.
-        p.moveBefore(this.host, null);
-      } else {
-        kept = !this.box.querySelector('iframe');
-        parent.append(this.host);
-      }
-    }
+    const videoFullscreen = fs === this.video;
+    const parent = fs && !videoFullscreen && composedContains(fs, this.video) ? fs : document.documentElement;
+    if (this.controls.host.parentNode !== parent) place(parent, this.controls.host, null);
+    this.picture.topLayer(videoFullscreen && this.picture.host.isConnected);
+    // After the picture, so that the button and badge are above it.
+    this.controls.topLayer(false);
+    this.controls.topLayer(videoFullscreen);
     this.sync();
-    return kept;
-  }
-
-  /** Whether the video itself is fullscreen: nothing of ours can be shown over it. */
-  get videoFullscreen(): boolean {
-    return document.fullscreenElement === this.video;
   }
 
   destroy(): void {
     this.resizeObserver.disconnect();
-    this.video.removeEventListener('loadedmetadata', this.onMetadata);
-    this.host.remove();
+    clearTimeout(this.fadeTimer);
+    for (const e of ['loadedmetadata', 'play', 'pause']) this.video.removeEventListener(e, this.onMediaEvent);
+    this.detachFrame();
+    this.controls.host.remove();
   }
 }

@@ -1,7 +1,7 @@
 // Finds the page's <video> elements: in the document, in open shadow roots, and in closed ones
 // where the browser lets a content script reach them (chrome.dom.openOrClosedShadowRoot in
 // Chromium, element.openOrClosedShadowRoot in Firefox), including shadow trees attached later.
-import { OVERLAY_TAG } from './overlay-view';
+import { OVERLAY_TAG, PICTURE_TAG } from './overlay-view';
 
 /** Mutation-driven scans at most this often; a full walk of a 10,000-element page takes a few ms. */
 const MIN_SCAN_INTERVAL_MS = 200;
@@ -10,10 +10,26 @@ const RESCAN_MS = 2000;
 
 type ShadowReach = (el: Element) => ShadowRoot | null;
 
+/**
+ * The shadow root of an element, closed ones included. Only HTML elements can host one, and
+ * chrome.dom.openOrClosedShadowRoot throws for any other element (an inline SVG icon: "Error in
+ * invocation of dom.openOrClosedShadowRoot(HTMLElement element)", which stopped the scan before
+ * it found the page's video); whatever else a page puts in its DOM, an element that cannot be
+ * asked counts as having none.
+ */
 function shadowReach(): ShadowReach {
   const dom = globalThis.chrome?.dom as { openOrClosedShadowRoot?: ShadowReach } | undefined;
-  if (dom?.openOrClosedShadowRoot) return (el) => dom.openOrClosedShadowRoot!(el);
-  return (el) => (el as Element & { openOrClosedShadowRoot?: ShadowRoot | null }).openOrClosedShadowRoot ?? el.shadowRoot;
+  const reach: ShadowReach = dom?.openOrClosedShadowRoot
+    ? (el) => dom.openOrClosedShadowRoot!(el)
+    : (el) => (el as Element & { openOrClosedShadowRoot?: ShadowRoot | null }).openOrClosedShadowRoot ?? el.shadowRoot;
+  return (el) => {
+    if (!(el instanceof HTMLElement)) return null;
+    try {
+      return reach(el) ?? null;
+    } catch {
+      return null;
+    }
+  };
 }
 
 export class VideoScanner {
@@ -57,7 +73,7 @@ export class VideoScanner {
     const walk = (root: Document | ShadowRoot) => {
       for (const v of root.querySelectorAll('video')) found.add(v);
       for (const el of root.querySelectorAll('*')) {
-        if (el.localName === OVERLAY_TAG) continue; // our own overlays
+        if (el.localName === OVERLAY_TAG || el.localName === PICTURE_TAG) continue; // our own layers
         const shadow = this.shadowOf(el);
         if (shadow) {
           this.observe(shadow);

@@ -115,7 +115,8 @@ function find(n: DomNode, test: (n: DomNode) => boolean, out: DomNode[] = []): D
 
 export interface OverlayState {
   button: { text: string; pressed: boolean; x: number; y: number; visible: boolean };
-  badge: { text: string; hidden: boolean; error: boolean };
+  /** `visible`: shown now (figures show only while the pointer is over the video). */
+  badge: { text: string; hidden: boolean; error: boolean; visible: boolean };
 }
 
 /** The overlay laid over the element `selector` finds (in the document or open shadow roots; matched by position), read through its closed shadow root. */
@@ -142,9 +143,12 @@ export async function overlayOver(page: Page, selector: string): Promise<Overlay
         button: {
           text: textOf(button), pressed: attr(button, 'aria-pressed') === 'true',
           x: b ? (b[0] + b[4]) / 2 : 0, y: b ? (b[1] + b[5]) / 2 : 0,
-          visible: !!b && !classes.includes('no-button') && (classes.includes('hot') || attr(button, 'aria-pressed') === 'true'),
+          visible: !!b && !classes.includes('no-button') && classes.includes('hot'),
         },
-        badge: { text: textOf(badge), hidden: attr(badge, 'hidden') !== null, error: (attr(badge, 'class') ?? '').includes('error') },
+        badge: {
+          text: textOf(badge), hidden: attr(badge, 'hidden') !== null, error: (attr(badge, 'class') ?? '').includes('error'),
+          visible: attr(badge, 'hidden') === null && (classes.includes('hot') || !(attr(badge, 'class') ?? '').includes('figures')),
+        },
       };
     }
     return null;

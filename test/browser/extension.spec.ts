@@ -147,8 +147,9 @@ test('Enhance upscales the playing video in place through the filter worker', as
   expect(diffStats(shown, output).max, 'the canvas shows the worker output unchanged').toBe(0);
 
   // And the screen shows it over the video: a screenshot of part of the video's box (clear of
-  // the button and badge) against the same part of the output. The video box is 256x192 CSS px
-  // at device scale 1, so output pixels map 1:1 to screen pixels.
+  // the button and badge: the pointer leaves, so they hide) against the same part of the output.
+  // The video box is 256x192 CSS px at device scale 1, so output pixels map 1:1 to screen pixels.
+  await page.mouse.move(1, 1);
   const { video: vbox } = await boxes(page, 'main');
   const region = { x: 120, y: 30, width: 136, height: 120 };
   const shot = PNG.sync.read(await page.screenshot({ clip: { x: vbox.x + region.x, y: vbox.y + region.y, width: region.width, height: region.height } }));

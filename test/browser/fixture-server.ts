@@ -19,11 +19,17 @@ export interface FixtureServer {
   close(): Promise<void>;
 }
 
+/** A real player's files, as site-page.html loads them (a dev dependency, nothing downloaded at test time). */
+const VENDOR: Record<string, string> = {
+  'video.min.js': 'node_modules/video.js/dist/video.min.js',
+  'video-js.min.css': 'node_modules/video.js/dist/video-js.min.css',
+};
+
 export async function serveFixtures(): Promise<FixtureServer> {
-  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.webm': 'video/webm' };
+  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.webm': 'video/webm', '.js': 'text/javascript', '.css': 'text/css' };
   const server = createServer((req, res) => {
     const name = new URL(req.url ?? '/', 'http://x').pathname.slice(1);
-    const file = [join(FIXTURES, name), join(MADE, name)].find((f) => existsSync(f));
+    const file = [join(FIXTURES, name), join(MADE, name), ...(VENDOR[name] ? [join(REPO_ROOT, VENDOR[name])] : [])].find((f) => existsSync(f));
     if (name === 'favicon.ico') return void res.writeHead(204).end();
     if (!/^[\w.-]+$/.test(name) || !file) return void res.writeHead(404).end();
     const headers: Record<string, string> = { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' };

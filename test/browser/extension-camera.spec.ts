@@ -53,14 +53,15 @@ const scaledUp = (page: Page, px: Pixels, width: number, height: number) => page
   return { width: w, height: h, rgba: btoa(s) };
 }, [px, width, height] as const);
 
-/** Frames the remote end showed in `ms`. */
-const remoteFrames = (page: Page, ms: number) => page.evaluate((wait) => new Promise<number>((resolve) => {
-  const v = document.getElementById('remote') as HTMLVideoElement;
+
+/** Frames a video element of the page shows in `ms`. */
+const framesShown = (page: Page, id: string, ms: number) => page.evaluate(([vid, wait]) => new Promise<number>((resolve) => {
+  const v = document.getElementById(vid) as HTMLVideoElement;
   let n = 0;
   const tick = () => { n++; v.requestVideoFrameCallback(tick); };
   v.requestVideoFrameCallback(tick);
   setTimeout(() => resolve(n), wait);
-}), ms);
+}), [id, ms] as const);
 
 test('a call picks the filtered camera and both ends show the styled picture; the filter switches and turns off mid-call', async () => {
   test.setTimeout(240_000);
@@ -143,10 +144,10 @@ test('a call picks the filtered camera and both ends show the styled picture; th
   // Mid-call: another filter, then off; the remote end keeps receiving frames throughout.
   await setDefaults(env, { cameraFilter: 'style-painting' });
   await expect.poll(async () => (await debugState(compositor)).tier?.filterId, { timeout: 30_000 }).toBe('style-painting');
-  expect(await remoteFrames(page, 2000), 'the call goes on after switching filters').toBeGreaterThan(3);
+  expect(await framesShown(page, 'remote', 2000), 'the call goes on after switching filters').toBeGreaterThan(3);
   await setDefaults(env, { cameraFilter: 'off' });
   await expect.poll(() => compositorFrames(page).length, { timeout: 10_000 }).toBe(0);
-  expect(await remoteFrames(page, 2000), 'the call goes on with the filter off').toBeGreaterThan(3);
+  expect(await framesShown(page, 'remote', 2000), 'the call goes on with the filter off').toBeGreaterThan(3);
   await page.waitForTimeout(2000);
   const unfiltered = diffStats(decode(await videoPixels(page, 'local')), raw);
   console.log(`filter off: local end vs the raw camera: mean ${unfiltered.mean.toFixed(2)}`);
@@ -157,6 +158,30 @@ test('a call picks the filtered camera and both ends show the styled picture; th
   expect(await page.evaluate(() => (window as unknown as { call: { stream: MediaStream } }).call.stream.getTracks().map((t) => t.readyState))).toEqual(['ended', 'ended']);
   await page.close();
   await setDefaults(env, { cameraFilter: 'style-anime' });
+});
+
+test('a call that rejoins with the filtered camera on each reload gets the filtered picture at both ends every time', async () => {
+  test.setTimeout(300_000);
+  const page = await env.context.newPage();
+  await page.goto(env.url('call-page.html', { rejoin: '1' }));
+  await expect.poll(async () => (await callState(page)).devices.filter((d) => d.kind === 'videoinput').length).toBe(2);
+  const virtual = (await callState(page)).devices.find((d) => d.kind === 'videoinput' && d.label.endsWith('(filtered)'))!;
+  await page.selectOption('#camera', virtual.deviceId);
+  await page.click('#start');
+  for (let reload = 0; reload <= 5; reload++) {
+    if (reload) await page.reload(); // the page asks for the remembered camera as it loads
+    await expect.poll(() => compositorFrames(page).length, { timeout: 30_000 }).toBe(1);
+    const compositor = compositorFrames(page)[0];
+    await expect.poll(async () => (await debugState(compositor)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    // Both ends keep playing frames.
+    await expect.poll(async () => Math.min(await framesShown(page, 'local', 1000), await framesShown(page, 'remote', 1000)), { timeout: 60_000 }).toBeGreaterThan(0);
+    const state = await debugState(compositor);
+    console.log(`reload ${reload}: ${state.framesDone} frames filtered, ${state.tier?.filterId} at ${Math.round((state.tier?.workScale ?? 0) * 100)}%`);
+    expect(state.error).toBeNull();
+    expect((await callState(page)).error).toBeNull();
+    expect(await page.evaluate(() => (window as unknown as { call: { stream: MediaStream } }).call.stream.getVideoTracks()[0].getSettings().deviceId)).toBe(virtual.deviceId);
+  }
+  await page.close();
 });
 
 test('the filtered camera behaves like a camera: default camera, constraints, clones and stop', async () => {

@@ -64,7 +64,7 @@ test('a hostile page cannot start, drive, read or starve the extension', async (
   await page.waitForTimeout(1000);
   const again = await page.evaluate(() => (window as unknown as { attack: Attack }).attack);
   expect(again.answers).toEqual([]);
-  expect(again.shadowRoots).toEqual(['null']);
+  expect(again.shadowRoots, 'the controls and the enhanced picture: both closed').toEqual(['null', 'null']);
   expect(again.iframes, 'the session iframe is not in the page DOM').toBe(0);
   expect(again.extUrls).toEqual([]);
   expect((await overlayOver(page, '#main'))?.button.pressed, 'the running session was not stopped by script clicks').toBe(true);

@@ -5,7 +5,8 @@
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFixtures, type FixtureServer } from '../browser/fixture-server';
-import { decode } from '../browser/helpers';
+import { PNG } from 'pngjs';
+import { clip640x360, decode, diffStats } from '../browser/helpers';
 import { EXTENSION_BASE, clickEnhanceButton, compositorFrames, compositors, debugOf, debugPixels, expectNodeMatch, installExtension, launchFirefox, openExtensionPage, poll } from './firefox';
 
 const VIDEO_FILTER = 'sr-x2-fast';
@@ -17,6 +18,14 @@ let fixtures: FixtureServer;
 async function checkAgainstNode(frame: Frame, filter: string, what: string): Promise<void> {
   const px = await debugPixels(frame);
   await expectNodeMatch(filter, decode(px.input), decode(px.output), what);
+}
+
+/** The default video filter, set from the options page as a user's choice would be. */
+async function setVideoFilter(id: string): Promise<void> {
+  const options = await browser.newPage();
+  await openExtensionPage(options, 'options/options.html');
+  await options.evaluate(`chrome.storage.sync.get('defaults').then(({ defaults }) => chrome.storage.sync.set({ version: 1, defaults: { ...defaults, videoFilter: ${JSON.stringify(id)} } }))`);
+  await options.close();
 }
 
 beforeAll(async () => {
@@ -87,6 +96,38 @@ describe('the extension in Firefox ESR', () => {
     expect(text).toContain('All settings');
     await popup.close();
   }, 120_000);
+
+  it('a page built like a real site: every video gets its button, and video.js keeps its controls over the enhanced picture', async () => {
+    clip640x360();
+    await setVideoFilter('style-cartoon'); // a picture that differs from the video's own, so what lies on top shows
+    const page = await browser.newPage();
+    await page.goto(fixtures.url('site-page.html'));
+    // Native, video.js and the lazy player (in a closed shadow tree, after 1.5 s); the iframe's in its own document.
+    await poll('the overlays', async () => (await page.evaluate(`document.querySelectorAll('gvf-enhance-overlay').length`)) === 3, 20_000);
+    const embedded = page.frames().find((f) => f.url().includes('site-frame.html'))!;
+    await poll('the iframe\'s overlay', async () => (await embedded.evaluate(`document.querySelectorAll('gvf-enhance-overlay').length`)) === 1, 20_000);
+    // Firefox leaves video.js's muted autoplay paused: the user starts it, and the control bar shows once it has.
+    await poll('video.js ready', () => page.evaluate(`document.querySelector('#vjs .vjs-big-play-button') !== null && document.getElementById('vjs_html5_api').readyState >= 2`), 20_000);
+    if (await page.evaluate(`document.getElementById('vjs_html5_api').paused`)) await page.click('#vjs .vjs-big-play-button');
+    await poll('video.js playing', () => page.evaluate(`document.getElementById('vjs_html5_api').readyState >= 2 && document.querySelector('#vjs .vjs-control-bar').getBoundingClientRect().width > 0`), 20_000);
+    await page.evaluate(`document.getElementById('vjs_html5_api').pause()`);
+    const box = (sel: string) => page.evaluate(`(() => { const r = document.querySelector(${JSON.stringify(sel)}).getBoundingClientRect(); return { x: r.left, y: r.top, width: r.width, height: r.height }; })()`) as Promise<{ x: number; y: number; width: number; height: number }>;
+    const v = await box('#vjs_html5_api');
+    const strip = await box('#vjs .vjs-control-bar'), picture = { x: v.x + v.width * 0.3, y: v.y + v.height * 0.25, width: v.width * 0.4, height: v.height * 0.35 };
+    const shot = async (clip: typeof v) => { const png = PNG.sync.read(Buffer.from(await page.screenshot({ clip }))); return { width: png.width, height: png.height, data: new Uint8Array(png.data) }; };
+    await page.mouse.move(1, 1);
+    const before = [await shot(strip), await shot(picture)];
+    await clickEnhanceButton(page, 'vjs_html5_api');
+    await compositorFrames(page, 1);
+    await page.mouse.move(1, 1);
+    await new Promise((r) => setTimeout(r, 1000));
+    const [stripChange, pictureChange] = [diffStats(before[0], await shot(strip)).mean, diffStats(before[1], await shot(picture)).mean];
+    console.log(`Firefox video.js: Enhance changed the picture by ${pictureChange.toFixed(1)} levels, the control strip by ${stripChange.toFixed(1)}`);
+    expect(pictureChange, 'the enhanced picture shows').toBeGreaterThan(5);
+    expect(stripChange, 'the controls stay over the enhanced picture').toBeLessThan(pictureChange * 0.5);
+    await page.close();
+    await setVideoFilter(VIDEO_FILTER);
+  }, 180_000);
 
   it('a hostile page cannot start, drive or read the extension, and a real click still works', async () => {
     const page = await browser.newPage();

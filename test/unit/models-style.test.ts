@@ -14,7 +14,7 @@ import { contentCrop, hasContent, loadStyleSet } from '../../models/train/style/
 import { createTextureNet, styleGrams, textureL2 } from '../../models/train/style/texture';
 import { TEACHERS, teach } from '../../models/train/style/teachers';
 import { LOOKS } from '../../models/train/imaging/looks';
-import { createGenerator, generate, inputMultiple, macsPerInputPixel } from '../../models/train/core/nets';
+import { createGenerator, generate, inputMultiple, macsPerInputPixel, render } from '../../models/train/core/nets';
 import { borderStep, changedShare, flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style/eval';
 import { trainStyle, type StyleTrainConfig } from '../../models/train/style/train';
 import { tally } from '../../models/train/style/blind';
@@ -110,6 +110,28 @@ describe('style generator', () => {
     const padded = generate(g, tf.mirrorPad(odd, [[0, 0], [8, 9], [8, 9], [0, 0]], 'symmetric'));
     expect(maxDiff(y, tf.slice(padded, [0, 8, 8, 0], [1, 19, 23, 3]))).toBeLessThan(2e-3);
     expect(maxDiff(y, tf.slice(generate(g, tf.mirrorPad(odd, [[0, 0], [0, 1], [0, 1], [0, 0]], 'symmetric')), [0, 0, 0, 0], [1, 19, 23, 3]))).toBeGreaterThan(1e-3);
+  });
+
+  it('a look drawn at half resolution: the export computes render (2x2 average, the network, guided upsampling), flat where the look is flat and with the input\'s edges', async () => {
+    const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1, fine: 4, guided: 1, lookScale: 2 }, 3);
+    const out = g.layers.at(-1)!;
+    out.w.assign(tf.randomNormal(out.w.shape, 0, 0.2, 'float32', 5));
+    expect(inputMultiple(g.config)).toBe(8);
+    const x = tensor(synthetic(48, 32, 2));
+    const ref = render(g, x);
+    expect(ref.shape).toEqual([1, 32, 48, 3]);
+    const model = await tf.loadGraphModel(tf.io.fromMemory(buildGraphModel(g, 'float16').artifacts));
+    expect(maxDiff(model.execute(x) as tf.Tensor, ref)).toBeLessThan(2e-3);
+    const y = executeFilter(model, { scale: 1, inputMultiple: 8 }, tensor(synthetic(37, 29, 2)));
+    expect(y.shape).toEqual([1, 29, 37, 3]);
+    // The identity network (untrained): the input comes back, its full-resolution detail too.
+    const identity = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1, lookScale: 2 }, 3);
+    expect(maxDiff(render(identity, x), x)).toBeLessThan(0.02);
+    // Half the cost per output pixel of the same network at full resolution, a quarter of its body.
+    const full = createGenerator({ arch: 'style', scale: 1, channels: 48, blocks: 4 }, 1);
+    const half = createGenerator({ arch: 'style', scale: 1, channels: 48, blocks: 4, lookScale: 2 }, 1);
+    expect(macsPerInputPixel(half)).toBeLessThan(macsPerInputPixel(full) / 3);
+    tf.dispose([x, ref, y]);
   });
 
   it('each look exports as graph nodes that compute what training computes, and costs its ops per pixel', async () => {
@@ -302,7 +324,7 @@ describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
     data: photos, style, run, channels: 8, blocks: 1, fine: 0, smoothSkip: false, guided: 0, look: '', dScales: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
     ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, neutralWeight: 0, teacher: '', teacherWeight: 0, emaDecay: 0.9, spectralNorm: true,
-    r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, ...more,
+    r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, pairs: '', lookScale: 1, ...more,
   });
   let photos: string, style: string;
   const weightsOf = (g: { layers: { w: tf.Tensor; b: tf.Tensor }[] }) => g.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);
@@ -320,11 +342,30 @@ describe('style trainer (few steps on tiny images)', () => {
     const before = tf.memory().numTensors;
     const r = await trainStyle(cfg(run, 4, { r1Weight: 1, fine: 4, structureScale: 4, softFakesWeight: 0.5, flatWeight: 1, webMix: 0.5, guided: 2, dScales: 2, textureWeight: 1, greyFakesWeight: 0.5, chromaWeight: 1, neutralWeight: 1, teacher: 'cartoon', teacherWeight: 1 }), (l) => lines.push(l));
     expect(tf.memory().numTensors - before).toBe(2 * r.generator.layers.length); // only the returned EMA generator
-    expect(r.heldOut).toEqual(['i3.png']);
+    expect(r.heldOut).toEqual([join(photos, 'i3.png')]);
     expect(readdirSync(join(run, 'samples'))).toEqual(['step-000002.png', 'step-000004.png']);
     expect(readPng(join(run, 'losses.png')).data.some((v) => v < 0.5)).toBe(true);
     const x = tensor(synthetic(32, 32, 0));
     expect(maxDiff(generate(r.generator, x), x)).toBeGreaterThan(1e-4);
+  });
+
+  it('distils a teacher\'s pairs (no D), with the look drawn at half resolution: the teacher term falls', async () => {
+    const pairs = mkdtempSync(join(tmpdir(), 'pairs-'));
+    for (let k = 0; k < 5; k++) {
+      const im = synthetic(48, 40, k), drawn = synthetic(48, 40, k);
+      drawn.data.forEach((v, i) => { drawn.data[i] = 0.6 * v + 0.1; }); // the "teacher" darkens
+      writePng(join(pairs, `p${k}.in.png`), im);
+      writePng(join(pairs, `p${k}.out.png`), drawn);
+    }
+    const lines: string[] = [];
+    const r = await trainStyle(cfg(tmpRun(), 12, { pairs, lookScale: 2, advWeight: 0, teacherWeight: 10, structureWeight: 0, colorWeight: 0, shiftWeight: 0, lrG: 3e-3, emaDecay: 0, sampleEvery: 12 }), (l) => lines.push(l));
+    expect(r.heldOut).toEqual([join(pairs, 'p3.in.png')]);
+    expect(r.generator.config.lookScale).toBe(2);
+    expect(lines.some((l) => /\bd=/.test(l)), 'no discriminator without an adversarial term').toBe(false);
+    // Closer to the teacher's pictures than the photos themselves are (the untrained network is the identity).
+    const [x, t] = [readPng(join(pairs, 'p0.in.png')), readPng(join(pairs, 'p0.out.png'))].map(tensor);
+    const l1 = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, b))).dataSync()[0];
+    expect(l1(generate(r.generator, x), t)).toBeLessThan(0.9 * l1(x, t));
   });
 
   it('wgan-gp with R1 trains with finite losses', async () => {

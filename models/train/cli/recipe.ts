@@ -42,7 +42,7 @@ export function recipeConfig<T extends object>(repoRoot: string, base: T, option
   for (const [key, value] of Object.entries(options)) {
     if (!(key in base)) throw new Error(`recipe option "${key}" is none of ${Object.keys(base).join(', ')}`);
     if (typeof value !== typeof base[key as keyof T]) throw new Error(`recipe option "${key}" must be a ${typeof base[key as keyof T]}`);
-    cfg[key] = ['data', 'style', 'run', 'clip', 'init'].includes(key) && value ? resolve(repoRoot, value as string) : value;
+    cfg[key] = ['data', 'style', 'run', 'clip', 'init', 'pairs'].includes(key) && value ? resolve(repoRoot, value as string) : value;
   }
   return cfg as T;
 }

@@ -18,7 +18,7 @@ import { exportBlend } from '../sr/blend.js';
 import { buildGraphModel, saveFilter } from '../core/export.js';
 import { pngsIn, readPng } from '../imaging/image.js';
 import { GAN_LOSSES, type GanLoss } from '../core/losses.js';
-import { generate, type Generator } from '../core/nets.js';
+import { generate, render, type Generator } from '../core/nets.js';
 import type { Quantization } from '../core/quantize.js';
 import { evaluateStyle, meanAbsDiff, readClip, stylize, centerCrop } from '../style/eval.js';
 import { train, type TrainConfig } from '../sr/train.js';
@@ -73,7 +73,7 @@ async function trainStyleFilter(cfg: StyleTrainConfig & Common & { clip: string 
   const result = await trainStyle(cfg, log);
   const entry = saveFilter(repoRoot, { id: cfg.id, kind: 'style', scale: 1, title: cfg.title }, result.generator, cfg.quantization);
   log(`exported ${entry.modelUrl} (${entry.macsPerInputPixel} MACs per input pixel, ${cfg.quantization})`);
-  const photos = result.heldOut.map((name) => readPng(join(cfg.data, name)));
+  const photos = result.heldOut.map((path) => readPng(path));
   const styles = pngsIn(cfg.style).map(readPng);
   const clip = existsSync(cfg.clip) ? readClip(cfg.clip, 320, 180, 30) : undefined;
   const model = await exportedModel(result.generator, cfg.quantization);
@@ -81,7 +81,7 @@ async function trainStyleFilter(cfg: StyleTrainConfig & Common & { clip: string 
   const scores = evaluateStyle(photos, styles, 256, run, clip);
   // Quantization bound for style filters: the shipped output stays within half a level of float32.
   const crops = photos.map((p) => centerCrop(p, 256));
-  const floatRun = (x: tf.Tensor4D) => executeFilter({ execute: (t) => generate(result.generator, t) }, entry, x);
+  const floatRun = (x: tf.Tensor4D) => executeFilter({ execute: (t) => render(result.generator, t) }, entry, x);
   const quantDiff = crops.reduce((s, im) => s + meanAbsDiff(stylize(run, im), stylize(floatRun, im)), 0) / crops.length;
   const report = { id: cfg.id, config: cfg, trainSeconds: Math.round(result.seconds), stepsThisRun: result.steps, quantizedVsFloatLevels: quantDiff, scores };
   writeFileSync(join(cfg.run, 'report.json'), JSON.stringify(report, null, 2));

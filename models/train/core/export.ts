@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FilterEntry, Registry } from '../../../workers/types.js';
-import { GUIDED_EPS, guidedFormula } from '../imaging/guided.js';
+import { GUIDED_EPS, UPSAMPLE_EPS, guidedFormula, guidedUpsampleFormula, type GuidedOps } from '../imaging/guided.js';
 import { gaussianTaps, lookFormula, type LookOps } from '../imaging/looks.js';
-import { LRELU_ALPHA, inputMultiple, macsPerInputPixel, skipPad, skipPool, type Generator } from './nets.js';
+import { LRELU_ALPHA, UPSAMPLE_RADIUS, inputMultiple, macsPerInputPixel, skipPad, skipPool, upsampleKernel, type Generator } from './nets.js';
 import { encode, type Quantization } from './quantize.js';
 
 interface GraphNode { name: string; op: string; input?: string[]; attr?: Record<string, unknown> }
@@ -48,12 +48,16 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
     data_format: str('NHWC'), dilations: ints([1, 1, 1, 1]),
   });
 
-  let prev = INPUT_NAME;
+  // A look drawn at half resolution (nets.ts lookScale) starts from the input's 2x2 averages.
+  const halfScale = (g.config.lookScale ?? 1) === 2;
+  const src = halfScale ? 'look/pool' : INPUT_NAME;
+  if (halfScale) nodes.push({ name: src, op: 'AvgPool', input: [INPUT_NAME], attr: { T: FLOAT, ksize: ints([1, 2, 2, 1]), strides: ints([1, 2, 2, 1]), padding: str('VALID'), data_format: str('NHWC') } });
+  let prev = src;
   const outputOf = new Map<string, string>(); // layer name -> node holding its output
   const shuffle = (name: string, input: string, block: number) =>
     nodes.push({ name, op: 'DepthToSpace', input: [input], attr: { T: FLOAT, block_size: { i: String(block) }, data_format: str('NHWC') } });
   for (const l of g.layers) {
-    if (l.fromImage) prev = INPUT_NAME;
+    if (l.fromImage) prev = src;
     if (l.concatWith) {
       const axis = constant(`${l.name}/concat/axis`, tf.scalar(3, 'int32'), 'int32');
       nodes.push({ name: `${l.name}/concat`, op: 'ConcatV2', input: [outputOf.get(l.concatWith)!, prev, axis], attr: { T: FLOAT, N: { i: '2' }, Tidx: { type: 'DT_INT32' } } });
@@ -73,9 +77,9 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
   }
   if (g.skipKernel) {
     const p = skipPad(g.skipKernel), pool = skipPool(g);
-    if (pool > 1) nodes.push({ name: 'skip/pool', op: 'AvgPool', input: [INPUT_NAME], attr: { T: FLOAT, ksize: ints([1, pool, pool, 1]), strides: ints([1, pool, pool, 1]), padding: str('VALID'), data_format: str('NHWC') } });
+    if (pool > 1) nodes.push({ name: 'skip/pool', op: 'AvgPool', input: [src], attr: { T: FLOAT, ksize: ints([1, pool, pool, 1]), strides: ints([1, pool, pool, 1]), padding: str('VALID'), data_format: str('NHWC') } });
     const pads = constant('skip/paddings', tf.tensor2d([[0, 0], [p, p], [p, p], [0, 0]], [4, 2], 'int32'), 'int32');
-    nodes.push({ name: 'skip/pad', op: 'MirrorPad', input: [pool > 1 ? 'skip/pool' : INPUT_NAME, pads], attr: { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('SYMMETRIC') } });
+    nodes.push({ name: 'skip/pad', op: 'MirrorPad', input: [pool > 1 ? 'skip/pool' : src, pads], attr: { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('SYMMETRIC') } });
     nodes.push({ name: 'skip/conv', op: 'Conv2D', input: ['skip/pad', constant('skip/w', g.skipKernel)], attr: convAttrs(1, 'VALID') });
     if (pool > 1) {
       // Style: the smoothed skip is upsampled back to full resolution, then added.
@@ -88,28 +92,42 @@ export function buildGraphModel(g: Generator, quantization: Quantization): Expor
       prev = 'shuffle';
     }
   } else {
-    nodes.push({ name: 'residual', op: 'AddV2', input: [prev, INPUT_NAME], attr: { T: FLOAT } });
+    nodes.push({ name: 'residual', op: 'AddV2', input: [prev, src], attr: { T: FLOAT } });
     prev = 'residual';
   }
-  if (g.config.guided) {
-    // The guided stage (guided.ts) as elementwise nodes and separable AvgPools over a mirrored border.
-    const r = g.config.guided, k = 2 * r + 1;
-    const pads = constant('guided/paddings', tf.tensor2d([[0, 0], [r, r], [r, r], [0, 0]], [4, 2], 'int32'), 'int32');
-    const eps = constant('guided/eps', tf.scalar(GUIDED_EPS));
+  /** The guided stages' operations (guided.ts) as elementwise nodes and separable AvgPools over a mirrored border. */
+  const guidedOps = (prefix: string, r: number, epsilon: number): GuidedOps<string> & { node: (op: string, input: string[], attr?: Record<string, unknown>) => string } => {
+    const k = 2 * r + 1;
+    const pads = constant(`${prefix}/paddings`, tf.tensor2d([[0, 0], [r, r], [r, r], [0, 0]], [4, 2], 'int32'), 'int32');
+    const eps = constant(`${prefix}/eps`, tf.scalar(epsilon));
     let n = 0;
     const node = (op: string, input: string[], attr: Record<string, unknown> = { T: FLOAT }) => {
-      const name = `guided/${op}${n++}`;
+      const name = `${prefix}/${op}${n++}`;
       nodes.push({ name, op, input, attr });
       return name;
     };
     const pool = (input: string, ksize: number[]) => node('AvgPool', [input], { T: FLOAT, ksize: ints(ksize), strides: ints([1, 1, 1, 1]), padding: str('VALID'), data_format: str('NHWC') });
     const binary = (op: string) => (a: string, b: string) => node(op, [a, b]);
-    prev = guidedFormula(prev, {
+    return {
+      node,
       box: (t) => pool(pool(node('MirrorPad', [t, pads], { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('REFLECT') }), [1, k, 1, 1]), [1, 1, k, 1]),
       mul: binary('Mul'), sub: binary('Sub'), div: binary('RealDiv'), add: binary('AddV2'), addEps: (t) => node('AddV2', [t, eps]),
-    });
-  }
+    };
+  };
+  if (g.config.guided) prev = guidedFormula(prev, guidedOps('guided', g.config.guided, GUIDED_EPS));
   if (g.config.look) prev = lookFormula(g.config.look, prev, graphLookOps(nodes, constant, convAttrs));
+  if (halfScale) {
+    // Back to full resolution with the input's edges (guided.ts); `up` as nets.ts render has it.
+    const ops = guidedOps('upsample', UPSAMPLE_RADIUS, UPSAMPLE_EPS);
+    const pads = constant('upsample/up/paddings', tf.tensor2d([[0, 0], [1, 1], [1, 1], [0, 0]], [4, 2], 'int32'), 'int32');
+    const kernel = constant('upsample/up/kernel', upsampleKernel());
+    const up = (t: string) => {
+      const padded = ops.node('MirrorPad', [t, pads], { T: FLOAT, Tpaddings: { type: 'DT_INT32' }, mode: str('SYMMETRIC') });
+      const conv = ops.node('Conv2D', [padded, kernel], convAttrs(1, 'VALID'));
+      return ops.node('DepthToSpace', [conv], { T: FLOAT, block_size: { i: '2' }, data_format: str('NHWC') });
+    };
+    prev = guidedUpsampleFormula(INPUT_NAME, src, prev, { ...ops, up });
+  }
   nodes.push({ name: OUTPUT_NAME, op: 'Identity', input: [prev], attr: { T: FLOAT } });
 
   const total = chunks.reduce((s, c) => s + c.byteLength, 0);

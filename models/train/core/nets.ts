@@ -2,7 +2,7 @@
 // training forward pass (ops.ts) and the exported graph model (export.ts).
 import * as tf from '@tensorflow/tfjs';
 import { conv2dSame, depthToSpace } from './ops.js';
-import { guidedFilter, guidedOpsPerPixel } from '../imaging/guided.js';
+import { guidedFilter, guidedOpsPerPixel, guidedUpsample, guidedUpsampleOpsPerPixel } from '../imaging/guided.js';
 import { applyLook, lookOpsPerPixel, type Look } from '../imaging/looks.js';
 import { cubic } from '../imaging/resample.js';
 
@@ -46,8 +46,16 @@ export type Skip = 'bicubic' | 'bilinear';
  *   low-variance regions and keeps edges; 0 or absent = none.
  * - `look`: a fixed drawing stage after that (imaging/looks.ts: cartoon bands and outlines, anime
  *   cel shading, painterly Kuwahara); absent = none.
+ * - `lookScale`: 2 runs all of the above on the input averaged over 2x2 blocks (the scale the
+ *   look is drawn at: a 640x480 camera's face at about the size a teacher draws it) and brings
+ *   the result back to full resolution by a fast guided upsampling guided by the input itself
+ *   (guided.ts), radius UPSAMPLE_RADIUS: a quarter of the cost, with the input's own edges.
+ *   Training runs at the look's scale (`generate`); `render` is the whole filter. Absent = 1.
  */
-export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; fine?: number; smoothSkip?: boolean; guided?: number; look?: Look }
+export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; fine?: number; smoothSkip?: boolean; guided?: number; look?: Look; lookScale?: number }
+
+/** Radius of the guided upsampling's windows, at half resolution. */
+export const UPSAMPLE_RADIUS = 1;
 
 export interface Generator {
   config: GeneratorConfig;
@@ -100,7 +108,10 @@ export function upsampleSkipKernel(scale: number, kind: Skip = 'bicubic'): tf.Te
 }
 
 /** Input sides must be a multiple of this for the output to be exactly `scale` times the input. */
-export const inputMultiple = (config: GeneratorConfig): number => (config.arch === 'style' ? 4 : 1);
+export const inputMultiple = (config: GeneratorConfig): number => (config.arch === 'style' ? 4 * (config.lookScale ?? 1) : 1);
+
+/** The guided upsampling's fixed 2x bilinear kernel (3 -> 12 channels before DepthToSpace); export.ts writes the same. */
+export const upsampleKernel = (): tf.Tensor4D => upsampleSkipKernel(2, 'bilinear');
 
 export function createGenerator(config: GeneratorConfig, seed: number): Generator {
   const { scale, channels: c, blocks } = config;
@@ -203,6 +214,21 @@ export function generate(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
   return depthToSpace(tf.add(runConvs(g.layers, x), skipConv(g.skipKernel, x)), g.config.scale);
 }
 
+/**
+ * The whole filter, as the exported graph computes it: `generate`, and for a look drawn at half
+ * resolution the 2x2 average first and the guided upsampling after. Inference only.
+ */
+export function render(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
+  if ((g.config.lookScale ?? 1) === 1) return generate(g, x);
+  if (g.config.lookScale !== 2) throw new Error('lookScale must be 1 or 2');
+  return tf.tidy(() => {
+    const low = tf.avgPool(x, 2, 2, 'valid') as tf.Tensor4D;
+    const kernel = upsampleKernel();
+    const up = (t: tf.Tensor4D) => depthToSpace(tf.conv2d(tf.mirrorPad(t, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric'), kernel, 1, 'valid'), 2);
+    return guidedUpsample(x, low, generate(g, low), UPSAMPLE_RADIUS, up);
+  });
+}
+
 /** The generator's fixed skip alone (what the untrained network outputs). */
 export function skipUpsample(g: Generator, x: tf.Tensor4D): tf.Tensor4D {
   if (!g.skipKernel) return x;
@@ -232,5 +258,7 @@ export function macsPerInputPixel(g: Generator): number {
   }
   const guided = g.config.guided ? guidedOpsPerPixel(g.config.guided) : 0;
   const look = g.config.look ? lookOpsPerPixel(g.config.look) : 0;
-  return Math.round(macs + (g.skipKernel?.shape.reduce((a, b) => a * b, 1) ?? 0) / skipPool(g) ** 2 + guided + look);
+  const atLookScale = macs + (g.skipKernel?.shape.reduce((a, b) => a * b, 1) ?? 0) / skipPool(g) ** 2 + guided + look;
+  const s = g.config.lookScale ?? 1;
+  return Math.round(s === 1 ? atLookScale : atLookScale / (s * s) + guidedUpsampleOpsPerPixel(UPSAMPLE_RADIUS) + 1);
 }

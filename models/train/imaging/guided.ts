@@ -14,7 +14,9 @@ export const GUIDED_EPS = 0.01;
  * `box` is passed in, so training (slices: differentiable on wasm) and the exported graph
  * (MirrorPad + AvgPool nodes, export.ts) share this one formula.
  */
-export function guidedFormula<T>(y: T, ops: { box: (t: T) => T; mul: (a: T, b: T) => T; sub: (a: T, b: T) => T; div: (a: T, b: T) => T; add: (a: T, b: T) => T; addEps: (t: T) => T }): T {
+export interface GuidedOps<T> { box: (t: T) => T; mul: (a: T, b: T) => T; sub: (a: T, b: T) => T; div: (a: T, b: T) => T; add: (a: T, b: T) => T; addEps: (t: T) => T }
+
+export function guidedFormula<T>(y: T, ops: GuidedOps<T>): T {
   const m = ops.box(y), v = ops.sub(ops.box(ops.mul(y, y)), ops.mul(m, m));
   const a = ops.div(v, ops.addEps(v)), b = ops.sub(m, ops.mul(a, m));
   return ops.add(ops.mul(ops.box(a), y), ops.box(b));
@@ -38,10 +40,49 @@ function trainingBox(x: tf.Tensor4D, r: number): tf.Tensor4D {
 }
 
 /** Training-time guided stage on [B,H,W,3]. */
-export const guidedFilter = (x: tf.Tensor4D, r: number): tf.Tensor4D => guidedFormula(x, {
+export const guidedFilter = (x: tf.Tensor4D, r: number): tf.Tensor4D => guidedFormula(x, trainingOps(r, GUIDED_EPS));
+
+/** The training-time ops of the guided stages (`r`: box radius; `eps`: the fit's regularizer). */
+const trainingOps = (r: number, eps: number): GuidedOps<tf.Tensor4D> => ({
   box: (t) => trainingBox(t, r), mul: (a, b) => tf.mul(a, b), sub: (a, b) => tf.sub(a, b), div: (a, b) => tf.div(a, b),
-  add: (a, b) => tf.add(a, b), addEps: (t) => tf.add(t, GUIDED_EPS),
+  add: (a, b) => tf.add(a, b), addEps: (t) => tf.add(t, eps),
 });
 
 /** Adds and multiplies per input pixel: four separable boxes and nine elementwise ops, on 3 channels. */
 export const guidedOpsPerPixel = (r: number): number => 3 * (4 * 2 * (2 * r + 1) + 9);
+
+/** Regularizer of the upsampling's local linear fits: a 2.5-level spread; texture the output does not follow gets no coefficient. */
+export const UPSAMPLE_EPS = 1e-4;
+
+/** The operations the guided upsampling is written in: the guided filter's, and a 2x upsampling. */
+export type UpsampleOps<T> = GuidedOps<T> & { up: (t: T) => T };
+
+/**
+ * Fast guided upsampling (Wu et al., "Fast End-to-End Trainable Guided Filter", CVPR 2018): a
+ * look computed at half resolution comes back at full resolution with the input's own edges.
+ * Per channel, in each window of the half-resolution input x and output y: y ≈ a·x + b (the
+ * least-squares fit, regularized by UPSAMPLE_EPS); a and b averaged over the windows, upsampled
+ * twice, and applied to the full-resolution input. Flat where the output is flat (a ≈ 0, so
+ * photo texture goes), an edge as sharp as the input's where the output follows it.
+ */
+export function guidedUpsampleFormula<T>(xFull: T, xLow: T, yLow: T, ops: UpsampleOps<T>): T {
+  const mx = ops.box(xLow), my = ops.box(yLow);
+  const cov = ops.sub(ops.box(ops.mul(xLow, yLow)), ops.mul(mx, my));
+  const v = ops.sub(ops.box(ops.mul(xLow, xLow)), ops.mul(mx, mx));
+  const a = ops.div(cov, ops.addEps(v)), b = ops.sub(my, ops.mul(a, mx));
+  return ops.add(ops.mul(ops.up(ops.box(a)), xFull), ops.up(ops.box(b)));
+}
+
+/**
+ * Adds and multiplies per full-resolution pixel of the guided upsampling with radius r at half
+ * resolution: six separable boxes and eleven elementwise ops on 3 channels at a quarter of the
+ * pixels, two 3x3 upsampling convolutions (3 -> 12) there, and a multiply-add at full resolution.
+ */
+export const guidedUpsampleOpsPerPixel = (r: number): number => Math.round((3 * (6 * 2 * (2 * r + 1) + 11) + 2 * 9 * 3 * 12) / 4 + 3 * 2);
+
+/**
+ * The guided upsampling in tensors: `up` is the exported graph's own (a fixed bilinear kernel
+ * and DepthToSpace over a mirrored border, nets.ts), so this computes what the filter ships.
+ */
+export const guidedUpsample = (xFull: tf.Tensor4D, xLow: tf.Tensor4D, yLow: tf.Tensor4D, r: number, up: (t: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D =>
+  guidedUpsampleFormula(xFull, xLow, yLow, { ...trainingOps(r, UPSAMPLE_EPS), up });

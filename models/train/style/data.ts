@@ -3,7 +3,7 @@
 // cartoons) does not drown a small one, and cropped where there is content: clip art sits on
 // white, and a crop of white teaches D that the style is white paper.
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Rng, augmented } from '../core/data.js';
 import { crop, pngsIn, readPng, type Image } from '../imaging/image.js';
@@ -79,4 +79,29 @@ export function styleCrops(set: StyleSet, rng: Rng, batch: number, size: number)
   const out = tf.concat(crops) as tf.Tensor4D;
   tf.dispose(crops);
   return out;
+}
+
+/** A photo and a teacher's rendering of it at the same size (`npm run teacher`: NAME.in.png, NAME.out.png). */
+export interface TeacherPair { name: string; input: Image; target: Image }
+
+/** The pairs in `dir` of at least `minSide` pixels, sorted by name; every `holdOutEvery`-th is held out (never trained on). */
+export function loadTeacherPairs(dir: string, minSide: number, holdOutEvery: number): { train: TeacherPair[]; heldOut: TeacherPair[] } {
+  const names = readdirSync(dir).filter((f) => f.endsWith('.in.png') && existsSync(join(dir, f.replace(/\.in\.png$/, '.out.png')))).sort();
+  const pairs = names.map((f) => {
+    const name = f.replace(/\.in\.png$/, '');
+    return { name, input: readPng(join(dir, f)), target: readPng(join(dir, `${name}.out.png`)) };
+  }).filter((p) => Math.min(p.input.width, p.input.height) >= minSide);
+  return { train: pairs.filter((_, i) => (i + 1) % holdOutEvery !== 0), heldOut: pairs.filter((_, i) => (i + 1) % holdOutEvery === 0) };
+}
+
+/** A batch of aligned crops of photos and their targets, each pair with its own flip/transpose. */
+export function pairCrops(pairs: TeacherPair[], rng: Rng, batch: number, size: number): { photo: tf.Tensor4D; target: tf.Tensor4D } {
+  const cut = Array.from({ length: batch }, () => {
+    const p = pairs[rng.int(pairs.length)];
+    const x = rng.int(p.input.width - size + 1), y = rng.int(p.input.height - size + 1);
+    return augmented(rng.int(8), [p.input, p.target].map((im) => tf.tensor4d(crop(im, x, y, size, size).data, [1, size, size, 3])));
+  });
+  const photo = tf.concat(cut.map((c) => c[0])) as tf.Tensor4D, target = tf.concat(cut.map((c) => c[1])) as tf.Tensor4D;
+  tf.dispose(cut.flat());
+  return { photo, target };
 }

@@ -55,23 +55,28 @@ function neutralChroma(g: Generator, photo: tf.Tensor4D): tf.Scalar {
 /** `d`: the full-resolution D's loss; `dCoarse`: the mean of the coarser Ds' (with several scales). */
 export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; texture?: number; chroma?: number; neutral?: number; teacher?: number; d?: number; dCoarse?: number }
 
-/** Applies one step to each D (`ds[s]` judges crops averaged over 2^s x 2^s) and one G step; returns their losses. */
+/**
+ * Applies one step to each D (`ds[s]` judges crops averaged over 2^s x 2^s; none when the
+ * adversarial weight is 0) and one G step; returns their losses. `target`: a rendering of each
+ * photo crop by a pretrained teacher (style/data.ts pairs), used instead of the procedural one.
+ */
 export function styleStep(
   g: Generator, ds: ConvLayer[][], opt: { g: tf.Optimizer; d: tf.Optimizer[] },
   photo: tf.Tensor4D, style: tf.Tensor4D, shift: { dy: number; dx: number; frac: [number, number] }, cfg: StyleLossConfig, seed: number,
-  texture: TextureTarget | null,
+  texture: TextureTarget | null, target: tf.Tensor4D | null = null,
 ): StyleLosses {
   const losses: StyleLosses = {};
   const read = (t: tf.Scalar) => t.dataSync()[0];
   const critics = ds.map((d, s) => (x: tf.Tensor4D) => discriminate(d, s ? boxDown(x, 2 ** s) : x));
-  const fake = tf.tidy(() => generate(g, photo));
+  const adversarial = cfg.advWeight > 0;
+  const fake = adversarial ? tf.tidy(() => generate(g, photo)) : null;
   // Blurred once per step, shared by every scale's D.
-  const soft = cfg.softFakesWeight > 0 ? tf.tidy(() => softened(style)) : null;
-  const greyed = cfg.greyFakesWeight > 0 ? tf.tidy(() => grey(style)) : null;
-  const dLosses = ds.map((d, s) => {
+  const soft = adversarial && cfg.softFakesWeight > 0 ? tf.tidy(() => softened(style)) : null;
+  const greyed = adversarial && cfg.greyFakesWeight > 0 ? tf.tidy(() => grey(style)) : null;
+  const dLosses = (adversarial ? ds : []).map((d, s) => {
     let value = 0;
     opt.d[s].minimize(() => {
-      let loss = discriminatorObjective(cfg, critics[s], style, fake, seed);
+      let loss = discriminatorObjective(cfg, critics[s], style, fake!, seed);
       if (soft) loss = tf.add(loss, tf.mul(discriminatorObjective(cfg, critics[s], style, soft, seed + 1), cfg.softFakesWeight));
       if (greyed) loss = tf.add(loss, tf.mul(discriminatorObjective(cfg, critics[s], style, greyed, seed + 2), cfg.greyFakesWeight));
       value = read(loss);
@@ -79,16 +84,17 @@ export function styleStep(
     }, false, variablesOf(d));
     return value;
   });
-  losses.d = dLosses[0];
-  if (ds.length > 1) losses.dCoarse = dLosses.slice(1).reduce((a, b) => a + b, 0) / (ds.length - 1);
-  tf.dispose([fake, ...(soft ? [soft] : []), ...(greyed ? [greyed] : [])]);
+  if (dLosses.length) losses.d = dLosses[0];
+  if (dLosses.length > 1) losses.dCoarse = dLosses.slice(1).reduce((a, b) => a + b, 0) / (ds.length - 1);
+  tf.dispose([...(fake ? [fake] : []), ...(soft ? [soft] : []), ...(greyed ? [greyed] : [])]);
   const flat = cfg.flatWeight > 0 ? flatten(photo) : null;
-  const taught = cfg.teacher && cfg.teacherWeight > 0 ? teach(cfg.teacher, photo, g.config.guided ?? 0) : null;
+  const taught = target ? null : cfg.teacher && cfg.teacherWeight > 0 ? teach(cfg.teacher, photo, g.config.guided ?? 0) : null;
+  const teacherPicture = target ?? taught;
   opt.g.minimize(() => {
     const out = generate(g, photo);
-    const adv = tf.mean(tf.stack(critics.map((critic) => generatorAdvLoss(cfg.ganLoss, cfg.ganLoss === 'ragan' ? critic(style) : null, critic(out))))) as tf.Scalar;
+    const adv = adversarial ? tf.mean(tf.stack(critics.map((critic) => generatorAdvLoss(cfg.ganLoss, cfg.ganLoss === 'ragan' ? critic(style) : null, critic(out))))) as tf.Scalar : null;
     const terms: [keyof StyleLosses, tf.Scalar, number][] = [
-      ['adv', adv, cfg.advWeight],
+      ...(adv ? [['adv', adv, cfg.advWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ['structure', structureL2(out, photo, cfg.structureScale), cfg.structureWeight],
       ['color', colorL2(out, photo), cfg.colorWeight],
       ['shift', shiftL2((x) => generate(g, x), photo, out, shift.dy, shift.dx, shift.frac), cfg.shiftWeight],
@@ -96,7 +102,7 @@ export function styleStep(
       ...(texture && cfg.textureWeight > 0 ? [['texture', textureL2(texture.net, out, texture.grams), cfg.textureWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(cfg.chromaWeight > 0 ? [['chroma', chromaL2(out, photo), cfg.chromaWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(cfg.neutralWeight > 0 ? [['neutral', neutralChroma(g, photo), cfg.neutralWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
-      ...(taught ? [['teacher', tf.add(l1(out, taught), gradientL1(out, taught)), cfg.teacherWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
+      ...(teacherPicture && cfg.teacherWeight > 0 ? [['teacher', tf.add(l1(out, teacherPicture), gradientL1(out, teacherPicture)), cfg.teacherWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
     ];
     terms.forEach(([k, t]) => { losses[k] = read(t); });
     return tf.addN(terms.map(([, t, w]) => tf.mul(t, w))) as tf.Scalar;

@@ -3,9 +3,9 @@
 // photo readable. Runs on one core, so the two style filters can train side by side.
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { Rng, loadImages, randomCrops, splitPhotos } from '../core/data.js';
-import { loadStyleSet, styleCrops } from './data.js';
+import { loadStyleSet, loadTeacherPairs, pairCrops, styleCrops } from './data.js';
 import { createTextureNet, styleGrams } from './texture.js';
 import { TEACHERS, teach } from './teachers.js';
 import { LOOKS, type Look } from '../imaging/looks.js';
@@ -51,6 +51,14 @@ export interface StyleTrainConfig extends GanRunConfig, StyleLossConfig {
    * blur, resampler, noise, JPEG), so G also sees the compressed video it will be run on.
    */
   webMix: number;
+  /**
+   * A folder of teacher pairs (`npm run teacher`): G learns each photo crop toward the teacher's
+   * rendering of it (the teacher term, `teacherWeight`) instead of `data`'s photos and a
+   * procedural teacher. '' = none.
+   */
+  pairs: string;
+  /** 2: the look is drawn at half resolution and guided back up (nets.ts); training runs at the pairs' scale. */
+  lookScale: number;
 }
 
 /** Style crops the texture target averages over (fixed at the start of each run, from the seed). */
@@ -59,6 +67,7 @@ const TEXTURE_CROPS = 256;
 /** The checkpoint's state: the loop's, and the generator's shape (blend and eval read it). */
 type State = LoopState<StyleLosses> & { generator: GeneratorConfig };
 
+/** `heldOut`: the held-out photos' paths (the pairs' inputs with `pairs`). */
 export interface StyleTrainResult { generator: Generator; heldOut: string[]; seconds: number; steps: number }
 
 export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => void): Promise<StyleTrainResult> {
@@ -66,7 +75,10 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   if (cfg.teacher && !TEACHERS.includes(cfg.teacher)) throw new Error(`--teacher must be one of ${TEACHERS.join(', ')}`);
   mkdirSync(cfg.run, { recursive: true });
   if (cfg.look && !LOOKS.includes(cfg.look)) throw new Error(`--look must be one of ${LOOKS.join(', ')}`);
-  const g = createGenerator({ arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine, smoothSkip: cfg.smoothSkip, guided: cfg.guided, ...(cfg.look ? { look: cfg.look } : {}) }, cfg.seed);
+  const g = createGenerator({
+    arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine, smoothSkip: cfg.smoothSkip, guided: cfg.guided,
+    ...(cfg.look ? { look: cfg.look } : {}), ...(cfg.lookScale > 1 ? { lookScale: cfg.lookScale } : {}),
+  }, cfg.seed);
   // One name per D for its layers and its optimizer; the first keeps the old name, so runs from before multi-scale D resume.
   const dNames = Array.from({ length: cfg.dScales }, (_, s) => (s ? `d${s + 1}` : 'd'));
   const ds = dNames.map((name, s) => createDiscriminator(cfg.seed + 10 * s, cfg.spectralNorm, name));
@@ -80,10 +92,14 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   const restored = await restoreRun<State>(cfg.run, named, opts);
   if (restored) { state = { ...restored.state, generator: g.config }; log(`resumed ${cfg.run} at step ${state.step}`); }
 
-  const { train: trainFiles, heldOut } = splitPhotos(cfg.data, cfg.holdOutEvery);
+  const pairs = cfg.pairs ? loadTeacherPairs(cfg.pairs, cfg.crop, cfg.holdOutEvery) : null;
+  if (pairs && !pairs.train.length) throw new Error(`${cfg.pairs}: no teacher pair of at least ${cfg.crop}x${cfg.crop}`);
+  const { train: trainFiles, heldOut } = pairs ? { train: [], heldOut: [] } : splitPhotos(cfg.data, cfg.holdOutEvery);
   const photos = loadImages(trainFiles, cfg.crop), styles = loadStyleSet(cfg.style, cfg.crop);
   if (!styles.count) throw new Error(`${cfg.style}: no PNG of at least ${cfg.crop}x${cfg.crop}`);
-  log(`data: ${photos.length} photos, ${styles.count} style images from ${styles.groups.map((g) => `${g.source} (${g.images.length})`).join(', ')}, ${heldOut.length} photos held out`);
+  log(pairs
+    ? `data: ${pairs.train.length} teacher pairs from ${cfg.pairs}, ${pairs.heldOut.length} held out`
+    : `data: ${photos.length} photos, ${styles.count} style images from ${styles.groups.map((g) => `${g.source} (${g.images.length})`).join(', ')}, ${heldOut.length} photos held out`);
   let texture: TextureTarget | null = null;
   if (cfg.textureWeight > 0) {
     const net = createTextureNet(cfg.seed + 7000);
@@ -91,13 +107,19 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
     texture = { net, grams: styleGrams(net, crops) };
     crops.dispose();
   }
-  const samples: Image[] = heldOut.slice(0, 4).map((p) => centerCrop(readPng(p), 128));
+  // Held-out crops at the look's scale: with pairs, the teacher's own picture beside each.
+  const samples: { input: Image; target?: Image }[] = pairs
+    ? pairs.heldOut.slice(0, 4).map((p) => ({ input: centerCrop(p.input, 128), target: centerCrop(p.target, 128) }))
+    : heldOut.slice(0, 4).map((p) => ({ input: centerCrop(readPng(p), 128) }));
   const writePictures = () => {
     mkdirSync(join(cfg.run, 'samples'), { recursive: true });
     // Input, output (and the teacher's picture) per sample.
     const teacher = cfg.teacher;
-    const cells = samples.flatMap((im) => [im, stylize((x) => generate(exported, x), im), ...(teacher ? [stylize((x) => teach(teacher, x, cfg.guided), im)] : [])]);
-    writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(cells, teacher ? 6 : 4));
+    const cells = samples.flatMap(({ input, target }) => [
+      input, stylize((x) => generate(exported, x), input),
+      ...(target ? [target] : teacher ? [stylize((x) => teach(teacher, x, cfg.guided), input)] : []),
+    ]);
+    writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(cells, pairs || teacher ? 6 : 4));
     const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', 'texture', 'chroma', 'neutral', 'teacher', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
     writePng(join(cfg.run, 'losses.png'), plotCurves(keys.map((k) => ({ values: state.history.map((r) => r[k]) }))));
   };
@@ -108,16 +130,17 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
     total: cfg.steps, state, rng, log, checkpointEvery: cfg.checkpointEvery, sampleEvery: cfg.sampleEvery,
     save: () => saveRun(cfg.run, state, named, opts), pictures: writePictures,
     async step() {
-      const photo = randomCrops(photos, rng, cfg.batch, cfg.crop, cfg.webMix > 0 ? webLike : undefined), style = styleCrops(styles, rng, cfg.batch, cfg.crop);
+      const { photo, target } = pairs ? pairCrops(pairs.train, rng, cfg.batch, cfg.crop) : { photo: randomCrops(photos, rng, cfg.batch, cfg.crop, cfg.webMix > 0 ? webLike : undefined), target: null };
+      const style = styleCrops(styles, rng, cfg.batch, cfg.crop);
       const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);
       const frac: [number, number] = cfg.shiftSubpixel ? [rng.next(), rng.next()] : [0, 0];
-      const losses = styleStep(g, ds, { g: opts.g, d: dOpts }, photo, style, { dy, dx, frac }, cfg, cfg.seed * 1_000_003 + state.step, texture);
-      tf.dispose([photo, style]);
+      const losses = styleStep(g, ds, { g: opts.g, d: dOpts }, photo, style, { dy, dx, frac }, cfg, cfg.seed * 1_000_003 + state.step, texture, target);
+      tf.dispose([photo, style, ...(target ? [target] : [])]);
       return { row: losses, phase: 'gan' };
     },
     afterStep: (step) => { if (ema) updateEma(ema, g, cfg.emaDecay, step); },
   });
   tf.dispose([...ds.flatMap((d) => namedVariables(d)).map((n) => n.v), ...(ema ? variablesOf(g.layers) : []), ...(texture ? [...texture.net.kernels, ...texture.grams] : [])]);
   Object.values(opts).forEach((o) => o.dispose());
-  return { generator: exported, heldOut: heldOut.map((p) => basename(p)), ...done };
+  return { generator: exported, heldOut: pairs ? pairs.heldOut.map((p) => join(cfg.pairs, `${p.name}.in.png`)) : heldOut, ...done };
 }

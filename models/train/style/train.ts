@@ -52,9 +52,10 @@ export interface StyleTrainConfig extends GanRunConfig, StyleLossConfig {
    */
   webMix: number;
   /**
-   * A folder of teacher pairs (`npm run teacher`): G learns each photo crop toward the teacher's
-   * rendering of it (the teacher term, `teacherWeight`) instead of `data`'s photos and a
-   * procedural teacher. '' = none.
+   * A folder of teacher pairs (`npm run teacher`): their photos (faces, call-like frames and
+   * photos at the look's scale) replace `data`'s, and G learns each crop toward the teacher's
+   * rendering of it (the teacher term, `teacherWeight`), or toward a procedural `teacher`'s
+   * picture of it when one is set. '' = none.
    */
   pairs: string;
   /** 2: the look is drawn at half resolution and guided back up (nets.ts); training runs at the pairs' scale. */
@@ -117,7 +118,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
     const teacher = cfg.teacher;
     const cells = samples.flatMap(({ input, target }) => [
       input, stylize((x) => generate(exported, x), input),
-      ...(target ? [target] : teacher ? [stylize((x) => teach(teacher, x, cfg.guided), input)] : []),
+      ...(teacher ? [stylize((x) => teach(teacher, x, cfg.guided), input)] : target ? [target] : []),
     ]);
     writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(cells, pairs || teacher ? 6 : 4));
     const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', 'texture', 'chroma', 'neutral', 'teacher', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
@@ -134,7 +135,8 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
       const style = styleCrops(styles, rng, cfg.batch, cfg.crop);
       const dy = rng.int(4), dx = dy === 0 ? 1 + rng.int(3) : rng.int(4);
       const frac: [number, number] = cfg.shiftSubpixel ? [rng.next(), rng.next()] : [0, 0];
-      const losses = styleStep(g, ds, { g: opts.g, d: dOpts }, photo, style, { dy, dx, frac }, cfg, cfg.seed * 1_000_003 + state.step, texture, target);
+      // A procedural teacher draws on the pairs' photos itself; otherwise the pairs' renderings teach.
+      const losses = styleStep(g, ds, { g: opts.g, d: dOpts }, photo, style, { dy, dx, frac }, cfg, cfg.seed * 1_000_003 + state.step, texture, cfg.teacher ? null : target);
       tf.dispose([photo, style, ...(target ? [target] : [])]);
       return { row: losses, phase: 'gan' };
     },

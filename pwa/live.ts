@@ -34,7 +34,7 @@ export interface LiveEvents {
   capped(cap: { from: [number, number]; to: [number, number] } | null): void;
 }
 
-export interface Capture { resolve(frames: { input: ImageData; output: ImageData }): void }
+export interface Capture { resolve(frames: { input: ImageData; output: ImageData }): void; reject(e: Error): void }
 
 /** What a shown frame was made from: its source's size and Auto's tier (null without Auto) when it was sent. */
 export interface ShownFrame {
@@ -147,7 +147,7 @@ export class LiveFilter {
 
   /** The next processed frame's worker input and displayed output (tests). */
   captureNext(): Promise<{ input: ImageData; output: ImageData }> {
-    return new Promise((resolve) => { this.capture = { resolve }; });
+    return new Promise((resolve, reject) => { this.capture = { resolve, reject }; });
   }
 
   private resetStats(): void {
@@ -200,6 +200,8 @@ export class LiveFilter {
     } finally {
       if (frame && resize) frame.close();
     }
+    // The size the worker reads (the input is transferred to it).
+    const sent = 'displayWidth' in input ? { width: input.displayWidth, height: input.displayHeight } : { width: input.width, height: input.height };
     let out: ProcessedFrame;
     try {
       out = await this.session.process(input, { returnInputPixels: Boolean(want) });
@@ -219,10 +221,13 @@ export class LiveFilter {
     this.shownTier = shown.tier;
     this.events.frame(out, shown);
     if (this.auto && !want) await this.auto.frame(performance.now(), out.timing.totalMs);
-    if (want && out.inputPixels) {
+    if (want && out.inputPixels && this.capture === want) {
       this.capture = null;
-      const w = size?.width ?? v.videoWidth, h = size?.height ?? v.videoHeight;
-      want.resolve({ input: new ImageData(new Uint8ClampedArray(out.inputPixels), w, h), output: this.compositor.pixels() });
+      try {
+        want.resolve({ input: new ImageData(new Uint8ClampedArray(out.inputPixels), sent.width, sent.height), output: this.compositor.pixels() });
+      } catch (e) {
+        want.reject(e instanceof Error ? e : new Error(String(e)));
+      }
     }
   }
 }

@@ -250,17 +250,16 @@ test('the filtered camera behaves like a camera: default camera, constraints, cl
   expect(await open(page)).toMatch(/\(filtered\)$/);
   expect(await open(other)).toMatch(/\(filtered\)$/);
   await expect.poll(async () => (compositorFrames(page).length + compositorFrames(other).length), { timeout: 20_000 }).toBe(2);
+  // Both keep showing new frames (how many a second is the benchmark's question): 8 more each.
+  const t0 = Date.now();
   const shown = (p: Page) => p.evaluate(() => new Promise<number>((resolve) => {
     const v = document.getElementById('local') as HTMLVideoElement;
     let n = 0;
-    const tick = () => { n++; v.requestVideoFrameCallback(tick); };
+    const tick = () => { if (++n === 8) resolve(n); else v.requestVideoFrameCallback(tick); };
     v.requestVideoFrameCallback(tick);
-    setTimeout(() => resolve(n), 3000);
   }));
-  const [a, b] = await Promise.all([shown(page), shown(other)]);
-  console.log(`two tabs with the filtered camera: ${a} and ${b} frames shown in 3 s`);
-  expect(a).toBeGreaterThan(3);
-  expect(b).toBeGreaterThan(3);
+  const [a] = await Promise.all([shown(page), shown(other)]);
+  console.log(`two tabs with the filtered camera: ${a} frames shown in each in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   await other.close();
   await page.close();
   await setDefaults(env, { cameraDefault: false });

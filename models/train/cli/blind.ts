@@ -1,8 +1,9 @@
 // A blind naming test: "someone shown an output names the style without being told".
-//   npm run blind -- --id style-anime,style-cartoon,style-painting --images DIR[,DIR...] [--videos FILE,...] [--sets DIR,... --per-set N] --out DIR [--seed N]
+//   npm run blind -- --id style-anime,style-cartoon,style-painting --images DIR[,DIR...] [--videos FILE,...] [--sets DIR,... --per-set N] [--frame 640x480 --work S] --out DIR [--seed N]
 //   npm run blind -- --score DIR
 // The first form writes DIR/images/001.png... (the inputs themselves, as controls, and each
-// filter's output on them, shuffled; frame scale: shorter side 256, centre 256x256), DIR/brief.md
+// filter's output on them, shuffled; frame scale: shorter side 256, centre 256x256, or with
+// --frame a camera's frame, filtered at --work of its size as the live path does), DIR/brief.md
 // (what each rater is told) and DIR/key.json (which file is what; raters never see it). Raters
 // (people, or vision models that see nothing else) write DIR/answers/<rater>.txt, one
 // "NNN word" line per image. `--sets` adds N images of each style set (source "set-<folder>"):
@@ -14,11 +15,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pngsIn, readPng, writePng, type Image } from '../imaging/image.js';
+import { crop, pngsIn, readPng, writePng, type Image } from '../imaging/image.js';
 import { resize } from '../imaging/resample.js';
 import { loadFilterFromDisk } from '../core/disk-model.js';
 import { Rng } from '../core/data.js';
-import { centerCrop, readClip, stylize } from '../style/eval.js';
+import { readClip, stylize } from '../style/eval.js';
 import { readFlags } from './flags.js';
 import { tally } from '../style/blind.js';
 import { executeFilter } from '../../../workers/execute.js';
@@ -26,17 +27,32 @@ import { executeFilter } from '../../../workers/execute.js';
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SIDE = 256;
 
-/** As a video frame: the shorter side at SIDE pixels (never enlarged), then the centre square. */
+/** The frame raters see: a centred 256 square (the default), or a camera's frame (`--frame 640x480`). */
+let frame = { width: SIDE, height: SIDE };
+
+/** As a video frame: scaled to cover the frame (never enlarged for the square), then its centre. */
 function atFrameScale(img: Image): Image {
-  const s = SIDE / Math.min(img.width, img.height);
-  return centerCrop(s >= 1 ? img : resize(img, Math.round(img.width * s), Math.round(img.height * s), 'bicubic'), SIDE);
+  const s = Math.max(frame.width / img.width, frame.height / img.height);
+  const scaled = s === 1 || (s > 1 && frame.width === SIDE && frame.height === SIDE) ? img : resize(img, Math.max(frame.width, Math.round(img.width * s)), Math.max(frame.height, Math.round(img.height * s)), 'bicubic');
+  return crop(scaled, (scaled.width - Math.min(frame.width, scaled.width)) >> 1, (scaled.height - Math.min(frame.height, scaled.height)) >> 1, Math.min(frame.width, scaled.width), Math.min(frame.height, scaled.height));
 }
 
-/** `count` frames spread over a video (at the middles of equal parts), shorter side SIDE. */
+/** `count` frames spread over a video (at the middles of equal parts), at frame scale. */
 function videoFrames(path: string, count: number): Image[] {
   const [w, h, duration] = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'csv=p=0:nk=1', path], { encoding: 'utf8' }).split(/[\s,]+/).filter(Boolean).map(Number);
-  const s = Math.min(1, SIDE / Math.min(w, h)), fw = 2 * Math.round((w * s) / 2), fh = 2 * Math.round((h * s) / 2);
-  return Array.from({ length: count }, (_, k) => centerCrop(readClip(path, fw, fh, 1, (duration * (k + 0.5)) / count)[0], SIDE));
+  return Array.from({ length: count }, (_, k) => atFrameScale(readClip(path, w - (w % 2), h - (h % 2), 1, (duration * (k + 0.5)) / count)[0]));
+}
+
+/**
+ * A filter as the live path runs it at working scale `work` (`--work`, what Auto picks for
+ * that camera on the device): the frame scaled to the working size, filtered, and the output
+ * shown at the frame's size again (the browser's bilinear scaling, as the apps draw it).
+ */
+function live(run: (x: tf.Tensor4D) => tf.Tensor4D, img: Image, work: number): Image {
+  if (work === 1) return stylize(run, img);
+  const small = resize(img, Math.round(img.width * work), Math.round(img.height * work), 'box');
+  const out = stylize(run, small);
+  return resize(out, img.width, img.height, 'bilinear');
 }
 
 const brief = (count: number) => `You are one rater in a blind image-naming test. The folder images/ holds ${count} PNG images, 001.png to ${String(count).padStart(3, '0')}.png.
@@ -55,6 +71,11 @@ Write answers/<your name>.txt: one line per image, "NNN word" (for example "001 
 async function make(args: Record<string, string>): Promise<void> {
   if (!args.out || (!args.images && !args.videos && !args.sets)) throw new Error('usage: npm run blind -- [--id FILTER,...] --images DIR[,DIR...] [--videos FILE,...] [--sets DIR,... --per-set N] --out DIR [--seed N]');
   const ids = (args.id ?? '').split(',').filter(Boolean);
+  if (args.frame) {
+    const [width, height] = args.frame.split('x').map(Number);
+    frame = { width, height };
+  }
+  const work = Number(args.work ?? 1);
   await tf.setBackend('wasm');
   const inputs = [
     ...(args.images ?? '').split(',').filter(Boolean).flatMap((d) => pngsIn(d)).map((p) => atFrameScale(readPng(p))),
@@ -63,7 +84,7 @@ async function make(args: Record<string, string>): Promise<void> {
   const items = inputs.map((im, input) => ({ im, source: 'input', input }));
   for (const id of ids) {
     const { entry, model } = await loadFilterFromDisk(repoRoot, id);
-    inputs.forEach((im, input) => items.push({ im: stylize((x) => executeFilter(model, entry, x), im), source: id, input }));
+    inputs.forEach((im, input) => items.push({ im: live((x) => executeFilter(model, entry, x), im, work), source: id, input }));
   }
   const pick = new Rng(Number(args.seed ?? 1) + 1);
   for (const dir of (args.sets ?? '').split(',').filter(Boolean)) {

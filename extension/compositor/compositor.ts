@@ -33,7 +33,9 @@ class CompositorSession {
   private plan: FilterPlan | null = null;
   private auto: AutoTier | null = null;
   private tier: Tier | null = null;
-  private busy = false;
+  /** Frames being filtered (the host keeps up to two in flight), and the newest drawn. */
+  private inFlight = 0;
+  private drawnSeq = -1;
   private stopped = false;
   private announced = false;
 
@@ -112,7 +114,8 @@ class CompositorSession {
   }
 
   /**
-   * One frame at a time; anything malformed, oversized or beyond one in flight is dropped. A
+   * Up to two frames at a time (the workers take them in turn); anything malformed, oversized or
+   * beyond that is dropped. A
    * frame with a sequence number always gets an answer, done or error: the host sends its next
    * frame only then (a video frame lost with a crashed worker used to stop Enhance for good).
    */
@@ -121,12 +124,12 @@ class CompositorSession {
     const seq = msg.seq;
     const frame = hostFrame(msg.frame);
     if (!frame) return;
-    if (this.busy || !this.tier || this.stopped || !Number.isInteger(seq) || camera !== (this.kind === 'camera')) {
+    if (this.inFlight >= MAX_IN_FLIGHT || !this.tier || this.stopped || !Number.isInteger(seq) || camera !== (this.kind === 'camera')) {
       if (frame instanceof ImageBitmap) frame.close();
       if (Number.isInteger(seq)) this.send({ type: 'error', seq, message: 'frame refused' });
       return;
     }
-    this.busy = true;
+    this.inFlight++;
     const [inWidth, inHeight] = [frame.width, frame.height]; // a bitmap is transferred to the worker
     try {
       // The source under the output, for strength below 1 (the camera blends in the content script).
@@ -152,7 +155,11 @@ class CompositorSession {
         this.session.release(out.image);
         done = () => this.send({ type: 'camera-frame-done', seq, frame: { width: out.width, height: out.height, rgba }, timing: out.timing }, [rgba]);
       } else {
-        this.view.draw(out.image, before);
+        // In order: a frame that finishes after a newer one was drawn is not shown.
+        if (seq > this.drawnSeq) {
+          this.drawnSeq = seq;
+          this.view.draw(out.image, before);
+        } else before?.close();
         this.session.release(out.image);
         done = () => this.send({ type: 'frame-done', seq, width: out.width, height: out.height, timing: out.timing });
       }
@@ -169,7 +176,7 @@ class CompositorSession {
       if (!(e instanceof WorkerGoneError)) this.fail(e, camera ? seq : undefined);
       else this.send({ type: 'error', seq, message: e.message });
     } finally {
-      this.busy = false;
+      this.inFlight--;
     }
   }
 
@@ -185,6 +192,9 @@ class CompositorSession {
     this.session.stop();
   }
 }
+
+/** Frames filtered at once: the page's next frame is read and sent while this one is filtered. */
+const MAX_IN_FLIGHT = 2;
 
 /** Connect attempts a page load answers at most (each costs the background a lookup). */
 const MAX_ATTEMPTS = 16;

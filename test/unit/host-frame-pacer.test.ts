@@ -66,4 +66,31 @@ describe('FramePacer (latest frame wins)', () => {
     pacer.offer();
     expect(taken).toBe(2);
   });
+
+  it('two in flight: the next frame is read while this one is filtered, so a serial filter never waits for the page', () => {
+    // A 24 fps source; each frame needs 30 ms of page work (read, send, draw) and 40 ms in a worker
+    // that takes frames one at a time: one in flight shows a frame every 70 ms, two every 40 ms.
+    const shownPerSecond = (depth: number) => {
+      let now = 0, newest = -1, workerFree = 0;
+      const shown: number[] = [];
+      const events: { t: number; run: () => void }[] = [];
+      const pacer = new FramePacer(() => {
+        const frame = newest;
+        const end = Math.max(now + 30, workerFree) + 40;
+        workerFree = end;
+        events.push({ t: end, run: () => { shown.push(frame); pacer.done(); } });
+      }, depth);
+      for (let f = 0; f < 72; f++) events.push({ t: (f * 1000) / 24, run: () => { newest = f; pacer.offer(); } });
+      while (events.length) {
+        events.sort((a, b) => a.t - b.t);
+        const e = events.shift()!;
+        now = e.t;
+        e.run();
+      }
+      expect(shown).toEqual([...new Set(shown)].sort((a, b) => a - b)); // each frame once, in order
+      return shown.length / 3;
+    };
+    expect(shownPerSecond(1)).toBeLessThan(15);
+    expect(shownPerSecond(2)).toBeGreaterThan(22);
+  });
 });

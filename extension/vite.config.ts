@@ -3,6 +3,7 @@
 //  - content.js, camera-hook.js, background.js: loaded by the browser as classic scripts, so each
 //    is bundled on its own as one self-contained IIFE.
 //  - models/** and tfjs-wasm/** from the shared assets plugin; locales/ (shared with the PWA) copied as _locales/.
+//  - icons/ (made by build/make-images.ts) copied as they are;
 //  - manifest.json, copied from the repository root after checking that every file it names exists.
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,8 @@ interface Manifest {
   content_scripts?: { js?: string[]; css?: string[] }[];
   web_accessible_resources?: { resources: string[] }[];
   background?: { service_worker?: string; scripts?: string[] };
-  action?: { default_popup?: string };
+  icons?: Record<string, string>;
+  action?: { default_popup?: string; default_icon?: Record<string, string> };
   options_ui?: { page?: string };
   [key: string]: unknown;
 }
@@ -43,6 +45,8 @@ function manifestFiles(m: Manifest): string[] {
     ...(m.action?.default_popup ? [m.action.default_popup] : []),
     ...(m.options_ui?.page ? [m.options_ui.page] : []),
     ...(m.default_locale ? [`_locales/${m.default_locale}/messages.json`] : []),
+    ...Object.values(m.icons ?? {}),
+    ...Object.values(m.action?.default_icon ?? {}),
   ];
 }
 
@@ -69,6 +73,7 @@ function extensionPackage(): Plugin {
         });
       }
       cpSync(join(repoRoot, 'locales'), join(outDir, '_locales'), { recursive: true });
+      cpSync(join(root, 'icons'), join(outDir, 'icons'), { recursive: true });
       const manifest = JSON.parse(readFileSync(join(repoRoot, 'manifest.json'), 'utf8')) as Manifest;
       const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
       manifest.version = pkg.version;

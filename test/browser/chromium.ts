@@ -150,6 +150,12 @@ export async function chromiumLaunchOptions(extra: string[] = []): Promise<Launc
   return { executablePath: setup.executablePath, headless: true, args: [...setup.args, ...extra] };
 }
 
+/**
+ * Launch options for pictures that need no GPU (icons, store images): Chromium's own defaults. With
+ * the probed WebGPU flags a page screenshot never finished (156.0.8078.114, 30 s, twice).
+ */
+export const plainLaunchOptions = (): LaunchOptions & { executablePath: string; args: string[] } => ({ executablePath: CHROMIUM, headless: true, args: BASE_ARGS });
+
 export const describeSetup = (s: ChromiumSetup) =>
   `Chromium ${s.version}: launch flags "${s.name}" (${s.args.join(' ')}); WebGPU adapter ${s.adapter}; WebGL2 ${s.webgl2 ? 'with' : 'without'} float targets` +
   (s.tried.length > 1 ? `; rejected: ${s.tried.slice(0, -1).map((t) => `${t.name} (${t.result})`).join(', ')}` : '');

@@ -32,6 +32,9 @@ export function workSize(w: number, h: number, tierScale: number): { width: numb
   return scaledSize(w, h, workScale(w, h, tierScale, MAX_FRAME_PIXELS));
 }
 
+/** Wait before sending a paused video's frame again after it was lost (the worker restarts meanwhile). */
+const RETRY_MS = 1000;
+
 export class EnhanceSession {
   private state: State = 'idle';
   /** Bumped on every start and stop: async work of an older session drops its results. */
@@ -47,6 +50,7 @@ export class EnhanceSession {
   private readonly started = new Map<number, number>();
   private lastDone = 0;
   private cycleMs: number | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly fps = new FpsMeter();
   /**
    * Two frames in flight: the next frame is read, sent and unpacked while the workers filter this
@@ -127,6 +131,7 @@ export class EnhanceSession {
     this.cycleMs = undefined;
     this.started.clear();
     this.lastDone = 0;
+    clearTimeout(this.retryTimer);
     this.fps.reset();
   }
 
@@ -172,10 +177,25 @@ export class EnhanceSession {
         if (msg.seq !== undefined) {
           this.started.delete(msg.seq);
           this.pacer.done();
+          this.retryIfStill();
         }
         else this.fail(t('enhanceFailed', msg.message));
         break;
     }
+  }
+
+  /**
+   * A paused or ended video gives no next frame callback: a lost frame (a worker replaced by the
+   * watchdog, a read before the frame decoded) would leave it unenhanced for good. Firefox 140 with
+   * one core busy lost the only frame of a paused video that way, every time.
+   */
+  private retryIfStill(): void {
+    if (!(this.video.paused || this.video.ended)) return;
+    const generation = this.generation;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (generation === this.generation && this.state === 'running' && !this.pacer.busy) this.pacer.offer();
+    }, RETRY_MS);
   }
 
   private onVideoFrame = (): void => {
@@ -203,7 +223,7 @@ export class EnhanceSession {
     } catch (err) {
       this.pacer.done();
       // No decoded frame yet (e.g. just after a seek): wait for the next frame callback.
-      if (err instanceof DOMException && err.name === 'InvalidStateError') return;
+      if (err instanceof DOMException && err.name === 'InvalidStateError') return this.retryIfStill();
       if (generation === this.generation) this.fail(err instanceof DOMException && err.name === 'SecurityError' ? t('errorTainted') : t('errorCannotRead', String(err)));
       return;
     }

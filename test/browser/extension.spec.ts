@@ -312,6 +312,24 @@ for (const how of ['crash', 'silent'] as const) {
   });
 }
 
+test('a paused video whose frame is lost with its worker gets that frame again once the worker is back', async () => {
+  test.setTimeout(120_000);
+  const { page, frame, framesDone } = await enhancedWithCrash(3);
+  await page.evaluate(() => (document.getElementById('main') as HTMLVideoElement).pause());
+  await page.waitForTimeout(1000); // frames in flight are answered
+  // The worker dies silently on the next frame: the one a seek of the paused video presents.
+  const before = await frame.evaluate(() => {
+    const d = (globalThis as { __gvfDebug?: DebugHook }).__gvfDebug!;
+    return d.dieMidFrame!('silent', 3_000).then(() => d.framesDone);
+  });
+  await page.evaluate(() => { const v = document.getElementById('main') as HTMLVideoElement; v.currentTime = v.duration / 2; });
+  // No frame callback comes after it (the video stays paused): only a retry shows the new position.
+  await expect.poll(framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 1);
+  expect(await page.evaluate(() => (document.getElementById('main') as HTMLVideoElement).paused)).toBe(true);
+  expect((await debugState(frame)).error).toBeNull();
+  await page.close();
+});
+
 test('a compositor worker that keeps crashing ends Enhance with a message instead of a frozen picture', async () => {
   test.setTimeout(180_000);
   const { page, crash, framesDone } = await enhancedWithCrash(2);

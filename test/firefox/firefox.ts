@@ -139,8 +139,8 @@ export async function compositors(page: Page): Promise<Frame[]> {
   return out;
 }
 
-export interface Debug { framesDone: number; error: string | null; filter: string | null; backend: string | null }
-export const debugOf = (f: Frame) => f.evaluate(`(() => { const d = globalThis.__gvfDebug; return d ? { framesDone: d.framesDone, error: d.error ?? null, filter: d.ready?.filter?.id ?? null, backend: d.ready?.backend?.backend ?? null } : null; })()`) as Promise<Debug | null>;
+export interface Debug { framesDone: number; error: string | null; filter: string | null; backend: string | null; tier: unknown }
+export const debugOf = (f: Frame) => f.evaluate(`(() => { const d = globalThis.__gvfDebug; return d ? { framesDone: d.framesDone, error: d.error ?? null, filter: d.ready?.filter?.id ?? null, backend: d.ready?.backend?.backend ?? null, tier: d.tier ?? null } : null; })()`) as Promise<Debug | null>;
 
 /** Waits for `count` frames done in the compositor of `page`; a compositor error fails at once. */
 export async function compositorFrames(page: Page, count: number): Promise<{ frame: Frame; debug: Debug }> {
@@ -150,7 +150,7 @@ export async function compositorFrames(page: Page, count: number): Promise<{ fra
     const d = await debugOf(frame);
     if (d?.error) throw new Error(`compositor: ${d.error}`);
     if (d && d.framesDone >= count) return { frame, debug: d };
-    if (Date.now() > end) throw new Error(`compositor: ${d?.framesDone ?? 0} of ${count} frames in 120 s`);
+    if (Date.now() > end) throw new Error(`compositor: ${d?.framesDone ?? 0} of ${count} frames in 120 s (its state: ${JSON.stringify(d)})`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -37,13 +37,15 @@ export function stillCamera(): string {
   return made('camera-640x480.y4m', (out) => ['-loop', '1', '-i', png, '-t', '1', '-r', '30', '-pix_fmt', 'yuv420p', out]);
 }
 
-export async function launchExtension(opts: { camera?: string; viewport?: { width: number; height: number }; args?: string[]; debug?: boolean } = {}): Promise<ExtensionEnv> {
+/** `dir`: the unpacked extension to load (default dist/extension, built if missing). */
+export async function launchExtension(opts: { camera?: string; viewport?: { width: number; height: number }; args?: string[]; debug?: boolean; dir?: string } = {}): Promise<ExtensionEnv> {
   if (!existsSync(join(EXT_DIR, 'manifest.json'))) execFileSync('npm', ['run', 'build:extension'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const dir = opts.dir ?? EXT_DIR;
   const server = await serveFixtures();
   const userDir = mkdtempSync(join(tmpdir(), 'gvf-ext-'));
   const camera = opts.camera ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${opts.camera}`] : [];
   const context = await chromium.launchPersistentContext(userDir, {
-    ...(await chromiumLaunchOptions([`--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`, ...camera, ...(opts.args ?? [])])),
+    ...(await chromiumLaunchOptions([`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...camera, ...(opts.args ?? [])])),
     viewport: opts.viewport ?? { width: 720, height: 480 },
   });
   const requests: string[] = [];

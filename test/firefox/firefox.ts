@@ -48,14 +48,14 @@ export async function openExtensionPage(page: Page, path: string): Promise<void>
 }
 
 /**
- * Installs dist/extension (built if missing) as a temporary add-on over BiDi, then writes its
+ * Installs dist/extension (built if missing), or `source` (a folder or a store zip), as a temporary add-on over BiDi, then writes its
  * default settings and the debug flag (the compositors keep their last input and output) from its
  * options page, as a user's choices would be. Needs a browser launched with `extensionPages`.
  */
-export async function installExtension(browser: Browser, defaults: Record<string, unknown>, debug = true): Promise<void> {
+export async function installExtension(browser: Browser, defaults: Record<string, unknown>, debug = true, source?: string): Promise<void> {
   const dir = join(REPO_ROOT, 'dist/extension');
-  if (!existsSync(join(dir, 'manifest.json'))) execFileSync('npm', ['run', 'build:extension'], { cwd: REPO_ROOT, stdio: 'inherit' });
-  const id = await browser.installExtension(dir);
+  if (!source && !existsSync(join(dir, 'manifest.json'))) execFileSync('npm', ['run', 'build:extension'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const id = await browser.installExtension(source ?? dir);
   if (id !== EXTENSION.id) throw new Error(`installed as ${id}, not ${EXTENSION.id}: the manifest's gecko id changed?`);
   const options = await browser.newPage();
   await openExtensionPage(options, 'options/options.html');

@@ -5,17 +5,21 @@
 //   store/assets/screenshot-3-popup.png        the popup over a page
 //   store/assets/screenshot-4-pwa-export.png   the PWA studio exporting a filtered file
 //   store/assets/promo-440x280.png             the small promo tile
+//   docs/screenshots/styles-face.png           for the README: a face through each style (the Node run of each filter)
 // All 1280x800 but the tile (store/rules.ts). The camera plays --camera-clip (default: the MIT
-// webcam clip in ../shared/data/videos; any clip with a face will do). The images are committed;
-// nothing in the tests runs this.
+// webcam clip in ../shared/data/videos; any clip with a face will do); the styles sheet uses --face
+// (default: a CC0 portrait in ../shared/data/faces). The images are committed; nothing in the
+// tests runs this.
 import { chromium } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compositorFrames, debugState, launchExtension, setDefaults, clickOverlayButton } from '../test/browser/extension-helpers.js';
 import { servePwa } from '../test/firefox/firefox.js';
 import { plainLaunchOptions } from '../test/browser/chromium.js';
-import { DEMO_CLIP, made } from '../test/browser/helpers.js';
+import { DEMO_CLIP, made, referenceFilter, type Rgba } from '../test/browser/helpers.js';
 import { PROMO_TILE, SCREENSHOT } from './rules.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -23,6 +27,7 @@ const out = (name: string) => join(repoRoot, 'store/assets', name);
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback);
 const CAMERA_CLIP = option('camera-clip', join(repoRoot, '../shared/data/videos/webcam_talking_400x300.mp4'));
+const FACE = option('face', join(repoRoot, '../shared/data/faces/interfaces-001.jpg'));
 const VIEWPORT = { width: SCREENSHOT.width, height: SCREENSHOT.height };
 
 const poll = async (what: string, fn: () => Promise<boolean>, ms = 120_000) => {
@@ -185,7 +190,24 @@ async function promoTile(enhance: Buffer): Promise<void> {
     <div style="position:absolute;left:100px;top:226px;color:#c9d1e0;font-size:15px">Sharper video, styled camera, on device.</div>`, PROMO_TILE, out('promo-440x280.png'));
 }
 
+/** A face through each style filter at full size (the Node run, which the browser tests match), labelled. */
+async function stylesOnFace(): Promise<void> {
+  if (!existsSync(FACE)) throw new Error(`--face ${FACE} does not exist`);
+  const side = 384;
+  const face: Rgba = { width: side, height: side, data: new Uint8Array(execFileSync('ffmpeg', ['-v', 'error', '-i', FACE, '-vf', `scale=${side}:${side}:force_original_aspect_ratio=increase,crop=${side}:${side}`, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 24 })) };
+  const png = (img: Rgba) => { const p = new PNG({ width: img.width, height: img.height }); p.data = Buffer.from(img.data); return PNG.sync.write(p); };
+  const panels: [string, Rgba][] = [['Photo', face]];
+  for (const [id, title] of [['style-cartoon', 'Cartoon'], ['style-painting', 'Painting'], ['style-anime', 'Anime']]) panels.push([title, await referenceFilter(id, face)]);
+  const size = { width: panels.length * (side + 8) + 8, height: side + 52 };
+  await compose(`<div style="position:absolute;inset:0;background:#12161f;display:flex;gap:8px;padding:8px">${panels.map(([title, img]) =>
+    `<figure style="margin:0;color:#e6e9ef;text-align:center"><img src="${dataUrl(png(img))}" width="${side}" height="${side}" style="display:block"><figcaption style="padding-top:8px;font-weight:600">${title}</figcaption></figure>`).join('')}</div>`,
+  size, join(repoRoot, 'docs/screenshots/styles-face.png'));
+}
+
 async function main(): Promise<void> {
+  if (argv.includes('--only-styles')) return stylesOnFace();
+  await stylesOnFace();
+  console.log('styles-face.png');
   const enhance = await enhanceShot();
   console.log('screenshot-1-enhance.png');
   await promoTile(enhance);

@@ -44,10 +44,9 @@ export class EnhanceSession {
   private seq = 0;
   private ready: ReadyInfo | null = null;
   private tier: TierInfo | null = null;
-  /** The working size's fraction of the video's, as last sent (the tier's, or above its floor). */
-  private sentScale = 1;
-  /** When each frame in flight started (its pixels read), when the last was answered, and the pipeline's time per frame. */
-  private readonly started = new Map<number, number>();
+  /** Each frame in flight: when it started (its pixels read), and its working size's fraction of the video's (the tier's, or above its floor). */
+  private readonly started = new Map<number, { at: number; scale: number }>();
+  /** When the last frame was answered, and the pipeline's time per frame. */
   private lastDone = 0;
   private cycleMs: number | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -156,12 +155,14 @@ export class EnhanceSession {
         // The pipeline's time per frame: a frame's whole time (read, sent, filtered, drawn,
         // answered), or, with frames overlapping, the time since the last one shown if shorter.
         const now = performance.now();
-        const latency = now - (this.started.get(msg.seq) ?? now);
+        const sent = this.started.get(msg.seq) ?? { at: now, scale: 1 };
+        const latency = now - sent.at;
         this.started.delete(msg.seq);
         this.cycleMs = this.lastDone ? Math.min(latency, now - this.lastDone) : latency;
         this.lastDone = now;
         this.fps.tick();
-        const tier = this.sentScale < 1 ? ` @${Math.round(this.sentScale * 100)}%` : '';
+        // The size this frame was sent at, not the newest tier's: with two in flight they differ for a frame after a change.
+        const tier = sent.scale < 1 ? ` @${Math.round(sent.scale * 100)}%` : '';
         const filter = `${this.tier?.auto ? 'Auto: ' : ''}${this.tier?.filterId ?? this.ready?.filter.id ?? ''}${tier}`;
         this.view.setBadge(
           `${this.fps.fps.toFixed(1)} fps · ${msg.timing.totalMs.toFixed(0)} ms/frame · ${this.ready?.backend.backend ?? '?'}\n` +
@@ -210,7 +211,6 @@ export class EnhanceSession {
     const v = this.video;
     if (!this.link || !this.ready || !v.videoWidth) return this.pacer.done();
     const size = workSize(v.videoWidth, v.videoHeight, this.tier?.workScale ?? 1);
-    this.sentScale = size.width / v.videoWidth;
     const start = performance.now();
     let frame: FramePayload;
     try {
@@ -232,7 +232,7 @@ export class EnhanceSession {
       return; // the session was reset, and the pacer with it
     }
     try {
-      this.started.set(++this.seq, start);
+      this.started.set(++this.seq, { at: start, scale: size.width / v.videoWidth });
       this.link.post({ type: 'frame', seq: this.seq, frame, cycleMs: this.cycleMs }, [frame instanceof ImageBitmap ? frame : frame.rgba]);
     } catch (err) {
       if (frame instanceof ImageBitmap) frame.close();

@@ -384,8 +384,11 @@ test('Auto on a 640x360 video: a tier and working size from measured frames; fra
     console.log(`Auto on a 640x360 30 fps video: ${s1.tier?.filterId} at ${Math.round((s1.tier?.workScale ?? 0) * 100)}% (${fps.toFixed(1)} frames/s with the test's pixel copies on)`);
     expect(s1.tier?.auto).toBe(true);
     expect(s1.error).toBeNull();
-    const { output } = await debugPixels(frame);
-    expect([output.width, output.height]).toEqual([Math.round(640 * s1.tier!.workScale) * 2, Math.round(360 * s1.tier!.workScale) * 2]);
+    // The output has the tier's working size x2, once the frames sent before a tier change (two in flight) are shown.
+    await expect.poll(async () => {
+      const [{ tier }, { output }] = [await debugState(frame), await debugPixels(frame)];
+      return [output.width, output.height].join('x') === [Math.round(640 * tier!.workScale) * 2, Math.round(360 * tier!.workScale) * 2].join('x');
+    }, { timeout: 30_000 }).toBe(true);
   } finally {
     await setDefaults(env, { videoFilter: FILTER });
     await page.close();

@@ -54,7 +54,8 @@ export class EnhanceSession {
   /**
    * Two frames in flight: the next frame is read, sent and unpacked while the workers filter this
    * one. With one, the page and compositor work (about 35 ms of a 79 ms cycle for a 640x360 video
-   * here) left the workers idle, and Enhance showed 0.45-0.55 of a 24 fps video's frames.
+   * here) left the workers idle: 0.52-0.76 of a 24 fps video's frames shown, against 0.89-1.02
+   * with two (Auto's cheapest tier, four runs each, one sitting, 2 cores).
    */
   private readonly pacer = new FramePacer(() => { void this.sendFrame(); }, 2);
   private readonly reader = new PixelReader();

@@ -9,25 +9,15 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import type { Page } from '@playwright/test';
-import { clickOverlayButton, compositorFrames, debugState, launchExtension, overlayOver, setDefaults, stillCamera } from '../test/browser/extension-helpers.js';
+import { clickOverlayButton, compositorFrames, debugState, launchExtensionForScript, overlayOver, setDefaults, stillCamera } from '../test/browser/extension-helpers.js';
 import { DEMO_CLIP, REPO_ROOT, made } from '../test/browser/helpers.js';
+import { readFlags } from '../models/train/cli/flags.js';
 
-/**
- * The extension with its debug copies off. tsx compiles the functions this script sends into
- * pages with `__name(...)` calls (esbuild's keepNames), which pages lack: define it there.
- */
-async function launch(camera?: string) {
-  const env = await launchExtension({ camera, debug: false });
-  await env.context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-  return env;
-}
-
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback);
-const SECONDS = Number(option('seconds', '10'));
+const flags = readFlags(process.argv.slice(2));
+const SECONDS = Number(flags.seconds ?? 10);
 /** Enhance runs (a fresh browser each: Auto measures again), since one run's rate moves with the machine's load. */
-const ENHANCE_RUNS = Number(option('enhance-runs', '4'));
-const CAMERA_FILTERS = option('camera-filters', 'style-anime,style-cartoon,style-painting').split(',').filter(Boolean);
+const ENHANCE_RUNS = Number(flags['enhance-runs'] ?? 4);
+const CAMERA_FILTERS = (flags['camera-filters'] ?? 'style-anime,style-cartoon,style-painting').split(',').filter(Boolean);
 
 /** Frames a video element presents in the measuring window (requestVideoFrameCallback). */
 const presented = (page: Page, id: string, seconds: number) => page.evaluate(([vid, s]) => new Promise<number>((resolve) => {
@@ -43,7 +33,7 @@ const clip24 = () => made('clip-640x360-24fps.webm', (out) => ['-stream_loop', '
 
 async function enhanceAuto(run: number): Promise<Record<string, unknown>> {
   clip24();
-  const env = await launch();
+  const env = await launchExtensionForScript();
   try {
     await setDefaults(env, { videoFilter: 'auto' });
     const page = await env.context.newPage();
@@ -69,7 +59,7 @@ async function enhanceAuto(run: number): Promise<Record<string, unknown>> {
 }
 
 async function camera(): Promise<Record<string, unknown>[]> {
-  const env = await launch(stillCamera());
+  const env = await launchExtensionForScript({ camera: stillCamera() });
   const rows: Record<string, unknown>[] = [];
   try {
     const open = async (filter: string, call: boolean) => {

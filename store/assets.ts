@@ -1,4 +1,4 @@
-// npm run store:assets [-- --camera-clip FILE]: the store listing's images, taken from the real
+// npm run store:assets [-- --camera-clip FILE --face FILE --only styles]: the store listing's images, taken from the real
 // apps (the built extension loaded unpacked in Debian's Chromium, the built PWA under vite preview):
 //   store/assets/screenshot-1-enhance.png      Enhance on a video.js player: the browser's scaling | the enhanced picture
 //   store/assets/screenshot-2-camera-call.png  the camera filter in a video call (both ends)
@@ -16,34 +16,28 @@ import { existsSync, readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compositorFrames, debugState, launchExtension, setDefaults, clickOverlayButton } from '../test/browser/extension-helpers.js';
-import { servePwa } from '../test/firefox/firefox.js';
+import type { Page } from '@playwright/test';
+import { KEEP_NAMES, compositorFrames, debugState, launchExtensionForScript, setDefaults, clickOverlayButton } from '../test/browser/extension-helpers.js';
+import { poll, servePwa } from '../test/firefox/firefox.js';
+import { readFlags } from '../models/train/cli/flags.js';
 import { plainLaunchOptions } from '../test/browser/chromium.js';
 import { DEMO_CLIP, made, referenceFilter, type Rgba } from '../test/browser/helpers.js';
 import { PROMO_TILE, SCREENSHOT } from './rules.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const out = (name: string) => join(repoRoot, 'store/assets', name);
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback);
-const CAMERA_CLIP = option('camera-clip', join(repoRoot, '../shared/data/videos/webcam_talking_400x300.mp4'));
-const FACE = option('face', join(repoRoot, '../shared/data/faces/interfaces-001.jpg'));
+const flags = readFlags(process.argv.slice(2));
+const CAMERA_CLIP = flags['camera-clip'] ?? join(repoRoot, '../shared/data/videos/webcam_talking_400x300.mp4');
+const FACE = flags.face ?? join(repoRoot, '../shared/data/faces/interfaces-001.jpg');
 const VIEWPORT = { width: SCREENSHOT.width, height: SCREENSHOT.height };
+const WAIT_MS = 120_000;
 
-const poll = async (what: string, fn: () => Promise<boolean>, ms = 120_000) => {
-  for (const end = Date.now() + ms; !(await fn().catch(() => false)); await new Promise((r) => setTimeout(r, 250))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
-};
-/** tsx compiles functions sent into pages with `__name(...)` calls (esbuild's keepNames), which pages lack. */
-const KEEP_NAMES = 'globalThis.__name = (f) => f;';
+/** The built extension at the screenshots' size. */
+const launch = (camera?: string) => launchExtensionForScript({ viewport: VIEWPORT, camera });
 
-/** The built extension in Chromium, its debug copies off, at the screenshots' size. */
-async function launch(camera?: string) {
-  const env = await launchExtension({ viewport: VIEWPORT, camera, debug: false });
-  await env.context.addInitScript({ content: KEEP_NAMES });
-  return env;
-}
+/** Waits until the compositor in `page` has filtered `count` frames. */
+const framesDone = (page: Page, what: string, count: number) =>
+  poll(what, async () => compositorFrames(page).length > 0 && (await debugState(compositorFrames(page)[0])).framesDone >= count, WAIT_MS);
 
 const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
 
@@ -88,7 +82,7 @@ async function enhanceShot(): Promise<Buffer> {
     await settle();
     const before = await page.screenshot();
     await clickOverlayButton(page, VJS);
-    await poll('an enhanced frame', async () => compositorFrames(page).length > 0 && (await debugState(compositorFrames(page)[0])).framesDone >= 1);
+    await framesDone(page, 'an enhanced frame', 1);
     await settle();
     const after = await page.screenshot();
     const path = out('screenshot-1-enhance.png');
@@ -120,8 +114,8 @@ async function cameraShot(): Promise<void> {
     await page.click('#start');
     // Call-sized videos; the fake camera's name is a file path, so the menu row is left out.
     await page.addStyleTag({ content: 'video { width: 616px !important; height: 462px !important } body > p:first-of-type { display: none !important }' });
-    await poll('the filtered camera at both ends', async () => compositorFrames(page).length > 0 && (await debugState(compositorFrames(page)[0])).framesDone >= 30 &&
-      page.evaluate(() => (document.getElementById('remote') as HTMLVideoElement).readyState >= 2));
+    await framesDone(page, 'the filtered camera', 30);
+    await poll('the remote end', () => page.evaluate(() => (document.getElementById('remote') as HTMLVideoElement).readyState >= 2), WAIT_MS);
     await page.waitForTimeout(2000);
     await page.screenshot({ path: out('screenshot-2-camera-call.png') });
   } finally {
@@ -137,7 +131,7 @@ async function popupShot(): Promise<void> {
     await page.goto(env.url('site-page.html'));
     await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLVideoElement | null)?.readyState! >= 2, VJS);
     await clickOverlayButton(page, VJS);
-    await poll('an enhanced frame', async () => compositorFrames(page).length > 0 && (await debugState(compositorFrames(page)[0])).framesDone >= 2);
+    await framesDone(page, 'enhanced frames', 2);
     await page.mouse.move(2, 2);
     await page.waitForTimeout(3000);
     const pageShot = await page.screenshot();
@@ -171,7 +165,7 @@ async function pwaShot(): Promise<void> {
     await (await chooser).setFiles(made('store-pwa-clip.webm', (o) => ['-stream_loop', '2', '-i', DEMO_CLIP, '-t', '20', '-c:v', 'libvpx-vp9', '-b:v', '800k', o]));
     await page.waitForTimeout(6000);
     await page.getByRole('button', { name: 'Export video' }).click();
-    await poll('export progress', () => page.getByRole('progressbar', { name: 'Export progress' }).evaluate((p: HTMLProgressElement) => p.value > 0.15));
+    await poll('export progress', () => page.getByRole('progressbar', { name: 'Export progress' }).evaluate((p: HTMLProgressElement) => p.value > 0.15), WAIT_MS);
     await page.screenshot({ path: out('screenshot-4-pwa-export.png') });
   } finally {
     await browser.close();
@@ -205,7 +199,7 @@ async function stylesOnFace(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (argv.includes('--only-styles')) return stylesOnFace();
+  if (flags.only === 'styles') return stylesOnFace();
   await stylesOnFace();
   console.log('styles-face.png');
   const enhance = await enhanceShot();

@@ -9,11 +9,11 @@
 //    one-line justification in store/listing.json, and each API permission is used by the code;
 //  - a single-purpose statement, a privacy policy (PRIVACY.md) that says no data is collected and
 //    no frame leaves the device, and the listing images at the stores' sizes.
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXTENSION_ICON_SIZES, MAX_NAME, MAX_SUMMARY, PROMO_TILE, SCREENSHOT } from './rules.js';
-import { STORES, unpack, zipPath } from './package.js';
+import { STORES, filesUnder, unpack, zipPath } from './package.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -31,9 +31,8 @@ function pngSize(path: string): { width: number; height: number } | null {
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)) : [join(dir, n)]));
-}
+/** A rule's finding: its problems, or what was checked when there are none. */
+const finding = (rule: string, problems: string[], ok: string): Finding => ({ rule, ok: problems.length === 0, detail: problems.length ? problems.join('; ') : ok });
 
 interface Listing {
   singlePurpose: string; permissions: Record<string, string>; hosts: Record<string, string>; webAccessibleResources: Record<string, string>;
@@ -43,7 +42,6 @@ interface Listing {
 /** All rules for one unpacked package (`dir`). */
 export function checkPackage(dir: string, listing: Listing): Finding[] {
   const out: Finding[] = [];
-  const add = (rule: string, problems: string[], ok: string) => out.push({ rule, ok: problems.length === 0, detail: problems.length ? problems.join('; ') : ok });
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 
   const iconProblems = EXTENSION_ICON_SIZES.flatMap((size) => {
@@ -52,7 +50,7 @@ export function checkPackage(dir: string, listing: Listing): Finding[] {
     const got = existsSync(join(dir, file)) ? pngSize(join(dir, file)) : null;
     return got?.width === size && got.height === size ? [] : [`${file} is ${got ? `${got.width}x${got.height}` : 'not a PNG'}, not ${size}x${size}`];
   });
-  add('icons', iconProblems, EXTENSION_ICON_SIZES.map((s) => `${s}x${s}`).join(', '));
+  out.push(finding('icons', iconProblems, EXTENSION_ICON_SIZES.map((s) => `${s}x${s}`).join(', ')));
 
   const msgKey = (v: string) => /^__MSG_(\w+)__$/.exec(v)?.[1];
   const locales = readdirSync(join(dir, '_locales'));
@@ -65,7 +63,7 @@ export function checkPackage(dir: string, listing: Listing): Finding[] {
       ...(!summary ? [`${loc}: no summary`] : [...summary].length > MAX_SUMMARY ? [`${loc}: summary has ${[...summary].length} characters (at most ${MAX_SUMMARY})`] : []),
     ];
   });
-  add('name and summary in every locale', textProblems, `${locales.length} locales (${locales.join(', ')}), names <= ${MAX_NAME}, summaries <= ${MAX_SUMMARY} characters`);
+  out.push(finding('name and summary in every locale', textProblems, `${locales.length} locales (${locales.join(', ')}), names <= ${MAX_NAME}, summaries <= ${MAX_SUMMARY} characters`));
 
   const csp: string = manifest.content_security_policy?.extension_pages ?? '';
   const scriptSrc = /script-src([^;]*)/.exec(csp)?.[1].trim().split(/\s+/) ?? [];
@@ -80,7 +78,7 @@ export function checkPackage(dir: string, listing: Listing): Finding[] {
     if (/\beval\s*\(|\bnew\s+Function\s*\(/.test(text)) remote.push(`${name}: eval or the Function constructor`);
     for (const m of text.matchAll(/https?:\/\/([a-z0-9.-]+)/gi)) if (!DOC_HOSTS.has(m[1].toLowerCase())) remote.push(`${name}: address ${m[0]}`);
   }
-  add('no remote code', [...new Set(remote)], `${code.length} scripts and pages, CSP script-src ${scriptSrc.join(' ')}`);
+  out.push(finding('no remote code', [...new Set(remote)], `${code.length} scripts and pages, CSP script-src ${scriptSrc.join(' ')}`));
 
   const allCode = code.map((f) => readFileSync(f, 'utf8')).join('\n');
   const perms: string[] = [...(manifest.permissions ?? []), ...(manifest.optional_permissions ?? [])];
@@ -94,28 +92,27 @@ export function checkPackage(dir: string, listing: Listing): Finding[] {
     ...resources.filter((r) => !listing.webAccessibleResources[r]?.trim()).map((r) => `web-accessible "${r}" has no justification`),
     ...Object.values({ ...listing.permissions, ...listing.hosts }).filter((j) => j.includes('\n')).map(() => 'a justification is more than one line'),
   ];
-  add('fewest permissions, each justified', permProblems, `permissions [${perms.join(', ')}], hosts [${hosts.join(', ')}], web-accessible [${resources.join(', ')}]`);
+  out.push(finding('fewest permissions, each justified', permProblems, `permissions [${perms.join(', ')}], hosts [${hosts.join(', ')}], web-accessible [${resources.join(', ')}]`));
   return out;
 }
 
 /** Rules about the listing itself (the same for both stores). */
 export function checkListing(listing: Listing): Finding[] {
   const out: Finding[] = [];
-  const add = (rule: string, problems: string[], ok: string) => out.push({ rule, ok: problems.length === 0, detail: problems.length ? problems.join('; ') : ok });
   const purpose = listing.singlePurpose?.trim() ?? '';
-  add('single-purpose statement', purpose.length >= 40 && purpose.length <= 1000 ? [] : [`statement has ${purpose.length} characters`], `${purpose.length} characters`);
+  out.push(finding('single-purpose statement', purpose.length >= 40 && purpose.length <= 1000 ? [] : [`statement has ${purpose.length} characters`], `${purpose.length} characters`));
   const policyPath = join(repoRoot, listing.privacyPolicy);
   const policy = existsSync(policyPath) ? readFileSync(policyPath, 'utf8') : '';
-  add('privacy policy', [
+  out.push(finding('privacy policy', [
     ...(!policy ? [`${listing.privacyPolicy} missing`] : []),
     ...(policy && !/collects no data/i.test(policy) ? ['does not say that no data is collected'] : []),
     ...(policy && !/never leave your device/i.test(policy) ? ['does not say that frames never leave the device'] : []),
-  ], listing.privacyPolicy);
+  ], listing.privacyPolicy));
   const images = [...listing.screenshots.map((f) => [f, SCREENSHOT] as const), [listing.promoTile, PROMO_TILE] as const];
-  add('listing images', images.flatMap(([f, want]) => {
+  out.push(finding('listing images', images.flatMap(([f, want]) => {
     const got = existsSync(join(repoRoot, f)) ? pngSize(join(repoRoot, f)) : null;
     return got?.width === want.width && got.height === want.height ? [] : [`${f}: ${got ? `${got.width}x${got.height}` : 'missing'}, not ${want.width}x${want.height}`];
-  }), `${listing.screenshots.length} screenshots ${SCREENSHOT.width}x${SCREENSHOT.height}, promo tile ${PROMO_TILE.width}x${PROMO_TILE.height}`);
+  }), `${listing.screenshots.length} screenshots ${SCREENSHOT.width}x${SCREENSHOT.height}, promo tile ${PROMO_TILE.width}x${PROMO_TILE.height}`));
   return out;
 }
 

@@ -40,7 +40,7 @@ export function manifestFor(store: Store, built: Manifest): Manifest {
 
 export const zipPath = (store: Store, version: string) => join(STORE_DIR, `gan-video-filter-${version}-${store}.zip`);
 
-function filesUnder(dir: string): string[] {
+export function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
     return statSync(p).isDirectory() ? filesUnder(p) : [p];

@@ -39,8 +39,8 @@ export function stillCamera(): string {
 
 /** `dir`: the unpacked extension to load (default dist/extension, built if missing). */
 export async function launchExtension(opts: { camera?: string; viewport?: { width: number; height: number }; args?: string[]; debug?: boolean; dir?: string } = {}): Promise<ExtensionEnv> {
-  if (!existsSync(join(EXT_DIR, 'manifest.json'))) execFileSync('npm', ['run', 'build:extension'], { cwd: REPO_ROOT, stdio: 'inherit' });
   const dir = opts.dir ?? EXT_DIR;
+  if (!opts.dir && !existsSync(join(EXT_DIR, 'manifest.json'))) execFileSync('npm', ['run', 'build:extension'], { cwd: REPO_ROOT, stdio: 'inherit' });
   const server = await serveFixtures();
   const userDir = mkdtempSync(join(tmpdir(), 'gvf-ext-'));
   const camera = opts.camera ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${opts.camera}`] : [];
@@ -67,6 +67,20 @@ export async function launchExtension(opts: { camera?: string; viewport?: { widt
     },
   };
 }
+
+/**
+ * The extension for a tsx script (the benchmark, the store images), its debug copies off. tsx
+ * compiles the functions a script sends into pages with `__name(...)` calls (esbuild's
+ * keepNames), which pages lack: this defines it there.
+ */
+export async function launchExtensionForScript(opts: Omit<Parameters<typeof launchExtension>[0], 'debug'> = {}): Promise<ExtensionEnv> {
+  const env = await launchExtension({ ...opts, debug: false });
+  await env.context.addInitScript({ content: KEEP_NAMES });
+  return env;
+}
+
+/** For pages a tsx script drives outside the extension (see launchExtensionForScript). */
+export const KEEP_NAMES = 'globalThis.__name = (f) => f;';
 
 /** Sets the defaults for every site, as the options page does. */
 export async function setDefaults(env: ExtensionEnv, defaults: Partial<SiteSettings>): Promise<void> {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Prints the path of a Firefox ESR of the oldest major version the manifest claims
-# (browser_specific_settings.gecko.strict_min_version), unpacked from Debian's .deb into
-# test/.firefox/ beside the system's firefox-esr (which apt keeps at the newest ESR).
+# (browser_specific_settings.gecko.strict_min_version): the system's firefox-esr when it is that
+# version, else one unpacked from Debian's .deb into test/.firefox/ beside it.
 # Fails with a message if Debian's archives no longer have that major version.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 major=$(node -p "require('./manifest.json').browser_specific_settings.gecko.strict_min_version.split('.')[0]")
+system=/usr/bin/firefox-esr
+if [ -x "$system" ] && [ "$("$system" --version | grep -o '[0-9]*' | head -n 1)" = "$major" ]; then echo "$system"; exit 0; fi
 dir="test/.firefox/$major"
 bin="$dir/usr/lib/firefox-esr/firefox-esr"
 if [ -x "$bin" ]; then echo "$PWD/$bin"; exit 0; fi

@@ -77,15 +77,11 @@ describe('the PWA in Firefox ESR', () => {
       return Boolean(navigator.serviceWorker.controller);
     });
     expect(controlled).toBe(true);
-    // Firefox 140's WebDriver BiDi has no network emulation: there the stopped server is the only offline.
-    const offlineMode = await page.setOfflineMode(true).then(() => true, (e: Error) => {
-      if (!/unknown command/.test(e.message)) throw e;
-      return false;
-    });
+    await page.setOfflineMode(true);
     await server.stop(); // nothing can come from the network either way
     await page.reload();
     await waitForFrames(page, 2, FILTER);
-    if (offlineMode) expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+    expect(await page.evaluate(() => navigator.onLine)).toBe(false);
     expect((await appStats(page)).errors).toEqual([]);
     await checkAgainstNode('offline reload');
   }, 180_000);

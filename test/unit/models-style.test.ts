@@ -15,7 +15,7 @@ import { createTextureNet, styleGrams, textureL2 } from '../../models/train/styl
 import { TEACHERS, teach } from '../../models/train/style/teachers';
 import { LOOKS } from '../../models/train/imaging/looks';
 import { createGenerator, generate, inputMultiple, macsPerInputPixel, render } from '../../models/train/core/nets';
-import { borderStep, changedShare, flicker, shiftError, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style/eval';
+import { borderStep, changedShare, flicker, shiftError, stillShimmer, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style/eval';
 import { trainStyle, type StyleTrainConfig } from '../../models/train/style/train';
 import { tally } from '../../models/train/style/blind';
 
@@ -166,6 +166,27 @@ describe('style scores', () => {
   beforeAll(() => tf.setBackend('wasm'));
   const identity = (x: tf.Tensor4D) => tf.clone(x);
   const frames = [0, 1, 2].map((k) => synthetic(32, 24, k));
+
+  it("shimmer on the still part of a clip: the identity keeps the input's own; bands that flip on sensor noise do not", () => {
+    // A grey wall with one level of noise, and a bright square moving along the left third.
+    let seed = 7;
+    const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) / 255;
+    const clip = [0, 1, 2, 3].map((t) => {
+      const w = 48, h = 32, data = new Float32Array(w * h * 3);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) {
+        data[(y * w + x) * 3 + c] = x >= 2 + 2 * t && x < 8 + 2 * t && y >= 10 && y < 16 ? 0.9 : 0.5 + noise();
+      }
+      return { width: w, height: h, data };
+    });
+    const same = stillShimmer(clip, clip);
+    expect(same.output).toBeCloseTo(same.input, 9);
+    expect(same.input).toBeGreaterThan(0.1); // the noise is there...
+    expect(same.input).toBeLessThan(1); // ...and nothing else
+    expect(same.share).toBeGreaterThan(0.6); // the square and its surroundings are not still
+    expect(same.share).toBeLessThan(0.95);
+    const banded = clip.map((f) => ({ ...f, data: f.data.map((v) => (v > 0.5 ? 1 : 0)) }));
+    expect(stillShimmer(banded, clip).output).toBeGreaterThan(50);
+  });
 
   it('the identity is perfectly stable and keeps all structure; a strided network is not shift-equivariant', () => {
     expect(flicker(frames, frames)).toBeCloseTo(1, 6);

@@ -1,10 +1,10 @@
 // npm run eval -- --id sr-x2-quality[,sr-x4,style-anime...] --images DIR [--size 256]
-//   [--peers esrgan-slim,esrgan-medium] [--compressed true] [--style DIR] [--style-root DIR --photos DIR] [--clip FILE] [--out DIR]
+//   [--peers esrgan-slim,esrgan-medium] [--compressed true] [--style DIR] [--style-root DIR --photos DIR] [--clip FILE [--clip-size 320x180] [--clip-start SECONDS]] [--out DIR]
 // Super-resolution filters, and optionally the UpscalerJS peers at the same scales: against
 // bicubic on center crops of the PNGs in DIR (downscaled by antialiased bicubic first), PSNR-Y,
 // SSIM-Y, detail ratio; with --compressed, the x2 filters also on those photos as H.264 and VP9
 // clips at a web bitrate (sr/compressed.ts: PSNR-Y, blocking, speckles against the truth). Style filters: structure (SSIM-Y vs input), distance of image
-// statistics to the style images in --style, shift error, flicker on --clip, and with
+// statistics to the style images in --style, shift error, flicker and still-region shimmer on 30 frames of --clip, and with
 // --style-root (anime/, cartoon/, painting/) the share of outputs a style classifier trained on
 // those sets and on the training photos of --photos names as the filter's style. Both: ms per
 // 640x360 frame on wasm. With --out: results.json and contact sheets (rows: images; columns:
@@ -49,7 +49,8 @@ const fmt = (s: Scores) => `${s.psnr.toFixed(2)} dB  SSIM ${s.ssim.toFixed(4)}  
 function evaluateStyleFilters(stylers: { id: string; macsPerInputPixel: number; run: Upscale }[], images: Image[], size: number, args: Record<string, string>) {
   if (!stylers.length) return [];
   const styleImages = args.style ? pngsIn(args.style).map(readPng) : images;
-  const clip = args.clip ? readClip(args.clip, 320, 180, 30) : undefined;
+  const [clipW, clipH] = (args['clip-size'] ?? '320x180').split('x').map(Number);
+  const clip = args.clip ? readClip(args.clip, clipW, clipH, 30, Number(args['clip-start'] ?? 0)) : undefined;
   const classifier = args['style-root'] ? styleClassifier(args['style-root'], args.photos) : undefined;
   return stylers.map(({ id, macsPerInputPixel, run }) => {
     const target = CLASSES.find((c) => id === `style-${c}`);
@@ -61,7 +62,7 @@ function evaluateStyleFilters(stylers: { id: string; macsPerInputPixel: number; 
     console.log(`  structure (SSIM-Y vs input) ${s.structure.toFixed(3)}, mean change ${s.change.toFixed(1)} levels`);
     console.log(`  style shift ${s.styleShift.toFixed(2)} (0 = the inputs' image statistics, 1 = the style images')${args.style ? '' : ' [no --style: meaningless]'}`);
     console.log(`  border: the outermost pixels change ${s.border.toFixed(2)} times as much as the next ones in (1 = no seam)`);
-    console.log(`  1-pixel shift error ${s.shiftError.toFixed(2)} levels${s.flicker !== undefined ? `, flicker on clip ${s.flicker.toFixed(3)} (1 = as stable as the source)` : ''}${s.changed ? `; pixels changing over 3 levels per frame ${(100 * s.changed.output).toFixed(1)}% (the clip itself ${(100 * s.changed.source).toFixed(1)}%)` : ''}`);
+    console.log(`  1-pixel shift error ${s.shiftError.toFixed(2)} levels${s.flicker !== undefined ? `, flicker on clip ${s.flicker.toFixed(3)} (1 = as stable as the source)` : ''}${s.changed ? `; pixels changing over 3 levels per frame ${(100 * s.changed.output).toFixed(1)}% (the clip itself ${(100 * s.changed.source).toFixed(1)}%)` : ''}${s.shimmer ? `; on its still ${(100 * s.shimmer.share).toFixed(0)}%, ${s.shimmer.output.toFixed(2)} levels per frame (the clip itself ${s.shimmer.input.toFixed(2)})` : ''}`);
     if (s.named) console.log(`  named ${target} by the style classifier: ${(100 * s.named.output).toFixed(0)}% of output quadrants (inputs ${(100 * s.named.input).toFixed(0)}%), mean probability ${s.named.probability.toFixed(2)}; all names ${JSON.stringify(s.named.names)}`);
     return { id, kind: 'style', macsPerInputPixel, msPer640x360: ms, ...s };
   });

@@ -106,6 +106,39 @@ export function changedShare(frames: Image[], levels = 3, margin = 8): number {
   return changed / n;
 }
 
+/**
+ * Shimmer on the still parts of a clip (the wall behind a talking face): the mean frame-to-frame
+ * change in 0-255 levels, over the pixels where neither the input nor any input pixel within
+ * `radius` changed by more than `still` levels, for the output and for the input itself (its
+ * sensor noise and codec), and the share of the picture that was still. Outlines and cel bands
+ * that flip on noise raise the output's figure above the input's.
+ */
+export function stillShimmer(outs: Image[], frames: Image[], still = 2, radius = 2): { output: number; input: number; share: number } {
+  const { width: w, height: h } = frames[0];
+  let o = 0, i = 0, n = 0, total = 0;
+  const moved = new Uint8Array(w * h), near = new Uint8Array(w * h);
+  const change = (a: Float32Array, b: Float32Array, p: number) => 255 * Math.max(Math.abs(a[p] - b[p]), Math.abs(a[p + 1] - b[p + 1]), Math.abs(a[p + 2] - b[p + 2]));
+  for (let t = 1; t < frames.length; t++) {
+    const a = frames[t].data, b = frames[t - 1].data;
+    for (let p = 0; p < w * h; p++) moved[p] = change(a, b, p * 3) > still ? 1 : 0;
+    // Dilated by `radius` (rows, then columns): a pixel next to motion is not still.
+    near.fill(0);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (moved[y * w + x]) for (let k = Math.max(0, x - radius); k <= Math.min(w - 1, x + radius); k++) near[y * w + k] = 1;
+    for (let x = 0; x < w; x++) for (let y = 0; y < h; y++) if (near[y * w + x] === 1) for (let k = Math.max(0, y - radius); k <= Math.min(h - 1, y + radius); k++) if (!near[k * w + x]) near[k * w + x] = 2;
+    for (let p = 0; p < w * h; p++) {
+      total++;
+      if (near[p]) continue;
+      o += meanAbsDiff3(outs[t].data, outs[t - 1].data, p * 3);
+      i += meanAbsDiff3(a, b, p * 3);
+      n++;
+    }
+  }
+  return { output: n ? o / n : 0, input: n ? i / n : 0, share: n / total };
+}
+
+/** Mean absolute difference of one RGB pixel, 0-255 levels. */
+const meanAbsDiff3 = (a: Float32Array, b: Float32Array, p: number) => (255 * (Math.abs(a[p] - b[p]) + Math.abs(a[p + 1] - b[p + 1]) + Math.abs(a[p + 2] - b[p + 2]))) / 3;
+
 /** Decodes `count` frames of a clip at width x height with ffmpeg, from `start` seconds in. */
 export function readClip(path: string, width: number, height: number, count: number, start = 0): Image[] {
   const raw = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(start), '-i', path, '-frames:v', String(count), '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
@@ -129,6 +162,8 @@ export interface StyleScores {
   flicker?: number;
   /** changedShare of the output clip and of the clip itself. */
   changed?: { output: number; source: number };
+  /** stillShimmer on the clip. */
+  shimmer?: { output: number; input: number; share: number };
   /**
    * The style classifier's judgement (style-score.ts) on the quadrants of the outputs: the share
    * named as the filter's style and its mean probability, and the same for the inputs.
@@ -164,9 +199,9 @@ const quadrants = (im: Image): Image[] => {
   return [[0, 0], [w, 0], [0, h], [w, h]].map(([x, y]) => crop(im, x, y, w, h));
 };
 
-function clipScores(run: Stylize, clip: Image[]): Pick<StyleScores, 'flicker' | 'changed'> {
+function clipScores(run: Stylize, clip: Image[]): Pick<StyleScores, 'flicker' | 'changed' | 'shimmer'> {
   const outs = clip.map((f) => stylize(run, f));
-  return { flicker: flicker(outs, clip), changed: { output: changedShare(outs), source: changedShare(clip) } };
+  return { flicker: flicker(outs, clip), changed: { output: changedShare(outs), source: changedShare(clip) }, shimmer: stillShimmer(outs, clip) };
 }
 
 export function evaluateStyle(images: Image[], styleImages: Image[], size: number, run: Stylize, clip?: Image[], judge?: { classifier: Classifier; target: StyleClass }): StyleScores {

@@ -22,19 +22,27 @@ export class Compositor {
     this.ctx = canvas.getContext('2d', { alpha: false })!;
   }
 
-  /** Draws one result (the caller releases it); `before` is the matching source frame (closed here), if kept. */
+  /**
+   * Draws one result (the caller releases it); `before` is the matching source frame (closed
+   * here), if kept. The canvas takes the larger of the two: a style filter run at a working size
+   * below the camera's is compared with the camera's own picture, and drawn up to its size.
+   */
   draw(after: FrameImage, before?: ImageBitmap): void {
     const { canvas, ctx } = this;
-    if (canvas.width !== after.width || canvas.height !== after.height) {
-      canvas.width = after.width;
-      canvas.height = after.height;
+    const larger = before && before.width > after.width && before.height > after.height;
+    const [width, height] = larger ? [before.width, before.height] : [after.width, after.height];
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
     }
     ctx.imageSmoothingQuality = 'high';
     if (before && this.strength < 1) {
-      ctx.drawImage(before, 0, 0, canvas.width, canvas.height);
+      ctx.drawImage(before, 0, 0, width, height);
       ctx.globalAlpha = this.strength;
-      ctx.drawImage(this.drawable(after), 0, 0);
+      ctx.drawImage(this.drawable(after), 0, 0, width, height);
       ctx.globalAlpha = 1;
+    } else if (larger) {
+      ctx.drawImage(this.drawable(after), 0, 0, width, height);
     } else {
       putImage(ctx, after);
     }

@@ -162,16 +162,21 @@ export class LiveFilter {
   }
 
   /** The working size for this source: Auto's tier, capped for huge sources (with a notice). */
-  private workSize(w: number, h: number): { scale: number; size: { width: number; height: number } | null } {
+  /**
+   * `size`: what the worker gets (null: the source's own); `beforeSize`: the compare's "before",
+   * the source at its own size up to the live cap (not the working size: it would hide the loss).
+   */
+  private workSize(w: number, h: number): { scale: number; size: { width: number; height: number } | null; beforeSize: { width: number; height: number } | null } {
     const cap = MAX_LIVE_PIXELS[this.session.choice?.backend === 'webgpu' ? 'gpu' : 'cpu'];
     const scale = workScale(w, h, this.tierScale, cap);
+    const capScale = workScale(w, h, 1, cap);
     const capped = w * h > cap ? { from: [w, h] as [number, number], to: [Math.round(w * scale), Math.round(h * scale)] as [number, number] } : null;
     const key = JSON.stringify(capped);
     if (key !== this.cappedKey) {
       this.cappedKey = key;
       this.events.capped(capped);
     }
-    return { scale, size: scale < 1 ? scaledSize(w, h, scale) : null };
+    return { scale, size: scale < 1 ? scaledSize(w, h, scale) : null, beforeSize: capScale < 1 ? scaledSize(w, h, capScale) : null };
   }
 
   private async onFrame(v: HTMLVideoElement, frame?: VideoFrame): Promise<void> {
@@ -184,18 +189,19 @@ export class LiveFilter {
     const want = this.capture;
     const keepBefore = !want && this.compositor.needsBefore;
     const source = frame ?? v;
-    const { scale, size } = this.workSize(v.videoWidth, v.videoHeight);
+    const { scale, size, beforeSize } = this.workSize(v.videoWidth, v.videoHeight);
     const shown: ShownFrame = {
       source: { width: v.videoWidth, height: v.videoHeight },
       tier: this.auto?.tier && this.session.filterId ? { filterId: this.session.filterId, workScale: scale } : null,
     };
-    const resize = size ? { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' as const } : undefined;
+    const resizeTo = (s: { width: number; height: number } | null) => (s ? { resizeWidth: s.width, resizeHeight: s.height, resizeQuality: 'high' as const } : undefined);
+    const resize = resizeTo(size);
     let input: ImageBitmap | VideoFrame, before: ImageBitmap | undefined;
     try {
       [input, before] = await Promise.all([
         // A camera VideoFrame at full size goes to the worker as it is (transferred, no copy).
         frame && !resize ? Promise.resolve(frame) : createImageBitmap(source, resize),
-        keepBefore ? createImageBitmap(source, resize) : Promise.resolve(undefined),
+        keepBefore ? createImageBitmap(source, resizeTo(beforeSize)) : Promise.resolve(undefined),
       ]);
     } finally {
       if (frame && resize) frame.close();

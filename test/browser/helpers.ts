@@ -120,6 +120,13 @@ export function diffStats(a: Rgba, b: Rgba): { mean: number; p99: number; max: n
 }
 
 /** Mean of the RGB channels in 0-255 units (an all-black frame gives 0). */
+/** The columns [from, to) of an image. */
+export function columns(img: Rgba, from: number, to: number): Rgba {
+  const w = to - from, data = new Uint8Array(w * img.height * 4);
+  for (let y = 0; y < img.height; y++) data.set(img.data.subarray((y * img.width + from) * 4, (y * img.width + to) * 4), y * w * 4);
+  return { width: w, height: img.height, data };
+}
+
 export function meanLevel(p: Rgba): number {
   let sum = 0;
   for (let i = 0; i < p.data.length; i += 4) sum += p.data[i] + p.data[i + 1] + p.data[i + 2];

@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './test';
 import { selectBackend, stats, waitForFrames as framesOf, type RunOnceResult } from './pwa-app';
 import {
-  PREVIEW_PORT, bicubicUpscale, decode, diffStats, encode, meanLevel, nearestUpscale, referenceFilter, testCard,
+  PREVIEW_PORT, bicubicUpscale, columns, decode, diffStats, encode, meanLevel, nearestUpscale, referenceFilter, testCard,
   type Pixels,
 } from './helpers';
 
@@ -152,6 +152,19 @@ test('the strength slider blends the filter output with the browser-scaled sourc
   expect(diffStats(half, mid).max).toBeLessThanOrEqual(1);
 });
 
+test('the compare shows the source at its own size when the filter ran at a smaller working size', async ({ page }) => {
+  await page.goto(APP);
+  await waitForFrames(page, 1);
+  const card = testCard(64, 48);
+  const small = testCard(32, 24);
+  small.data.forEach((v, i) => { if (i % 4 !== 3) small.data[i] = 255 - v; }); // the "filtered" picture, unlike the source
+  const shown = decode(await page.evaluate((req) => window.__filterApp.compose(req), { after: encode(small), before: encode(card), strength: 1, split: 0.5 }));
+  expect([shown.width, shown.height]).toEqual([64, 48]);
+  // Before: the source's own pixels, untouched; after: the filtered picture, drawn up to that size.
+  expect(diffStats(columns(shown, 0, 30), columns(card, 0, 30)).max).toBe(0);
+  expect(diffStats(columns(shown, 34, 64), columns(card, 34, 64)).mean).toBeGreaterThan(50);
+});
+
 test('a lost WebGPU device is replaced and filtering resumes with the same output', async ({ page }) => {
   await page.goto(APP);
   await waitForFrames(page, 1);
@@ -283,6 +296,8 @@ test('a chosen style filter keeps its filter and takes a working size that keeps
   expect(shown.output).toEqual([Math.round(320 * shown.workScale), Math.round(240 * shown.workScale)]);
   // Never below a 180-pixel side (host/working-size.ts): 75% of the 320x240 clip at the least.
   expect([1, 0.75]).toContain(shown.workScale);
+  // The compare (on by default) draws the clip's own 320x240 beside the filtered picture, whatever the working size.
+  expect(await page.evaluate(() => { const c = document.getElementById('view') as HTMLCanvasElement; return [c.width, c.height]; })).toEqual([320, 240]);
   expect((await stats(page)).errors).toEqual([]);
 });
 

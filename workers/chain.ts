@@ -30,7 +30,7 @@ export function chainStages(stages: { entry: FilterEntry; model: FrameModel }[])
   const entry: FilterEntry = {
     id: stages.map((s) => s.entry.id).join(CHAIN_SEPARATOR), kind: last.kind, scale,
     title: stages.map((s) => s.entry.title).join(' → '), modelUrl: stages.map((s) => s.entry.modelUrl).join(' '),
-    macsPerInputPixel: macs, quantization: stages[0].entry.quantization,
+    macsPerInputPixel: macs, macsPerOutputPixel: Math.round(macs / (scale * scale)), quantization: stages[0].entry.quantization,
   };
   const model: FrameModel = { execute: (x) => stages.reduce((t, s) => executeFilter(s.model, s.entry, t), x) };
   return { entry, spec: { scale, tileAlign: align }, model };

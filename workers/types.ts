@@ -14,6 +14,8 @@ export interface FilterEntry {
   /** Repo-relative path of a TensorFlow.js graph model (model.json). Served at the same path by the apps. */
   modelUrl: string;
   macsPerInputPixel: number;
+  /** The same cost per pixel of the output: macsPerInputPixel / scale², rounded (what a frame of a given output size costs). */
+  macsPerOutputPixel: number;
   title: string;
   /** How the weights are stored in the weights manifest. */
   quantization: 'float16' | 'uint8';

@@ -4,7 +4,7 @@ import { MIN_WORK_SIDE, scaledSize, workScale } from '../../host/working-size';
 import type { FilterEntry } from '../../workers/types';
 
 const f = (id: string, macs: number, scale = 2, kind: FilterEntry['kind'] = 'super-resolution'): FilterEntry =>
-  ({ id, kind, scale, title: id, modelUrl: '', macsPerInputPixel: macs, quantization: 'float16' });
+  ({ id, kind, scale, title: id, modelUrl: '', macsPerInputPixel: macs, macsPerOutputPixel: macs / scale ** 2, quantization: 'float16' });
 const filters = [f('fast', 4554), f('quality', 32868), f('x4', 45936, 4), f('anime', 12204, 1, 'style')];
 
 describe('adaptive tiers', () => {

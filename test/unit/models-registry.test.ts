@@ -32,6 +32,7 @@ describe('models/registry.json', () => {
       expect(['super-resolution', 'style']).toContain(f.kind);
       expect(f.kind === 'style' ? f.scale === 1 : f.scale >= 2).toBe(true);
       expect(f.macsPerInputPixel).toBeGreaterThan(0);
+      expect(f.macsPerOutputPixel).toBe(Math.round(f.macsPerInputPixel / f.scale ** 2));
       expect(['float16', 'uint8']).toContain(f.quantization);
       expect(existsSync(f.modelUrl)).toBe(true);
     }

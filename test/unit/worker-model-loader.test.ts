@@ -9,7 +9,7 @@ import type { FilterEntry } from '../../workers/types';
 
 const MODEL = 'models/weights/t/model.json';
 const WEIGHTS = 'models/weights/t/weights.bin';
-const entry: FilterEntry = { id: 't', kind: 'super-resolution', scale: 2, modelUrl: MODEL, macsPerInputPixel: 36, title: 'T', quantization: 'uint8' };
+const entry: FilterEntry = { id: 't', kind: 'super-resolution', scale: 2, modelUrl: MODEL, macsPerInputPixel: 36, macsPerOutputPixel: 9, title: 'T', quantization: 'uint8' };
 
 const b64 = (s: string) => ({ s: Buffer.from(s).toString('base64') });
 const F = { type: 'DT_FLOAT' };

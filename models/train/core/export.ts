@@ -184,7 +184,7 @@ function graphLookOps(
 export const modelUrlFor = (id: string) => `models/weights/${id}/model.json`;
 
 /** Writes the model under models/weights/<id>/ and adds or replaces its registry entry. */
-export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl' | 'macsPerInputPixel' | 'quantization' | 'inputMultiple'>, g: Generator, quantization: Quantization): FilterEntry {
+export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl' | 'macsPerInputPixel' | 'macsPerOutputPixel' | 'quantization' | 'inputMultiple'>, g: Generator, quantization: Quantization): FilterEntry {
   const { modelJson, weights } = buildGraphModel(g, quantization);
   const modelUrl = modelUrlFor(entry.id);
   const path = join(repoRoot, modelUrl);
@@ -192,7 +192,8 @@ export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl'
   writeFileSync(path, JSON.stringify(modelJson));
   writeFileSync(join(dirname(path), 'weights.bin'), weights);
   const multiple = inputMultiple(g.config);
-  const full: FilterEntry = { ...entry, modelUrl, macsPerInputPixel: macsPerInputPixel(g), quantization, ...(multiple > 1 ? { inputMultiple: multiple } : {}) };
+  const macs = macsPerInputPixel(g);
+  const full: FilterEntry = { ...entry, modelUrl, macsPerInputPixel: macs, macsPerOutputPixel: Math.round(macs / entry.scale ** 2), quantization, ...(multiple > 1 ? { inputMultiple: multiple } : {}) };
   const regPath = join(repoRoot, 'models/registry.json');
   let registry: Registry = { version: 1, filters: [] };
   try { registry = JSON.parse(readFileSync(regPath, 'utf8')) as Registry; } catch { /* first filter */ }

@@ -161,8 +161,8 @@ export class LiveFilter {
     return this.auto ? this.shownTier : null;
   }
 
-  /** The working size for this source: Auto's tier, capped for huge sources (with a notice). */
   /**
+   * The working size for this source: Auto's tier, capped for huge sources (with a notice).
    * `size`: what the worker gets (null: the source's own); `beforeSize`: the compare's "before",
    * the source at its own size up to the live cap (not the working size: it would hide the loss).
    */

@@ -42,8 +42,8 @@ const tensor = (im: Image) => tf.tensor4d(im.data, [1, im.height, im.width, 3]);
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
 
 /** A style generator whose last layer is no longer zero (as after training), with the given style options (nets.ts). */
-function trainedLikeGenerator(fine = 0, smoothSkip = false, guided = 0) {
-  const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1, fine, smoothSkip, guided }, 3);
+function trainedLikeGenerator(fine = 0, smoothSkip = false, guided = 0, head = 0) {
+  const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1, fine, smoothSkip, guided, head }, 3);
   const out = g.layers.at(-1)!;
   out.w.assign(tf.randomNormal(out.w.shape, 0, 0.2, 'float32', 5));
   return g;
@@ -62,6 +62,10 @@ describe('style generator', () => {
     const fine = createGenerator({ arch: 'style', scale: 1, channels: 48, blocks: 4, fine: 8 }, 1);
     expect(macsPerInputPixel(fine)).toBe(12204 + 216 + 216);
     expect(maxDiff(generate(fine, x), x)).toBe(0);
+    // A full-resolution head: one 3x3 convolution as wide as the concatenation (16 + 8) before the output.
+    const head = createGenerator({ arch: 'style', scale: 1, channels: 48, blocks: 4, fine: 8, head: 1 }, 1);
+    expect(macsPerInputPixel(head)).toBe(12204 + 216 + 216 + 9 * 24 * 24);
+    expect(maxDiff(generate(head, x), x)).toBe(0);
     // The smoothed skip: a 4x4 average and a bilinear x4 (3x3, 3->48) at 1/16 of the pixels.
     const smooth = createGenerator({ arch: 'style', scale: 1, channels: 48, blocks: 4, fine: 8, smoothSkip: true }, 1);
     expect(macsPerInputPixel(smooth)).toBe(12204 + 216 + 216 + 81);
@@ -95,8 +99,8 @@ describe('style generator', () => {
     }
   });
 
-  it.each([[0, false, 0], [8, false, 0], [8, true, 0], [8, true, 3]])('the exported graph model (full-resolution branch: %i channels, smoothed skip: %s, guided radius %i) computes the generator, at any frame size through executeFilter', async (fine, smoothSkip, guided) => {
-    const g = trainedLikeGenerator(fine, smoothSkip, guided);
+  it.each([[0, false, 0, 0], [8, false, 0, 0], [8, true, 0, 0], [8, true, 3, 0], [8, false, 0, 2]])('the exported graph model (full-resolution branch: %i channels, smoothed skip: %s, guided radius %i, head %i) computes the generator, at any frame size through executeFilter', async (fine, smoothSkip, guided, head) => {
+    const g = trainedLikeGenerator(fine, smoothSkip, guided, head);
     const entry = { scale: 1, inputMultiple: inputMultiple(g.config) };
     const model = await tf.loadGraphModel(tf.io.fromMemory(buildGraphModel(g, 'float16').artifacts));
     const x = tensor(synthetic(28, 20, 2));
@@ -343,7 +347,7 @@ describe('style losses and data', () => {
 
 describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
-    data: photos, style, run, channels: 8, blocks: 1, fine: 0, smoothSkip: false, guided: 0, look: '', dScales: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
+    data: photos, style, run, channels: 8, blocks: 1, fine: 0, head: 0, smoothSkip: false, guided: 0, look: '', dScales: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
     ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, neutralWeight: 0, teacher: '', teacherWeight: 0, emaDecay: 0.9, spectralNorm: true,
     r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, pairs: '', lookScale: 1, ...more,
   });

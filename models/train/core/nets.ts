@@ -39,6 +39,9 @@ export type Skip = 'bicubic' | 'bilinear';
  * - `fine`: channels of a full-resolution branch from the input image, concatenated into the
  *   last layer, so the output can remove photo texture (flat, painted regions) where the
  *   quarter-resolution body alone could only add smooth changes on top of the photo. 0 = none.
+ * - `head`: with `fine`, this many full-resolution 3x3 convolutions (as wide as the concatenation)
+ *   between it and the output, where thin lines are placed: with none, one linear convolution
+ *   mixes the coarse body's features with the image's. Absent = 0.
  * - `smoothSkip`: the skip carries the input averaged over 4x4 blocks and upsampled bilinearly
  *   instead of the input itself, so photo texture is not passed through by default and the
  *   network adds back only the detail it learns to (edges, not grain). Default: the input.
@@ -52,7 +55,7 @@ export type Skip = 'bicubic' | 'bilinear';
  *   (guided.ts), radius UPSAMPLE_RADIUS: a quarter of the cost, with the input's own edges.
  *   Training runs at the look's scale (`generate`); `render` is the whole filter. Absent = 1.
  */
-export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; fine?: number; smoothSkip?: boolean; guided?: number; look?: Look; lookScale?: number }
+export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; fine?: number; head?: number; smoothSkip?: boolean; guided?: number; look?: Look; lookScale?: number }
 
 /** Radius of the guided upsampling's windows, at half resolution. */
 export const UPSAMPLE_RADIUS = 1;
@@ -132,7 +135,8 @@ export function createGenerator(config: GeneratorConfig, seed: number): Generato
         { ...convLayer('g/up1', 3, up0, 4 * up1, 1, 'relu', 1, seed + 102), shuffle: 2 },
         ...(fine ? [
           { ...convLayer('g/fine', 3, 3, fine, 1, 'relu', 1, seed + 103), fromImage: true },
-          { ...convLayer('g/out', 3, up1 + fine, 3, 1, 'linear', 0, seed + blocks + 1), concatWith: 'g/up1' },
+          ...Array.from({ length: config.head ?? 0 }, (_, i) => ({ ...convLayer(`g/head${i}`, 3, up1 + fine, up1 + fine, 1, 'relu', 1, seed + 104 + i), ...(i ? {} : { concatWith: 'g/up1' }) })),
+          { ...convLayer('g/out', 3, up1 + fine, 3, 1, 'linear', 0, seed + blocks + 1), ...(config.head ? {} : { concatWith: 'g/up1' }) },
         ] : [convLayer('g/out', 3, up1, 3, 1, 'linear', 0, seed + blocks + 1)]),
       ],
     };

@@ -28,6 +28,8 @@ export interface StyleTrainConfig extends GanRunConfig, StyleLossConfig {
   blocks: number;
   /** Channels of the full-resolution branch (nets.ts GeneratorConfig.fine); 0 = none. */
   fine: number;
+  /** Full-resolution convolutions after the branch joins the body (nets.ts GeneratorConfig.head); 0 = none. */
+  head: number;
   /** The skip carries the input smoothed (4x4 average, bilinear up) instead of the input (nets.ts). */
   smoothSkip: boolean;
   /** Radius of the fixed guided-filter stage on the output (guided.ts); 0 = none. */
@@ -77,7 +79,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   mkdirSync(cfg.run, { recursive: true });
   if (cfg.look && !LOOKS.includes(cfg.look)) throw new Error(`--look must be one of ${LOOKS.join(', ')}`);
   const g = createGenerator({
-    arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine, smoothSkip: cfg.smoothSkip, guided: cfg.guided,
+    arch: 'style', scale: 1, channels: cfg.channels, blocks: cfg.blocks, fine: cfg.fine, ...(cfg.head ? { head: cfg.head } : {}), smoothSkip: cfg.smoothSkip, guided: cfg.guided,
     ...(cfg.look ? { look: cfg.look } : {}), ...(cfg.lookScale > 1 ? { lookScale: cfg.lookScale } : {}),
   }, cfg.seed);
   // One name per D for its layers and its optimizer; the first keeps the old name, so runs from before multi-scale D resume.

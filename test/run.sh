@@ -22,8 +22,9 @@ fi
 
 # The system's Firefox ESR must be at least the version the manifest claims: Debian's main archive
 # alone installs an older ESR than its security archive does.
-min=$(node -p "require('./manifest.json').browser_specific_settings.gecko.strict_min_version.split('.')[0]")
-if [ "$(/usr/bin/firefox-esr --version | grep -o '[0-9]*' | head -n 1)" -lt "$min" ]; then
+. test/firefox/versions.sh
+min=$(claimed_firefox_major)
+if [ "$(firefox_major /usr/bin/firefox-esr)" -lt "$min" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "test/run.sh: $(/usr/bin/firefox-esr --version) is older than the manifest's Firefox $min; updating it with apt-get"
     apt-get update

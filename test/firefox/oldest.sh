@@ -5,9 +5,10 @@
 # Fails with a message if Debian's archives no longer have that major version.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-major=$(node -p "require('./manifest.json').browser_specific_settings.gecko.strict_min_version.split('.')[0]")
+. test/firefox/versions.sh
+major=$(claimed_firefox_major)
 system=/usr/bin/firefox-esr
-if [ -x "$system" ] && [ "$("$system" --version | grep -o '[0-9]*' | head -n 1)" = "$major" ]; then echo "$system"; exit 0; fi
+if [ -x "$system" ] && [ "$(firefox_major "$system")" = "$major" ]; then echo "$system"; exit 0; fi
 dir="test/.firefox/$major"
 bin="$dir/usr/lib/firefox-esr/firefox-esr"
 if [ -x "$bin" ]; then echo "$PWD/$bin"; exit 0; fi

@@ -165,8 +165,10 @@ export class LiveFilter {
    * The working size for this source: Auto's tier, capped for huge sources (with a notice).
    * `size`: what the worker gets (null: the source's own); `beforeSize`: the compare's "before",
    * the source at its own size up to the live cap (not the working size: it would hide the loss).
+   * A style filter gets the source at that size too, with `guide`: the fraction it runs at before
+   * the worker guides it back up (workers/guided-work.ts), so its output has the camera's size.
    */
-  private workSize(w: number, h: number): { scale: number; size: { width: number; height: number } | null; beforeSize: { width: number; height: number } | null } {
+  private workSize(w: number, h: number): { scale: number; size: { width: number; height: number } | null; beforeSize: { width: number; height: number } | null; guide?: number } {
     const cap = MAX_LIVE_PIXELS[this.session.choice?.backend === 'webgpu' ? 'gpu' : 'cpu'];
     const scale = workScale(w, h, this.tierScale, cap);
     const capScale = workScale(w, h, 1, cap);
@@ -176,7 +178,14 @@ export class LiveFilter {
       this.cappedKey = key;
       this.events.capped(capped);
     }
-    return { scale, size: scale < 1 ? scaledSize(w, h, scale) : null, beforeSize: capScale < 1 ? scaledSize(w, h, capScale) : null };
+    const beforeSize = capScale < 1 ? scaledSize(w, h, capScale) : null;
+    if (this.keepsSize && scale < capScale) return { scale, size: beforeSize, beforeSize, guide: scale / capScale };
+    return { scale, size: scale < 1 ? scaledSize(w, h, scale) : null, beforeSize };
+  }
+
+  /** Whether the loaded filter keeps the frame's size (a style): its working size is guided back up. */
+  private get keepsSize(): boolean {
+    return Boolean(this.session.filterId) && chainMacs(this.session.filterId!, this.filters)?.scale === 1;
   }
 
   private async onFrame(v: HTMLVideoElement, frame?: VideoFrame): Promise<void> {
@@ -189,7 +198,7 @@ export class LiveFilter {
     const want = this.capture;
     const keepBefore = !want && this.compositor.needsBefore;
     const source = frame ?? v;
-    const { scale, size, beforeSize } = this.workSize(v.videoWidth, v.videoHeight);
+    const { scale, size, beforeSize, guide } = this.workSize(v.videoWidth, v.videoHeight);
     const shown: ShownFrame = {
       source: { width: v.videoWidth, height: v.videoHeight },
       tier: this.auto?.tier && this.session.filterId ? { filterId: this.session.filterId, workScale: scale } : null,
@@ -210,7 +219,7 @@ export class LiveFilter {
     const sent = 'displayWidth' in input ? { width: input.displayWidth, height: input.displayHeight } : { width: input.width, height: input.height };
     let out: ProcessedFrame;
     try {
-      out = await this.session.process(input, { returnInputPixels: Boolean(want) });
+      out = await this.session.process(input, { returnInputPixels: Boolean(want), ...(guide ? { workScale: guide } : {}) });
     } catch (e) {
       before?.close();
       if (!(e instanceof WorkerGoneError)) this.events.error(e instanceof Error ? e.message : String(e));

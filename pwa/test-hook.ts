@@ -17,6 +17,8 @@ export interface RunOnceRequest {
   videoFrame?: boolean;
   /** Destroy the WebGPU device (as a driver reset would) after this many frames. */
   loseDeviceAfter?: number;
+  /** Run a style filter at this fraction of the frame, guided back up (workers/types.ts ProcessOptions). */
+  workScale?: number;
 }
 
 interface HookDeps {
@@ -59,7 +61,7 @@ async function runOnce(assetBase: string, req: RunOnceRequest) {
       const bitmap = await createImageBitmap(source);
       const frame = req.videoFrame ? new VideoFrame(bitmap, { timestamp: 0 }) : bitmap;
       if (frame !== bitmap) bitmap.close();
-      const out = await processFrame(handle, frame);
+      const out = await processFrame(handle, frame, req.workScale ? { workScale: req.workScale } : undefined);
       timings.push(out.timing);
       output = imagePixels(out.image);
       releaseImage(handle, out.image);

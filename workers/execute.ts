@@ -4,6 +4,7 @@
 // every side (and up to the multiple), and the output is cropped back: callers never see it.
 import * as tf from '@tensorflow/tfjs';
 import { PACKED_BLOCKS } from './wasm-pixels.js';
+import { guidedWork } from './guided-work.js';
 
 /** What a filter model must offer: a graph model, or an adapter around another model (bench peers). */
 export interface FrameModel {
@@ -36,11 +37,16 @@ export interface FrameRun {
   execute(x: tf.Tensor4D): tf.Tensor4D;
 }
 
+/** Whether a frame runs at a working size and is guided back up (style filters only: they keep the frame's size). */
+export const guidesUp = (spec: { scale: number }, workScale = 1): boolean => spec.scale === 1 && workScale < 1;
+
 /**
- * The filter as executeFilter runs it or, where the pixel packing can rearrange
- * (`packsShuffle`: WASM SIMD), stopped before its final DepthToSpace.
+ * The filter as executeFilter runs it (at `workScale` of the frame, guided back up, when
+ * guidesUp) or, where the pixel packing can rearrange (`packsShuffle`: WASM SIMD), stopped
+ * before its final DepthToSpace.
  */
-export function frameRun(model: FrameModel, spec: { scale: number; inputMultiple?: number }, packsShuffle: boolean): FrameRun {
+export function frameRun(model: FrameModel, spec: { scale: number; inputMultiple?: number }, packsShuffle: boolean, workScale = 1): FrameRun {
+  if (guidesUp(spec, workScale)) return { block: 1, execute: (x) => guidedWork((t) => executeFilter(model, spec, t), x, workScale) };
   const pre = model.beforeShuffle;
   if (packsShuffle && pre && pre.block === spec.scale && (spec.inputMultiple ?? 1) === 1 && PACKED_BLOCKS.includes(pre.block)) return pre;
   return { block: 1, execute: (x) => executeFilter(model, spec, x) };

@@ -149,7 +149,7 @@ export class ReadbackPath {
     const t1 = performance.now();
     const image = { data: this.pool.take(w * h * 4), width: w, height: h };
     try {
-      const run = frameRun(model, spec, simd !== null);
+      const run = frameRun(model, spec, simd !== null, opts.workScale);
       if (width * height > TILE_ABOVE_PIXELS) await executeTiled(run, spec, x, image);
       else {
         const out = tf.tidy(() => run.execute(x));
@@ -189,6 +189,6 @@ export class FramePipeline {
   filter(model: FrameModel, spec: RunSpec, frame: InputFrame, opts: ProcessOptions = {}): Promise<ProcessedFrame> {
     const { width, height } = frameSize(frame);
     const onGpu = tf.getBackend() === 'webgpu' && !opts.returnInputPixels && width * height <= TILE_ABOVE_PIXELS;
-    return onGpu ? this.gpu.filter(model, spec, frame) : this.readback.filter(model, spec, frame, opts);
+    return onGpu ? this.gpu.filter(model, spec, frame, opts.workScale) : this.readback.filter(model, spec, frame, opts);
   }
 }

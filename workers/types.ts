@@ -89,6 +89,11 @@ export interface LoadedFilter {
 export interface ProcessOptions {
   /** Also return the RGBA pixels the model saw (tests compare them with a reference run). */
   returnInputPixels?: boolean;
+  /**
+   * A style filter (scale 1) run at this fraction of the frame's size and guided back up to the
+   * frame's own size with its own edges (guided-work.ts). Absent or 1: at the frame's size.
+   */
+  workScale?: number;
 }
 
 /** A filtered frame plus, when asked for, the input pixels the worker read from the frame. */

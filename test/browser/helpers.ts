@@ -59,13 +59,16 @@ export interface Rgba { width: number; height: number; data: Uint8Array }
 export const decode = (p: Pixels): Rgba => ({ width: p.width, height: p.height, data: new Uint8Array(Buffer.from(p.rgba, 'base64')) });
 export const encode = (p: Rgba): Pixels => ({ width: p.width, height: p.height, rgba: Buffer.from(p.data).toString('base64') });
 
-/** Runs a registry filter from the repository's files in Node (tfjs WASM backend), like the worker does. */
-export async function referenceFilter(id: string, input: Rgba): Promise<Rgba> {
+/**
+ * Runs a registry filter from the repository's files in Node (tfjs WASM backend), like the worker
+ * does; with `workScale`, a style filter at that fraction of the frame, guided back up.
+ */
+export async function referenceFilter(id: string, input: Rgba, workScale = 1): Promise<Rgba> {
   // Imported here so the Playwright config, which imports this file, does not load tfjs.
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
   const { loadFilterFromDisk } = await import('../../models/train/core/disk-model');
-  const { executeFilter } = await import('../../workers/execute');
+  const { frameRun } = await import('../../workers/execute');
   await tf.setBackend('wasm');
   const { chainStages } = await import('../../workers/chain');
   // A chained id ("style-anime+sr-x2-fast") runs its stages in one pass, as the worker does.
@@ -74,7 +77,7 @@ export async function referenceFilter(id: string, input: Rgba): Promise<Rgba> {
   try {
     const out = tf.tidy(() => {
       const x = tf.tensor4d(rgbaToRgbFloats(new Uint8ClampedArray(input.data)), [1, input.height, input.width, 3]);
-      return tf.clipByValue(executeFilter(model, entry, x), 0, 1);
+      return tf.clipByValue(frameRun(model, entry, false, workScale).execute(x), 0, 1);
     });
     const rgb = (await out.data()) as Float32Array;
     out.dispose();

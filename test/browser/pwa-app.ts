@@ -42,7 +42,7 @@ declare global {
       simulateCrash(): void;
       dieMidFrame(how: 'crash' | 'silent', watchdogMs?: number): Promise<void>;
       capture(): Promise<{ input: Pixels; output: Pixels }>;
-      runOnce(req: { backend: string; filterId: string; input: Pixels; repeat?: number; videoFrame?: boolean; loseDeviceAfter?: number }): Promise<RunOnceResult>;
+      runOnce(req: { backend: string; filterId: string; input: Pixels; repeat?: number; videoFrame?: boolean; loseDeviceAfter?: number; workScale?: number }): Promise<RunOnceResult>;
       switchDuringFrames(req: { backend: string; from: string; to: string; input: Pixels; before: number; after: number }): Promise<string[]>;
       compose(req: { after: Pixels; before: Pixels; strength: number; split: number }): Promise<Pixels>;
     };

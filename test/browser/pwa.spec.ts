@@ -129,6 +129,18 @@ test('style filters keep the frame size at any size and match the Node run, on W
       expect(vsInput.mean, 'the filter changes the picture').toBeGreaterThan(2);
     }
   }
+  // At a working size (Auto's live tiers): the frame's own size back, guided by the frame.
+  const big = testCard(160, 120);
+  for (const backend of ['wasm', 'webgpu']) {
+    const r = await page.evaluate((req) => window.__filterApp.runOnce(req), { backend, filterId: 'style-cartoon', input: encode(big), workScale: 0.5 });
+    const out = decode(r.output);
+    expect([out.width, out.height]).toEqual([160, 120]);
+    const vsRef = diffStats(out, await referenceFilter('style-cartoon', big, 0.5));
+    console.log(`style-cartoon at half size on ${backend}, guided back to 160x120: vs Node reference max ${vsRef.max}, mean ${vsRef.mean.toFixed(2)}`);
+    expect(vsRef.max).toBeLessThanOrEqual(2);
+    expect(diffStats(out, big).mean, 'the filter changes the picture').toBeGreaterThan(2);
+    expect(diffStats(out, await referenceFilter('style-cartoon', big)).mean, 'the working size is not the full size').toBeGreaterThan(0.5);
+  }
   // A style then x2 super-resolution, chained in one pass in the worker.
   const chain = 'style-anime+sr-x2-fast';
   const r = await page.evaluate((req) => window.__filterApp.runOnce(req), { backend: 'wasm', filterId: chain, input: encode(card) });
@@ -293,10 +305,11 @@ test('a chosen style filter keeps its filter and takes a working size that keeps
   const shown = await shownLines(page);
   console.log(`style-anime on the demo clip: ${shown.tier} (${shown.size}), ${(await stats(page)).fps.toFixed(1)} fps`);
   expect(shown.filterId).toBe('style-anime');
-  expect(shown.output).toEqual([Math.round(320 * shown.workScale), Math.round(240 * shown.workScale)]);
+  // Whatever the working size, the worker guides the look back up to the clip's own 320x240.
+  expect(shown.output).toEqual([320, 240]);
   // Never below a 180-pixel side (host/working-size.ts): 75% of the 320x240 clip at the least.
   expect([1, 0.75]).toContain(shown.workScale);
-  // The compare (on by default) draws the clip's own 320x240 beside the filtered picture, whatever the working size.
+  // The compare (on by default) draws the clip's own 320x240 beside the filtered picture.
   expect(await page.evaluate(() => { const c = document.getElementById('view') as HTMLCanvasElement; return [c.width, c.height]; })).toEqual([320, 240]);
   expect((await stats(page)).errors).toEqual([]);
 });

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFilterFromDisk, readRegistry } from '../../models/train/core/disk-model';
+import { executeFilter, frameRun } from '../../workers/execute';
+import { guidedWork, workingSize } from '../../workers/guided-work';
+
+const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+/** A face-sized test card: discs and bars with hard edges over a soft gradient, 1-2 px lines. */
+function card(width: number, height: number): tf.Tensor4D {
+  const d = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const disc = Math.hypot(x - width / 3, y - height / 2) < height / 4;
+    const eye = Math.hypot(x - (2 * width) / 3, y - height / 3) < height / 16;
+    const line = x % 37 < 2 && y > height / 2;
+    const base = 0.3 + (0.3 * x) / width;
+    for (let c = 0; c < 3; c++) d[(y * width + x) * 3 + c] = line ? 0.05 : eye ? 0.1 : disc ? 0.85 - 0.2 * c : base + 0.05 * c;
+  }
+  return tf.tensor4d(d, [1, height, width, 3]);
+}
+
+/** Mean squared luma step between neighbours: how much edge a picture has (a blur keeps the steps' sum, not their squares). */
+const edgeEnergy = (x: tf.Tensor4D): number => tf.tidy(() => {
+  const l = tf.mean(x, 3, true);
+  const dx = tf.square(tf.sub(tf.slice(l, [0, 0, 1, 0], [-1, -1, -1, -1]), tf.slice(l, [0, 0, 0, 0], [-1, -1, l.shape[2]! - 1, -1])));
+  const dy = tf.square(tf.sub(tf.slice(l, [0, 1, 0, 0], [-1, -1, -1, -1]), tf.slice(l, [0, 0, 0, 0], [-1, l.shape[1]! - 1, -1, -1])));
+  return tf.add(tf.mean(dx), tf.mean(dy)).dataSync()[0];
+});
+
+const meanAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.mean(tf.abs(tf.sub(a, b))).dataSync()[0]);
+
+/** What the old live path showed: the filter's output at the working size, enlarged. */
+function enlarged(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, H, W] = x.shape;
+    return tf.image.resizeBilinear(run(tf.image.resizeBilinear(x, workingSize(W, H, scale), false, true)), [H, W], false, true);
+  });
+}
+
+describe('a style filter at a working size, guided back up (workers/guided-work.ts)', () => {
+  beforeAll(() => tf.setBackend('wasm'));
+
+  it('brings a look back at the frame size with the frame\'s own edges', () => {
+    const x = card(640, 480);
+    const invert = (t: tf.Tensor4D) => tf.sub(1, t) as tf.Tensor4D;
+    for (const run of [(t: tf.Tensor4D) => tf.clone(t), invert]) {
+      const out = guidedWork(run, x, 0.375), old = enlarged(run, x, 0.375), want = run(x);
+      expect(out.shape).toEqual([1, 480, 640, 3]);
+      // The look at full size (the identity gives the frame back, the inversion its negative) ...
+      expect(meanAbs(out, want)).toBeLessThan(0.02);
+      // ... with the frame's edges: the enlarged working-size picture keeps well under as many.
+      expect(edgeEnergy(out) / edgeEnergy(want)).toBeGreaterThan(0.85);
+      expect(edgeEnergy(old) / edgeEnergy(want)).toBeLessThan(0.6);
+      tf.dispose([out, old, want]);
+    }
+    x.dispose();
+  });
+
+  it('runs the shipped style filters at 3/8 of a 640x480 frame into a 640x480 picture sharper than the enlarged one', async () => {
+    const x = card(640, 480);
+    for (const { id } of readRegistry(repoRoot).filters.filter((f) => f.kind === 'style')) {
+      const { entry, model } = await loadFilterFromDisk(repoRoot, id);
+      const run = (t: tf.Tensor4D) => executeFilter(model, entry, t);
+      const out = tf.tidy(() => frameRun(model, entry, true, 0.375).execute(x)), old = enlarged(run, x, 0.375);
+      expect(out.shape).toEqual([1, 480, 640, 3]);
+      // A filtered picture: not the frame, not black.
+      expect(meanAbs(out, x), entry.id).toBeGreaterThan(0.01);
+      expect(tf.mean(out).dataSync()[0], entry.id).toBeGreaterThan(0.1);
+      const ratio = edgeEnergy(out) / edgeEnergy(old);
+      console.log(`${entry.id}: edge energy at 640x480, guided / enlarged from 240x180: ${ratio.toFixed(2)}`);
+      expect(ratio, entry.id).toBeGreaterThan(1.2);
+      tf.dispose([out, old]);
+      model.dispose();
+    }
+    x.dispose();
+  });
+});

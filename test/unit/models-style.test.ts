@@ -8,7 +8,7 @@ import { executeFilter } from '../../workers/execute';
 import { buildGraphModel } from '../../models/train/core/export';
 import { readPng, writePng, type Image } from '../../models/train/imaging/image';
 import { guidedFilter } from '../../models/train/imaging/guided';
-import { chromaL2, flatten, shiftL2 } from '../../models/train/core/losses';
+import { chromaL2, flatten, multiScaleGradientL1, shiftL2 } from '../../models/train/core/losses';
 import { Rng } from '../../models/train/core/data';
 import { contentCrop, hasContent, loadStyleSet } from '../../models/train/style/data';
 import { createTextureNet, styleGrams, textureL2 } from '../../models/train/style/texture';
@@ -269,6 +269,20 @@ describe('flattening target (cel shading)', () => {
 });
 
 describe('style losses and data', () => {
+  it('multi-scale gradient L1 rewards a soft outline in the right place; full resolution alone does not', () => {
+    // A teacher's 2-px dark line on grey; a student's first, blurred guess at it, or no line.
+    const picture = (cols: [number, number][]) => tf.tidy(() => {
+      const d = new Float32Array(32 * 32 * 3).fill(0.6);
+      for (let y = 0; y < 32; y++) for (const [x, v] of cols) for (let c = 0; c < 3; c++) d[(y * 32 + x) * 3 + c] = v;
+      return tf.tensor4d(d, [1, 32, 32, 3]);
+    });
+    const [teacher, soft, none] = [picture([[15, 0.1], [16, 0.1]]), picture([[14, 0.45], [15, 0.3], [16, 0.3], [17, 0.45]]), picture([])];
+    const cost = (x: tf.Tensor4D, scales: number) => multiScaleGradientL1(x, teacher, scales).dataSync()[0];
+    expect(cost(soft, 1)).toBeGreaterThan(0.95 * cost(none, 1));
+    expect(cost(soft, 3)).toBeLessThan(0.5 * cost(none, 3));
+    tf.dispose([teacher, soft, none]);
+  });
+
   beforeAll(async () => {
     await tf.setBackend('wasm');
   });
@@ -348,7 +362,7 @@ describe('style losses and data', () => {
 describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
     data: photos, style, run, channels: 8, blocks: 1, fine: 0, head: 0, smoothSkip: false, guided: 0, look: '', dScales: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
-    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, neutralWeight: 0, teacher: '', teacherWeight: 0, emaDecay: 0.9, spectralNorm: true,
+    ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, neutralWeight: 0, teacher: '', teacherWeight: 0, teacherScales: 1, emaDecay: 0.9, spectralNorm: true,
     r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, pairs: '', lookScale: 1, ...more,
   });
   let photos: string, style: string;
@@ -383,7 +397,7 @@ describe('style trainer (few steps on tiny images)', () => {
       writePng(join(pairs, `p${k}.out.png`), drawn);
     }
     const lines: string[] = [];
-    const r = await trainStyle(cfg(tmpRun(), 12, { pairs, lookScale: 2, advWeight: 0, teacherWeight: 10, structureWeight: 0, colorWeight: 0, shiftWeight: 0, lrG: 3e-3, emaDecay: 0, sampleEvery: 12 }), (l) => lines.push(l));
+    const r = await trainStyle(cfg(tmpRun(), 12, { pairs, lookScale: 2, advWeight: 0, teacherWeight: 10, teacherScales: 3, structureWeight: 0, colorWeight: 0, shiftWeight: 0, lrG: 3e-3, emaDecay: 0, sampleEvery: 12 }), (l) => lines.push(l));
     expect(r.heldOut).toEqual([join(pairs, 'p3.in.png')]);
     expect(r.generator.config.lookScale).toBe(2);
     expect(lines.some((l) => /\bd=/.test(l)), 'no discriminator without an adversarial term').toBe(false);

@@ -81,6 +81,22 @@ export function gradientL1(a: tf.Tensor4D, b: tf.Tensor4D): tf.Scalar {
 }
 
 /**
+ * gradientL1 at `scales` scales (the images averaged over 1, 2, 4, ... pixel blocks), the block
+ * of side k weighted by k. At full resolution alone, a soft line where the teacher draws a crisp
+ * one scores no better than no line (a 2-px line: 0.032 either way), so a student never starts
+ * to draw: distilled anime came out a paler photo, its gradient term at 0.036-0.039 over 300
+ * steps on four fixed crops. The coarse scales reward the soft line (0.053 against 0.242 with
+ * three); with three the student drew the teacher's outlined eyes and nose on the same crops.
+ */
+export function multiScaleGradientL1(a: tf.Tensor4D, b: tf.Tensor4D, scales: number): tf.Scalar {
+  const terms = Array.from({ length: scales }, (_, i) => {
+    const k = 2 ** i;
+    return tf.mul(k === 1 ? gradientL1(a, b) : gradientL1(boxDown(a, k), boxDown(b, k)), k);
+  });
+  return tf.addN(terms) as tf.Scalar;
+}
+
+/**
  * L1 between image gradients across the lines of a `period`-pixel grid only: a video codec's
  * block borders (8 low-resolution pixels, so 16 output pixels at x2). A network that learns to
  * sharpen codec input sharpens these steps too, which is blocking; this term asks for the

@@ -1,7 +1,7 @@
 // One step of the unpaired style GAN: D learns style-image patches vs generated ones; G learns
 // to fool D while keeping the photo's structure, coarse colours and shift-equivariance.
 import * as tf from '@tensorflow/tfjs';
-import { boxDown, chromaL2, colorL2, discriminatorObjective, flatStructureL2, flatten, generatorAdvLoss, gradientL1, grey, l1, shiftL2, structureL2, type PenaltyConfig } from '../core/losses.js';
+import { boxDown, chromaL2, colorL2, discriminatorObjective, flatStructureL2, flatten, generatorAdvLoss, grey, l1, multiScaleGradientL1, shiftL2, structureL2, type PenaltyConfig } from '../core/losses.js';
 import { teach, type Teacher } from './teachers.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from '../core/nets.js';
 import { textureL2, type TextureNet } from './texture.js';
@@ -26,6 +26,8 @@ export interface StyleLossConfig extends PenaltyConfig {
   teacher: Teacher | '';
   /** Weight of the teacher term: L1 on the pixels and on their gradients. */
   teacherWeight: number;
+  /** Scales the teacher term compares gradients at (losses.ts multiScaleGradientL1): 1 = full resolution only. */
+  teacherScales: number;
 }
 
 /** The random texture network and the style set's Grams it is compared with (texture.ts). */
@@ -102,7 +104,7 @@ export function styleStep(
       ...(texture && cfg.textureWeight > 0 ? [['texture', textureL2(texture.net, out, texture.grams), cfg.textureWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(cfg.chromaWeight > 0 ? [['chroma', chromaL2(out, photo), cfg.chromaWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(cfg.neutralWeight > 0 ? [['neutral', neutralChroma(g, photo), cfg.neutralWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
-      ...(teacherPicture && cfg.teacherWeight > 0 ? [['teacher', tf.add(l1(out, teacherPicture), gradientL1(out, teacherPicture)), cfg.teacherWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
+      ...(teacherPicture && cfg.teacherWeight > 0 ? [['teacher', tf.add(l1(out, teacherPicture), multiScaleGradientL1(out, teacherPicture, cfg.teacherScales)), cfg.teacherWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
     ];
     terms.forEach(([k, t]) => { losses[k] = read(t); });
     return tf.addN(terms.map(([, t, w]) => tf.mul(t, w))) as tf.Scalar;

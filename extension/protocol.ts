@@ -58,10 +58,14 @@ export type HostToFrame =
    * `cycleMs`: the previous frame's whole time in the content script, from reading its pixels to
    * its answer (what paces the video, more than the worker's part of it: Auto steps by it).
    */
-  | { type: 'frame'; seq: number; frame: FramePayload; cycleMs?: number }
+  | { type: 'frame'; seq: number; frame: FramePayload; cycleMs?: number; guide?: number }
   | { type: 'layout'; objectFit: string }
-  /** Camera: a camera frame at the working size, to come back filtered (the content script scales it to the camera's size). */
-  | { type: 'camera-frame'; seq: number; frame: RgbaFrame }
+  /**
+ * Camera: a camera frame at the working size, to come back filtered (the content script scales it
+ * to the camera's size). `guide`, on either kind: a style tier's frame comes at the source's size,
+ * to run at this fraction of it and be guided back up (host/working-size.ts framePlan).
+ */
+  | { type: 'camera-frame'; seq: number; frame: RgbaFrame; guide?: number }
   | { type: 'stop' };
 
 export interface ReadyInfo {
@@ -76,6 +80,8 @@ export interface ReadyInfo {
 export interface TierInfo {
   filterId: string;
   workScale: number;
+  /** The filter's output scale: 1 (a style) keeps the frame's size, so its frames are sent whole with a guide. */
+  scale: number;
   /** Whether Auto chose it (shown on the badge). */
   auto: boolean;
 }
@@ -122,8 +128,8 @@ export interface DebugHook {
   /** The worker's time for the last frame. */
   timing: FrameTiming | null;
   error: string | null;
-  /** The last input frame exactly as the worker got it, and the output the worker returned for it. */
-  lastInput: DebugPixels | null;
+  /** The last input frame exactly as the worker got it (with the fraction it ran at, for a style tier), and the output the worker returned for it. */
+  lastInput: (DebugPixels & { guide?: number }) | null;
   lastOutput: DebugPixels | null;
   /** Tests: the compositor's worker fails as if it crashed (set only for a debug session). */
   crashWorker?(): void;

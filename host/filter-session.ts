@@ -9,7 +9,8 @@
 // starts a worker per core and splits each frame into horizontal bands, one per worker, each
 // run with enough context rows that the joined output equals the whole frame's
 // (workers/tile-plan.ts): one frame in flight still, in about half the time on two cores.
-import { TILE_OVERLAP, planBands, type Band } from '../workers/tile-plan.js';
+import { TILE_OVERLAP, lcm, planBands, type Band } from '../workers/tile-plan.js';
+import { guideAlign } from '../workers/guided-work.js';
 import type { BackendChoice, BackendName, FilterEntry, FrameImage, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame, RgbaPixels, WorkerDeath } from '../workers/types.js';
 import { createFilterWorker, processFrame, releaseImage, type FilterWorkerHandle } from './bridge.js';
 
@@ -73,6 +74,7 @@ function startWorker(onCrash: (msg: string) => void): LiveWorker {
   handle.worker.addEventListener('messageerror', crash);
   return { handle, dead, kill };
 }
+
 
 /** Whether one worker leaves cores idle: WASM without threads (see backend.ts). */
 function bandWorkers(choice: BackendChoice): number {
@@ -180,6 +182,11 @@ export class FilterSession {
     return this.crew[0];
   }
 
+  /** The loaded filter's registry entry (a chain's combined one). */
+  get entry(): FilterEntry | null {
+    return this.loaded?.entry ?? null;
+  }
+
   /** How many workers share each frame (1 unless WASM runs without threads on several cores). */
   get workers(): number {
     return this.crew.length;
@@ -204,8 +211,12 @@ export class FilterSession {
       return Promise.reject(new WorkerGoneError('the filter worker is restarting'));
     }
     const height = isRgba(frame) ? frame.height : 'displayHeight' in frame ? frame.displayHeight : frame.height;
+    // A frame run at a working size needs its context in working-size rows (the overlap grows by
+    // 1/workScale), and its bands on the whole frame's working grid (guideAlign).
+    const guide = opts?.workScale ?? 1;
+    const align = this.loaded ? lcm(this.loaded.tileAlign, guide < 1 ? guideAlign(guide) : 1) : 1;
     const bands = this.loaded && this.crew.length > 1 && height >= MIN_BAND_ROWS * this.crew.length
-      ? planBands(height, this.crew.length, TILE_OVERLAP, this.loaded.tileAlign)
+      ? planBands(height, this.crew.length, Math.ceil(TILE_OVERLAP / guide), align)
       : null;
     if (!bands || bands.length < 2) {
       const live = this.current;

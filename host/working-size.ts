@@ -18,3 +18,15 @@ export function workScale(w: number, h: number, tierScale: number, maxPixels: nu
 export function scaledSize(w: number, h: number, scale: number): { width: number; height: number } {
   return { width: Math.max(16, Math.round(w * scale)), height: Math.max(16, Math.round(h * scale)) };
 }
+
+/**
+ * What a host sends for a w x h source at a tier: the working size, or for a filter that keeps
+ * the frame's size (a style) the source itself (within `maxPixels`) and `guide`, the fraction of
+ * it the worker runs at before guiding the look back up to it (workers/guided-work.ts).
+ */
+export function framePlan(w: number, h: number, tierScale: number, maxPixels: number, keepsSize: boolean): { size: { width: number; height: number }; guide?: number } {
+  const work = scaledSize(w, h, workScale(w, h, tierScale, maxPixels));
+  if (!keepsSize) return { size: work };
+  const full = scaledSize(w, h, workScale(w, h, 1, maxPixels));
+  return work.width < full.width ? { size: full, guide: work.width / full.width } : { size: work };
+}

@@ -4,7 +4,7 @@
 // whenever the source or the filter changes.
 import { STYLE_SCALES, chainMacs, scaleLadder, tierLadder } from '../host/adaptive.js';
 import { AutoTier } from '../host/auto-tier.js';
-import { scaledSize, workScale } from '../host/working-size.js';
+import { framePlan, scaledSize, workScale } from '../host/working-size.js';
 import { Compositor } from '../host/compositor.js';
 import { FilterSession, WorkerGoneError } from '../host/filter-session.js';
 import type { BackendChoice, BackendName, FilterEntry, ProcessedFrame } from '../workers/types.js';
@@ -178,14 +178,9 @@ export class LiveFilter {
       this.cappedKey = key;
       this.events.capped(capped);
     }
-    const beforeSize = capScale < 1 ? scaledSize(w, h, capScale) : null;
-    if (this.keepsSize && scale < capScale) return { scale, size: beforeSize, beforeSize, guide: scale / capScale };
-    return { scale, size: scale < 1 ? scaledSize(w, h, scale) : null, beforeSize };
-  }
-
-  /** Whether the loaded filter keeps the frame's size (a style): its working size is guided back up. */
-  private get keepsSize(): boolean {
-    return Boolean(this.session.filterId) && chainMacs(this.session.filterId!, this.filters)?.scale === 1;
+    const own = (s: { width: number; height: number }) => (s.width === w && s.height === h ? null : s);
+    const { size, guide } = framePlan(w, h, this.tierScale, cap, this.session.entry?.scale === 1);
+    return { scale, size: own(size), beforeSize: capScale < 1 ? scaledSize(w, h, capScale) : null, ...(guide ? { guide } : {}) };
   }
 
   private async onFrame(v: HTMLVideoElement, frame?: VideoFrame): Promise<void> {

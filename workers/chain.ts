@@ -3,6 +3,7 @@
 import type { FrameModel } from './execute.js';
 import { executeFilter } from './execute.js';
 import { CHAIN_SEPARATOR, type FilterEntry } from './types.js';
+import { lcm } from './tile-plan.js';
 
 /** How the frame pipeline runs a model: its scale, padding need, and tile alignment. */
 export interface RunSpec {
@@ -13,7 +14,6 @@ export interface RunSpec {
   tileAlign?: number;
 }
 
-const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
 
 /** One model and spec for the stages in order; each stage pads for itself. */
 export function chainStages(stages: { entry: FilterEntry; model: FrameModel }[]): { entry: FilterEntry; spec: RunSpec; model: FrameModel } {
@@ -22,7 +22,7 @@ export function chainStages(stages: { entry: FilterEntry; model: FrameModel }[])
   for (const { entry } of stages) {
     // A stage after upscaling by `scale` needs input tiles aligned to its multiple / scale.
     const need = Math.max(1, Math.ceil((entry.inputMultiple ?? 1) / scale));
-    align = (align * need) / gcd(align, need);
+    align = lcm(align, need);
     macs += entry.macsPerInputPixel * scale * scale;
     scale *= entry.scale;
   }

@@ -7,6 +7,7 @@
 // has the photo's full-resolution edge; where the look is flat (a ≈ 0) photo texture stays out.
 // Enlarging y alone (the old path) gave a 640x480 camera a 240x180 picture, 2.7x blurred.
 import * as tf from '@tensorflow/tfjs';
+import { gcd } from './tile-plan.js';
 
 /** Radius of the fitting windows, in working-size pixels: 3x3 windows keep eyes and glasses (a few pixels at 240x180). */
 export const GUIDE_RADIUS = 1;
@@ -16,6 +17,20 @@ export const GUIDE_EPS = 1e-4;
 /** The working size for a w x h frame at `scale` (the hosts' working-size.ts rounding, never below 16). */
 export const workingSize = (w: number, h: number, scale: number): [number, number] =>
   [Math.max(16, Math.round(h * scale)), Math.max(16, Math.round(w * scale))];
+
+
+/**
+ * Rows on which a band of a frame run at `scale` must start (and end) to sample the whole
+ * frame's working grid: its prefilter's blocks whole, and the row a whole working-size row
+ * (3/8 of a 640x480 camera: 8). 1 when no row up to 64 is: bands then differ at the seams by
+ * the grid's phase (style-anime on two bands: 27 levels at most, at a seam).
+ */
+export function guideAlign(scale: number): number {
+  const d = Array.from({ length: 64 }, (_, i) => i + 1).find((n) => Math.abs(n * scale - Math.round(n * scale)) < 1e-6);
+  if (!d) return 1;
+  const k = Math.max(1, Math.floor(1 / scale));
+  return (d * k) / gcd(d, k);
+}
 
 /**
  * The frame x [1,H,W,3] downsized to `scale` (a box prefilter by the whole factor, then bilinear:

@@ -9,6 +9,9 @@ export const TILE_SIZE = 512;
 /** Context around each tile, in input pixels: above the style networks' receptive radius (about 26). */
 export const TILE_OVERLAP = 32;
 
+export const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+export const lcm = (a: number, b: number): number => (a * b) / gcd(a, b);
+
 export interface Tile {
   /** The core this tile contributes, in input pixels. */
   x: number; y: number; w: number; h: number;
@@ -35,14 +38,14 @@ export interface Band {
   wy: number; wh: number;
 }
 
-/** `n` horizontal bands of about equal height, cores starting on multiples of `multiple`. */
+/** `n` horizontal bands of about equal height, cores and windows starting and ending on multiples of `multiple` (or the frame's edge). */
 export function planBands(height: number, n: number, overlap: number, multiple = 1): Band[] {
   const step = Math.max(multiple, Math.ceil(height / n / multiple) * multiple);
   const bands: Band[] = [];
   for (let y = 0; y < height; y += step) {
     const h = Math.min(step, height - y);
     const wy = Math.max(0, Math.floor((y - overlap) / multiple) * multiple);
-    bands.push({ y, h, wy, wh: Math.min(height, y + h + overlap) - wy });
+    bands.push({ y, h, wy, wh: Math.min(height, Math.ceil((y + h + overlap) / multiple) * multiple) - wy });
   }
   return bands;
 }

@@ -95,7 +95,7 @@ class CompositorSession {
       await this.session.loadFilter(tier.filterId);
     }
     this.tier = tier;
-    const info = { filterId: tier.filterId, workScale: tier.workScale, auto: this.plan?.auto ?? false };
+    const info = { filterId: tier.filterId, workScale: tier.workScale, scale: this.session.entry?.scale ?? 1, auto: this.plan?.auto ?? false };
     debug.tier = info;
     this.send({ type: 'tier', ...info });
   }
@@ -136,15 +136,17 @@ class CompositorSession {
       const before = !camera && this.view.strength < 1
         ? await createImageBitmap(frame instanceof ImageBitmap ? frame : new ImageData(frame.data, frame.width, frame.height))
         : undefined;
+      // A style tier's frame at the source's size, with the fraction to run it at (protocol.ts).
+      const guide = typeof msg.guide === 'number' && msg.guide > 0 && msg.guide < 1 ? msg.guide : undefined;
       let out: ProcessedFrame;
       try {
-        out = await this.session.process(frame, { returnInputPixels: this.debugOn });
+        out = await this.session.process(frame, { returnInputPixels: this.debugOn, ...(guide ? { workScale: guide } : {}) });
       } catch (e) {
         before?.close();
         throw e;
       }
       if (this.debugOn && out.inputPixels) {
-        debug.lastInput = { width: inWidth, height: inHeight, data: out.inputPixels };
+        debug.lastInput = { width: inWidth, height: inHeight, data: out.inputPixels, ...(guide ? { guide } : {}) };
         debug.lastOutput = imagePixels(out.image);
       }
       debug.framesDone++;

@@ -3,7 +3,7 @@
 // CameraSession per camera over one hidden compositor page, opened while a camera filter is on
 // and a filtered camera is live. Filter changes in the settings reach running calls at once.
 import { t } from '../i18n';
-import { CAMERA_REPLY, CAMERA_REQUEST, type CameraReply, type CameraRequest, type FrameToHost, type RgbaFrame } from '../protocol';
+import { CAMERA_REPLY, CAMERA_REQUEST, type CameraReply, type CameraRequest, type FrameToHost, type RgbaFrame, type TierInfo } from '../protocol';
 import type { SiteSettings } from '../settings';
 import { CameraSession, type FrameFilter } from './camera-session';
 import { CompositorLink } from './compositor-link';
@@ -29,7 +29,7 @@ export class CameraBridge {
   private holder: ShadowRoot | null = null;
   /** The compositor said ready: frames go to it. */
   private ready = false;
-  private workScale = 1;
+  private tier: TierInfo | null = null;
   private strength = 1;
   private seq = 0;
   private readonly pending = new Map<number, { resolve(f: RgbaFrame): void; reject(e: Error): void }>();
@@ -72,7 +72,7 @@ export class CameraBridge {
         el.srcObject = null;
         if (this.sessions.has(el) || !(await isCameraTrack(track))) return void reply({ type: 'refused', message: t('errorNotCamera') });
         if (this.sessions.size >= MAX_CAMERAS) return void reply({ type: 'refused', message: t('errorTooManyCameras') });
-        const session = new CameraSession(track!, null, { workScale: () => this.workScale, strength: () => this.strength }, () => this.end(el));
+        const session = new CameraSession(track!, null, { tier: () => this.tier, strength: () => this.strength }, () => this.end(el));
         this.sessions.set(el, session);
         this.apply(await this.settings());
         el.srcObject = new MediaStream([session.track]);
@@ -91,17 +91,17 @@ export class CameraBridge {
 
   /** Points every session at the compositor when it is ready and a filter is on, else at pass-through. */
   private retarget(): void {
-    const filter: FrameFilter | null = this.link && this.filterOn && this.ready ? (f) => this.filterFrame(f) : null;
+    const filter: FrameFilter | null = this.link && this.filterOn && this.ready ? (f, guide) => this.filterFrame(f, guide) : null;
     for (const s of this.sessions.values()) s.setFilter(filter);
   }
 
-  private filterFrame(frame: RgbaFrame): Promise<RgbaFrame> {
+  private filterFrame(frame: RgbaFrame, guide?: number): Promise<RgbaFrame> {
     const link = this.link;
     if (!link) return Promise.reject(new Error('no compositor'));
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
-      link.post({ type: 'camera-frame', seq, frame }, [frame.rgba]);
+      link.post({ type: 'camera-frame', seq, frame, ...(guide ? { guide } : {}) }, [frame.rgba]);
     });
   }
 
@@ -138,7 +138,7 @@ export class CameraBridge {
         this.retarget();
         break;
       case 'tier':
-        this.workScale = msg.workScale;
+        this.tier = msg;
         break;
       case 'camera-frame-done':
         this.pending.get(msg.seq)?.resolve(msg.frame);

@@ -1,18 +1,19 @@
 // One filtered camera: reads the real camera's frames, sends the newest one at a time to the
-// compositor (as bytes at the working size it asks for), scales what comes back to the camera's
+// compositor (as bytes at the working size it asks for; for a style, at the camera's own size
+// with the fraction to run it at, so it comes back sharp), scales what comes back to the camera's
 // size, blended over the camera by the strength setting, and writes it into the track the page
 // holds, keeping each frame's timestamp. While no filter is on, or the compositor is not ready
 // yet, frames pass through as they are, so a call never stalls.
 import { FramePacer } from '../../host/frame-pacer';
-import type { RgbaFrame } from '../protocol';
-import { workSize } from './enhance-session';
+import type { RgbaFrame, TierInfo } from '../protocol';
+import { sendPlan } from './enhance-session';
 import { PixelReader } from './pixel-reader';
 
-/** Filters one frame at the working size; rejects when the compositor is gone or failed the frame. */
-export type FrameFilter = (frame: RgbaFrame) => Promise<RgbaFrame>;
+/** Filters one frame (at `guide` of its size, for a style tier); rejects when the compositor is gone or failed the frame. */
+export type FrameFilter = (frame: RgbaFrame, guide?: number) => Promise<RgbaFrame>;
 
-/** Where the session gets its working size and strength (they change with the compositor's tier and the settings). */
-export interface CameraTuning { workScale(): number; strength(): number }
+/** Where the session gets its tier and strength (they change with the compositor's tier and the settings); null: no tier yet. */
+export interface CameraTuning { tier(): Pick<TierInfo, 'workScale' | 'scale'> | null; strength(): number }
 
 interface TrackProcessorCtor { new (init: { track: MediaStreamTrack }): { readable: ReadableStream<VideoFrame> } }
 interface TrackGeneratorCtor { new (init: { kind: 'video' }): MediaStreamTrack & { writable: WritableStream<VideoFrame> } }
@@ -134,8 +135,8 @@ export class CameraSession {
     }
     try {
       const { displayWidth: w, displayHeight: h } = frame;
-      const size = workSize(w, h, this.tuning.workScale());
-      const filtered = await filter(await this.reader.read(frame, size.width, size.height));
+      const { size, guide } = sendPlan(w, h, this.tuning.tier());
+      const filtered = await filter(await this.reader.read(frame, size.width, size.height), guide);
       if (this.ended) return frame.close();
       this.output.write(this.compose(frame, filtered));
       frame.close();

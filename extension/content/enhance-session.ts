@@ -3,7 +3,7 @@
 // the compositor's Auto asks for), two in flight and the newest next (host/frame-pacer.ts).
 import { FpsMeter } from '../../host/fps-meter';
 import { FramePacer } from '../../host/frame-pacer';
-import { scaledSize, workScale } from '../../host/working-size';
+import { framePlan } from '../../host/working-size';
 import { t } from '../i18n';
 import { MAX_FRAME_PIXELS, type FramePayload, type FrameToHost, type ReadyInfo, type TierInfo } from '../protocol';
 import { CompositorLink } from './compositor-link';
@@ -27,9 +27,9 @@ function pixelsReadable(video: HTMLVideoElement): true | string {
   }
 }
 
-/** Frame size sent for a source of w x h at a tier's scale, within the compositor's limit. */
-export function workSize(w: number, h: number, tierScale: number): { width: number; height: number } {
-  return scaledSize(w, h, workScale(w, h, tierScale, MAX_FRAME_PIXELS));
+/** What a host sends for a source of w x h at a tier (its working size, or the source and a guide for a style), within the compositor's limit. */
+export function sendPlan(w: number, h: number, tier: Pick<TierInfo, 'workScale' | 'scale'> | null): ReturnType<typeof framePlan> {
+  return framePlan(w, h, tier?.workScale ?? 1, MAX_FRAME_PIXELS, (tier?.scale ?? 0) === 1);
 }
 
 /** Wait before sending a paused video's frame again after it was lost (the worker restarts meanwhile). */
@@ -211,7 +211,7 @@ export class EnhanceSession {
     const generation = this.generation;
     const v = this.video;
     if (!this.link || !this.ready || !v.videoWidth) return this.pacer.done();
-    const size = workSize(v.videoWidth, v.videoHeight, this.tier?.workScale ?? 1);
+    const { size, guide } = sendPlan(v.videoWidth, v.videoHeight, this.tier);
     const start = performance.now();
     let frame: FramePayload;
     try {
@@ -233,8 +233,8 @@ export class EnhanceSession {
       return; // the session was reset, and the pacer with it
     }
     try {
-      this.started.set(++this.seq, { at: start, scale: size.width / v.videoWidth });
-      this.link.post({ type: 'frame', seq: this.seq, frame, cycleMs: this.cycleMs }, [frame instanceof ImageBitmap ? frame : frame.rgba]);
+      this.started.set(++this.seq, { at: start, scale: (guide ?? 1) * size.width / v.videoWidth });
+      this.link.post({ type: 'frame', seq: this.seq, frame, cycleMs: this.cycleMs, ...(guide ? { guide } : {}) }, [frame instanceof ImageBitmap ? frame : frame.rgba]);
     } catch (err) {
       if (frame instanceof ImageBitmap) frame.close();
       this.fail(err instanceof DOMException && err.name === 'DataCloneError' ? t('errorTainted') : t('errorCannotSend', String(err)));

@@ -103,9 +103,12 @@ test('a call picks the filtered camera and both ends show the styled picture; th
   const px = await debugPixels(compositor);
   const input = decode(px.input), output = decode(px.output);
   const state = await debugState(compositor);
-  console.log(`camera tier: ${state.tier?.filterId} at ${Math.round((state.tier?.workScale ?? 0) * 100)}% (${input.width}x${input.height} -> 640x480)`);
+  console.log(`camera tier: ${state.tier?.filterId} at ${Math.round((state.tier?.workScale ?? 0) * 100)}% (${input.width}x${input.height}, run at ${Math.round((px.guide ?? 1) * 100)}% -> ${output.width}x${output.height})`);
   expect(meanLevel(input), 'the camera picture is real').toBeGreaterThan(20);
-  const ref = await referenceFilter('style-anime', input);
+  // A style comes back at the camera's own size, whatever the working size: the worker guides it back up.
+  expect([input.width, input.height, output.width, output.height]).toEqual([640, 480, 640, 480]);
+  expect(px.guide ?? 1).toBeCloseTo(state.tier!.workScale < 1 ? Math.round(640 * Math.max(state.tier!.workScale, 180 / 480)) / 640 : 1, 5);
+  const ref = await referenceFilter('style-anime', input, px.guide ?? 1);
   const vsRef = diffStats(output, ref), vsInput = diffStats(output, input);
   console.log(`camera filter output vs Node reference: mean ${vsRef.mean.toFixed(3)}, p99 ${vsRef.p99}, max ${vsRef.max}; vs its input: mean ${vsInput.mean.toFixed(1)}`);
   expect(vsRef.mean).toBeLessThanOrEqual(1);

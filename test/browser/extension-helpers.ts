@@ -113,7 +113,7 @@ export const debugPixels = (frame: Frame) =>
     };
     const d = (globalThis as unknown as { __gvfDebug: DebugHook }).__gvfDebug;
     const px = (p: { width: number; height: number; data: Uint8ClampedArray }): Pixels => ({ width: p.width, height: p.height, rgba: b64(p.data) });
-    return { input: px(d.lastInput!), output: px(d.lastOutput!) };
+    return { input: px(d.lastInput!), output: px(d.lastOutput!), guide: d.lastInput!.guide };
   });
 
 interface DomNode {

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFilterFromDisk, readRegistry } from '../../models/train/core/disk-model';
 import { executeFilter, frameRun } from '../../workers/execute';
-import { guidedWork, workingSize } from '../../workers/guided-work';
+import { guideAlign, guidedWork, workingSize } from '../../workers/guided-work';
+import { TILE_OVERLAP, lcm, planBands } from '../../workers/tile-plan';
 
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -57,6 +58,22 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
       tf.dispose([out, old, want]);
     }
     x.dispose();
+  });
+
+  it('two bands of a frame (the extension\'s two one-thread workers) join into the whole frame\'s picture', async () => {
+    expect(guideAlign(0.375)).toBe(8);
+    expect(guideAlign(0.5)).toBe(2);
+    const x = card(640, 480);
+    const { entry, model } = await loadFilterFromDisk(repoRoot, 'style-anime');
+    const run = frameRun(model, entry, true, 0.375);
+    const whole = tf.tidy(() => run.execute(x));
+    const bands = planBands(480, 2, Math.ceil(TILE_OVERLAP / 0.375), lcm(entry.inputMultiple ?? 1, guideAlign(0.375)));
+    const joined = tf.tidy(() => tf.concat(bands.map((b) => tf.slice(run.execute(tf.slice(x, [0, b.wy, 0, 0], [1, b.wh, -1, -1])), [0, b.y - b.wy, 0, 0], [1, b.h, -1, -1])), 1));
+    const maxDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(whole, joined))).dataSync()[0] * 255);
+    console.log(`style-anime at 3/8 on two bands vs whole: max ${maxDiff.toFixed(2)} levels`);
+    expect(maxDiff).toBeLessThan(2);
+    tf.dispose([x, whole, joined]);
+    model.dispose();
   });
 
   it('runs the shipped style filters at 3/8 of a 640x480 frame into a 640x480 picture sharper than the enlarged one', async () => {

@@ -22,7 +22,8 @@ import { Rng } from '../core/data.js';
 import { readClip, stylize } from '../style/eval.js';
 import { readFlags } from './flags.js';
 import { tally } from '../style/blind.js';
-import { executeFilter } from '../../../workers/execute.js';
+import { frameRun, type FrameModel } from '../../../workers/execute.js';
+import type { FilterEntry } from '../../../workers/types.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SIDE = 256;
@@ -45,14 +46,11 @@ function videoFrames(path: string, count: number): Image[] {
 
 /**
  * A filter as the live path runs it at working scale `work` (`--work`, what Auto picks for
- * that camera on the device): the frame scaled to the working size, filtered, and the output
- * shown at the frame's size again (the browser's bilinear scaling, as the apps draw it).
+ * that camera on the device): the worker's own code, which filters the frame at the working
+ * size and guides the look back up to the frame's size (workers/guided-work.ts).
  */
-function live(run: (x: tf.Tensor4D) => tf.Tensor4D, img: Image, work: number): Image {
-  if (work === 1) return stylize(run, img);
-  const small = resize(img, Math.round(img.width * work), Math.round(img.height * work), 'box');
-  const out = stylize(run, small);
-  return resize(out, img.width, img.height, 'bilinear');
+function live(model: FrameModel, entry: FilterEntry, img: Image, work: number): Image {
+  return stylize((x) => frameRun(model, entry, false, work).execute(x), img);
 }
 
 const brief = (count: number) => `You are one rater in a blind image-naming test. The folder images/ holds ${count} PNG images, 001.png to ${String(count).padStart(3, '0')}.png.
@@ -84,7 +82,7 @@ async function make(args: Record<string, string>): Promise<void> {
   const items = inputs.map((im, input) => ({ im, source: 'input', input }));
   for (const id of ids) {
     const { entry, model } = await loadFilterFromDisk(repoRoot, id);
-    inputs.forEach((im, input) => items.push({ im: live((x) => executeFilter(model, entry, x), im, work), source: id, input }));
+    inputs.forEach((im, input) => items.push({ im: live(model, entry, im, work), source: id, input }));
   }
   const pick = new Rng(Number(args.seed ?? 1) + 1);
   for (const dir of (args.sets ?? '').split(',').filter(Boolean)) {

@@ -1,10 +1,11 @@
 // npm run eval -- --id sr-x2-quality[,sr-x4,style-anime...] --images DIR [--size 256]
-//   [--peers esrgan-slim,esrgan-medium] [--compressed true] [--style DIR] [--style-root DIR --photos DIR] [--clip FILE [--clip-size 320x180] [--clip-start SECONDS]] [--out DIR]
+//   [--peers esrgan-slim,esrgan-medium] [--compressed true] [--style DIR] [--style-root DIR --photos DIR] [--clip FILE [--clip-size 320x180] [--clip-start SECONDS]] [--work S] [--out DIR]
 // Super-resolution filters, and optionally the UpscalerJS peers at the same scales: against
 // bicubic on center crops of the PNGs in DIR (downscaled by antialiased bicubic first), PSNR-Y,
 // SSIM-Y, detail ratio; with --compressed, the x2 filters also on those photos as H.264 and VP9
 // clips at a web bitrate (sr/compressed.ts: PSNR-Y, blocking, speckles against the truth). Style filters: structure (SSIM-Y vs input), distance of image
-// statistics to the style images in --style, shift error, flicker and still-region shimmer on 30 frames of --clip, and with
+// statistics to the style images in --style, shift error, flicker and still-region shimmer on 30 frames of --clip (all with
+// --work S through the live path: at that fraction of each frame, guided back up), and with
 // --style-root (anime/, cartoon/, painting/) the share of outputs a style classifier trained on
 // those sets and on the training photos of --photos names as the filter's style. Both: ms per
 // 640x360 frame on wasm. With --out: results.json and contact sheets (rows: images; columns:
@@ -24,7 +25,7 @@ import { centerCrop, evaluateStyle, readClip, stylize } from '../style/eval.js';
 import { CLASSES, trainClassifier, type Classifier, type StyleClass } from '../style/score.js';
 import { splitPhotos } from '../core/data.js';
 import { compressedClips, evaluateCompressed } from '../sr/compressed.js';
-import { executeFilter } from '../../../workers/execute.js';
+import { executeFilter, frameRun } from '../../../workers/execute.js';
 import { useTransposeDepthToSpaceOnWasm } from '../../../workers/wasm-depth-to-space.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -87,7 +88,8 @@ async function main() {
   const stylers: { id: string; macsPerInputPixel: number; run: Upscale }[] = [];
   for (const id of args.id.split(',')) {
     const { entry, model } = await loadFilterFromDisk(repoRoot, id);
-    const run: Upscale = (x) => executeFilter(model, entry, x);
+    // Style filters with --work: at that fraction of each frame, guided back up, as the live path runs them.
+    const run: Upscale = entry.kind === 'style' && args.work ? (x) => frameRun(model, entry, false, Number(args.work)).execute(x) : (x) => executeFilter(model, entry, x);
     if (entry.kind === 'style') stylers.push({ id, macsPerInputPixel: entry.macsPerInputPixel, run });
     else candidates.push({ id, scale: entry.scale, macsPerInputPixel: entry.macsPerInputPixel, upscale: run });
   }

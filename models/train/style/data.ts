@@ -94,12 +94,16 @@ export function loadTeacherPairs(dir: string, minSide: number, holdOutEvery: num
   return { train: pairs.filter((_, i) => (i + 1) % holdOutEvery !== 0), heldOut: pairs.filter((_, i) => (i + 1) % holdOutEvery === 0) };
 }
 
-/** A batch of aligned crops of photos and their targets, each pair with its own flip/transpose. */
+/**
+ * A batch of aligned crops of photos and their targets, each pair upright, mirrored or not: the
+ * teacher draws faces (eyes, brows, a nose's line), and a student also shown them upside down
+ * and on their side has eight orientations of each to learn.
+ */
 export function pairCrops(pairs: TeacherPair[], rng: Rng, batch: number, size: number): { photo: tf.Tensor4D; target: tf.Tensor4D } {
   const cut = Array.from({ length: batch }, () => {
     const p = pairs[rng.int(pairs.length)];
     const x = rng.int(p.input.width - size + 1), y = rng.int(p.input.height - size + 1);
-    return augmented(rng.int(8), [p.input, p.target].map((im) => tf.tensor4d(crop(im, x, y, size, size).data, [1, size, size, 3])));
+    return augmented(rng.int(2), [p.input, p.target].map((im) => tf.tensor4d(crop(im, x, y, size, size).data, [1, size, size, 3])));
   });
   const photo = tf.concat(cut.map((c) => c[0])) as tf.Tensor4D, target = tf.concat(cut.map((c) => c[1])) as tf.Tensor4D;
   tf.dispose(cut.flat());

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InputFrame, ProcessOptions, ProcessedFrame } from './types.js';
 import type { RunSpec } from './chain.js';
-import { frameRun, type FrameModel } from './execute.js';
+import { frameRun, guidesUp, type FrameModel } from './execute.js';
 import { TILE_ABOVE_PIXELS } from './tile-plan.js';
 import { executeTiled } from './tiling.js';
 import { GpuFramePath } from './gpu-frame.js';
@@ -13,6 +13,13 @@ import { WasmPixels } from './wasm-pixels.js';
 
 const frameSize = (f: InputFrame): { width: number; height: number } =>
   'displayWidth' in f ? { width: f.displayWidth, height: f.displayHeight } : { width: f.width, height: f.height };
+
+/**
+ * The pixels the network itself sees: a style run at a working size sees that size (its guided
+ * stage back up is elementwise), so a large frame guided up is not tiled, whose tiles' context
+ * would shrink with the working size.
+ */
+const modelPixels = (w: number, h: number, spec: RunSpec, workScale = 1): number => (guidesUp(spec, workScale) ? w * h * workScale * workScale : w * h);
 
 /** Frame formats whose bytes are already 8-bit RGB in one plane: copied as they are. */
 const AS_IS: Partial<Record<VideoPixelFormat, ByteOrder>> = { RGBA: 'rgba', RGBX: 'rgba', BGRA: 'bgra', BGRX: 'bgra' };
@@ -150,7 +157,7 @@ export class ReadbackPath {
     const image = { data: this.pool.take(w * h * 4), width: w, height: h };
     try {
       const run = frameRun(model, spec, simd !== null, opts.workScale);
-      if (width * height > TILE_ABOVE_PIXELS) await executeTiled(run, spec, x, image);
+      if (modelPixels(width, height, spec, opts.workScale) > TILE_ABOVE_PIXELS) await executeTiled(run, spec, x, image);
       else {
         const out = tf.tidy(() => run.execute(x));
         try {
@@ -188,7 +195,7 @@ export class FramePipeline {
 
   filter(model: FrameModel, spec: RunSpec, frame: InputFrame, opts: ProcessOptions = {}): Promise<ProcessedFrame> {
     const { width, height } = frameSize(frame);
-    const onGpu = tf.getBackend() === 'webgpu' && !opts.returnInputPixels && width * height <= TILE_ABOVE_PIXELS;
+    const onGpu = tf.getBackend() === 'webgpu' && !opts.returnInputPixels && modelPixels(width, height, spec, opts.workScale) <= TILE_ABOVE_PIXELS;
     return onGpu ? this.gpu.filter(model, spec, frame, opts.workScale) : this.readback.filter(model, spec, frame, opts);
   }
 }

@@ -141,6 +141,13 @@ test('style filters keep the frame size at any size and match the Node run, on W
     expect(diffStats(out, big).mean, 'the filter changes the picture').toBeGreaterThan(2);
     expect(diffStats(out, await referenceFilter('style-cartoon', big)).mean, 'the working size is not the full size').toBeGreaterThan(0.5);
   }
+  // A frame above the tiling size, guided up from a quarter: the network sees 480x270, in one
+  // piece (tiles' context would shrink to a quarter at the working size, and seams show).
+  const hd = testCard(1920, 1080);
+  const r1080 = await page.evaluate((req) => window.__filterApp.runOnce(req), { backend: 'wasm', filterId: 'style-cartoon', input: encode(hd), workScale: 0.25 });
+  const vs1080 = diffStats(decode(r1080.output), await referenceFilter('style-cartoon', hd, 0.25));
+  console.log(`style-cartoon on a 1920x1080 frame at a quarter, guided back: vs Node reference max ${vs1080.max}`);
+  expect(vs1080.max).toBeLessThanOrEqual(2);
   // A style then x2 super-resolution, chained in one pass in the worker.
   const chain = 'style-anime+sr-x2-fast';
   const r = await page.evaluate((req) => window.__filterApp.runOnce(req), { backend: 'wasm', filterId: chain, input: encode(card) });

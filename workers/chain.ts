@@ -4,6 +4,7 @@ import type { FrameModel } from './execute.js';
 import { executeFilter } from './execute.js';
 import { CHAIN_SEPARATOR, type FilterEntry } from './types.js';
 import { lcm } from './tile-plan.js';
+import type { LineParams } from './outlines.js';
 
 /** How the frame pipeline runs a model: its scale, padding need, and tile alignment. */
 export interface RunSpec {
@@ -12,8 +13,9 @@ export interface RunSpec {
   inputMultiple?: number;
   /** Tile origins must be a multiple of this (defaults to inputMultiple). */
   tileAlign?: number;
+  /** A style's outlines, drawn again at the frame's size when it runs at a working size (a single stage's; FilterEntry.lines). */
+  lines?: LineParams;
 }
-
 
 /** One model and spec for the stages in order; each stage pads for itself. */
 export function chainStages(stages: { entry: FilterEntry; model: FrameModel }[]): { entry: FilterEntry; spec: RunSpec; model: FrameModel } {

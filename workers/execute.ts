@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PACKED_BLOCKS } from './wasm-pixels.js';
 import { guidedWork } from './guided-work.js';
+import type { LineParams } from './outlines.js';
 
 /** What a filter model must offer: a graph model, or an adapter around another model (bench peers). */
 export interface FrameModel {
@@ -45,8 +46,8 @@ export const guidesUp = (spec: { scale: number }, workScale = 1): boolean => spe
  * guidesUp) or, where the pixel packing can rearrange (`packsShuffle`: WASM SIMD), stopped
  * before its final DepthToSpace.
  */
-export function frameRun(model: FrameModel, spec: { scale: number; inputMultiple?: number }, packsShuffle: boolean, workScale = 1): FrameRun {
-  if (guidesUp(spec, workScale)) return { block: 1, execute: (x) => guidedWork((t) => executeFilter(model, spec, t), x, workScale) };
+export function frameRun(model: FrameModel, spec: { scale: number; inputMultiple?: number; lines?: LineParams }, packsShuffle: boolean, workScale = 1): FrameRun {
+  if (guidesUp(spec, workScale)) return { block: 1, execute: (x) => guidedWork((t) => executeFilter(model, spec, t), x, workScale, spec.lines) };
   const pre = model.beforeShuffle;
   if (packsShuffle && pre && pre.block === spec.scale && (spec.inputMultiple ?? 1) === 1 && PACKED_BLOCKS.includes(pre.block)) return pre;
   return { block: 1, execute: (x) => executeFilter(model, spec, x) };

@@ -18,6 +18,10 @@ export function parseRegistry(text: string): Registry {
     const ok = typeof f?.id === 'string' && typeof f.modelUrl === 'string' && typeof f.title === 'string'
       && Number.isInteger(f.scale) && (f.scale as number) >= 1;
     if (!ok) fail(`filters[${i}] needs string id, title and modelUrl and an integer scale >= 1`);
+    const l = f.lines;
+    if (l !== undefined && !(l && [l.sigma, l.dip, l.phi, l.strength].every((v) => Number.isFinite(v)) && l.sigma > 0 && l.sigma <= 8 && l.strength >= 0 && l.strength <= 1)) {
+      fail(`filters[${i}].lines needs finite sigma (0-8], dip, phi and strength [0, 1]`);
+    }
   });
   return reg as Registry;
 }

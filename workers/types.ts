@@ -1,4 +1,5 @@
 // Types at the boundaries between the registry, the filter worker and its hosts (PWA, extension).
+import type { LineParams } from './outlines.js';
 
 export type FilterKind = 'super-resolution' | 'style';
 
@@ -24,6 +25,11 @@ export interface FilterEntry {
    * by mirroring and crops the output back. Absent means any size.
    */
   inputMultiple?: number;
+  /**
+   * A style's outlines (its look's, outlines.ts): drawn again at the frame's own size when the
+   * style runs at a smaller working size (guided-work.ts). Absent: none.
+   */
+  lines?: LineParams;
 }
 
 export interface Registry {

@@ -76,6 +76,29 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
     model.dispose();
   });
 
+  it('draws a style\'s outlines again at the frame\'s size: dark along edges, barely on flat areas', async () => {
+    const x = card(640, 480);
+    const { entry, model } = await loadFilterFromDisk(repoRoot, 'style-cartoon');
+    expect(entry.lines).toBeDefined();
+    const run = (t: tf.Tensor4D) => executeFilter(model, entry, t);
+    const [drawn, bare] = [guidedWork(run, x, 0.375, entry.lines), guidedWork(run, x, 0.375)];
+    // Where the frame has an edge (a luma step over 0.1 to the right neighbour) and where it is flat (none within 8 px).
+    const { onEdges, onFlat } = tf.tidy(() => {
+      const l = tf.mean(x, 3, true);
+      const step = tf.abs(tf.sub(tf.slice(l, [0, 0, 1, 0], [-1, -1, 639, -1]), tf.slice(l, [0, 0, 0, 0], [-1, -1, 639, -1])));
+      const edge = tf.cast(tf.greater(step, 0.1), 'float32'), flat = tf.cast(tf.less(tf.maxPool(step as tf.Tensor4D, 17, 1, 'same'), 0.005), 'float32');
+      const darker = tf.mean(tf.sub(tf.slice(bare, [0, 0, 0, 0], [-1, -1, 639, -1]), tf.slice(drawn, [0, 0, 0, 0], [-1, -1, 639, -1])), 3, true);
+      const mean = (m: tf.Tensor) => tf.div(tf.sum(tf.mul(darker, m)), tf.sum(m)).dataSync()[0];
+      return { onEdges: mean(edge), onFlat: mean(flat) };
+    });
+    console.log(`style-cartoon's outlines at 640x480: ${(255 * onEdges).toFixed(1)} levels darker on the frame's edges, ${(255 * onFlat).toFixed(2)} on flat areas`);
+    expect(onEdges).toBeGreaterThan(10 / 255);
+    // The formula's own floor on flat areas: strength x sigmoid(-dip x phi), 2% for the cartoon.
+    expect(onFlat).toBeLessThan(onEdges / 4);
+    tf.dispose([x, drawn, bare]);
+    model.dispose();
+  });
+
   it('runs the shipped style filters at 3/8 of a 640x480 frame into a 640x480 picture sharper than the enlarged one', async () => {
     const x = card(640, 480);
     for (const { id } of readRegistry(repoRoot).filters.filter((f) => f.kind === 'style')) {

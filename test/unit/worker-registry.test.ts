@@ -9,6 +9,14 @@ describe('parseRegistry', () => {
     expect(parseRegistry(JSON.stringify({ version: 1, filters: [entry] })).filters[0].id).toBe('sr-x2');
   });
 
+  it('checks a style\'s outline parameters when it has them', () => {
+    const lines = { sigma: 1.2, dip: 0.015, phi: 250, strength: 0.9 };
+    expect(parseRegistry(JSON.stringify({ version: 1, filters: [{ ...entry, lines }] })).filters[0].lines).toEqual(lines);
+    for (const bad of [{ ...lines, sigma: 0 }, { ...lines, strength: 2 }, { ...lines, phi: 'x' }, null]) {
+      expect(() => parseRegistry(JSON.stringify({ version: 1, filters: [{ ...entry, lines: bad }] }))).toThrow('models/registry.json: filters[0].lines needs');
+    }
+  });
+
   it('names the registry file in every error', () => {
     expect(() => parseRegistry('<!doctype html>')).toThrow(/^models\/registry\.json: invalid JSON/);
     expect(() => parseRegistry('{"version":2,"filters":[]}')).toThrow('models/registry.json: expected {"version": 1');

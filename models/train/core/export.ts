@@ -5,7 +5,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FilterEntry, Registry } from '../../../workers/types.js';
 import { GUIDED_EPS, UPSAMPLE_EPS, guidedFormula, guidedUpsampleFormula, type GuidedOps } from '../imaging/guided.js';
-import { gaussianTaps, lookFormula, type LookOps } from '../imaging/looks.js';
+import { LINES, lookFormula, type LookOps } from '../imaging/looks.js';
+import { gaussianTaps } from '../../../workers/outlines.js';
 import { LRELU_ALPHA, UPSAMPLE_RADIUS, inputMultiple, macsPerInputPixel, skipPad, skipPool, upsampleKernel, type Generator } from './nets.js';
 import { encode, type Quantization } from './quantize.js';
 
@@ -184,7 +185,7 @@ function graphLookOps(
 export const modelUrlFor = (id: string) => `models/weights/${id}/model.json`;
 
 /** Writes the model under models/weights/<id>/ and adds or replaces its registry entry. */
-export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl' | 'macsPerInputPixel' | 'macsPerOutputPixel' | 'quantization' | 'inputMultiple'>, g: Generator, quantization: Quantization): FilterEntry {
+export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl' | 'macsPerInputPixel' | 'macsPerOutputPixel' | 'quantization' | 'inputMultiple' | 'lines'>, g: Generator, quantization: Quantization): FilterEntry {
   const { modelJson, weights } = buildGraphModel(g, quantization);
   const modelUrl = modelUrlFor(entry.id);
   const path = join(repoRoot, modelUrl);
@@ -193,7 +194,10 @@ export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl'
   writeFileSync(join(dirname(path), 'weights.bin'), weights);
   const multiple = inputMultiple(g.config);
   const macs = macsPerInputPixel(g);
-  const full: FilterEntry = { ...entry, modelUrl, macsPerInputPixel: macs, macsPerOutputPixel: Math.round(macs / entry.scale ** 2), quantization, ...(multiple > 1 ? { inputMultiple: multiple } : {}) };
+  // A look that draws outlines: the worker draws them again at the frame's size (workers/guided-work.ts).
+  const look = g.config.look;
+  const lines = look === 'cartoon' || look === 'anime' ? { lines: LINES[look] } : {};
+  const full: FilterEntry = { ...entry, modelUrl, macsPerInputPixel: macs, macsPerOutputPixel: Math.round(macs / entry.scale ** 2), quantization, ...(multiple > 1 ? { inputMultiple: multiple } : {}), ...lines };
   const regPath = join(repoRoot, 'models/registry.json');
   let registry: Registry = { version: 1, filters: [] };
   try { registry = JSON.parse(readFileSync(regPath, 'utf8')) as Registry; } catch { /* first filter */ }

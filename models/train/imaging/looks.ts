@@ -13,6 +13,7 @@
 // on every backend. Shift-equivariant by construction: it adds no shimmer to a pan.
 import * as tf from '@tensorflow/tfjs';
 import { guidedFormula } from './guided.js';
+import { gaussianTaps, lineMap, type LineParams } from '../../../workers/outlines.js';
 
 export const LOOKS = ['cartoon', 'anime', 'painting'] as const;
 export type Look = (typeof LOOKS)[number];
@@ -44,7 +45,7 @@ export interface LookOps<T> {
  * into dark speckle; at 1.0 and 0.03 they keep to real edges (with the flattening below, the
  * shipped network's flicker on the pan clip went 0.82 -> 0.62).
  */
-const LINES = { cartoon: { sigma: 1.2, dip: 0.015, phi: 250, strength: 0.9 }, anime: { sigma: 1.0, dip: 0.03, phi: 200, strength: 0.6 } };
+export const LINES: Record<'cartoon' | 'anime', LineParams> = { cartoon: { sigma: 1.2, dip: 0.015, phi: 250, strength: 0.9 }, anime: { sigma: 1.0, dip: 0.03, phi: 200, strength: 0.6 } };
 /** The smallest luma the band ratio divides by. */
 const BAND_FLOOR = 0.02;
 const BANDS = { cartoon: { k: 5, sharpness: 60 }, anime: { k: 3, sharpness: 45 } };
@@ -68,12 +69,6 @@ const FLATTEN = { cartoon: [{ r: 2, eps: 0.02 }, { r: 2, eps: 0.02 }], anime: [{
  * wherever the photo had texture, a 7x7 blur the trained network then made worse.
  */
 const KUWAHARA = { r: 3, eps: 1e-4, saturation: 1.15, relief: 0.9, reliefSigma: 1, weightSigma: 1 };
-
-/** Where the luma's difference of Gaussians dips (the dark side of an edge), in [0,1]; about 0 on flat areas. */
-function lines<T>(l: T, o: LookOps<T>, p: { sigma: number; dip: number; phi: number }): T {
-  const dog = o.sub(o.blur(l, p.sigma), o.blur(l, 1.6 * p.sigma));
-  return o.sigmoid(o.mul(o.add(dog, o.constant(p.dip)), o.constant(-p.phi)));
-}
 
 /**
  * The luma put in k soft bands, the top one white: (0.5 + sum of k-1 sigmoid steps) / (k - 0.5).
@@ -102,7 +97,7 @@ export function lookFormula<T>(look: Look, y: T, o: LookOps<T>): T {
     return o.add(vivid, o.mul(o.sub(pl, o.blur(pl, KUWAHARA.reliefSigma)), o.constant(KUWAHARA.relief)));
   }
   // Outlines from the luma before flattening (the flattening softens the edges they sit on).
-  const drawn = lines(o.luma(y), o, LINES[look]);
+  const drawn = lineMap(o.luma(y), o, LINES[look]);
   for (const { r, eps } of FLATTEN[look]) {
     y = guidedFormula(y, { box: (t) => o.box(t, r), mul: o.mul, sub: o.sub, div: o.div, add: o.add, addEps: (t) => o.add(t, o.constant(eps)) });
   }
@@ -144,13 +139,6 @@ function taps(x: tf.Tensor4D, axis: 1 | 2, before: number, after: number, weight
   if (after) p = reflectSide(p, after, axis, false);
   const size = x.shape[axis];
   return tf.addN(weights.map((w, i) => tf.mul(tf.slice(p, axis === 1 ? [0, i, 0, 0] : [0, 0, i, 0], axis === 1 ? [-1, size, -1, -1] : [-1, -1, size, -1]), w))) as tf.Tensor4D;
-}
-
-export function gaussianTaps(sigma: number): number[] {
-  const r = Math.ceil(3 * sigma);
-  const w = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
-  const sum = w.reduce((a, b) => a + b, 0);
-  return w.map((v) => v / sum);
 }
 
 /** The look's operations on tensors, for training (every op has a gradient on wasm). */

@@ -61,10 +61,10 @@ export type HostToFrame =
   | { type: 'frame'; seq: number; frame: FramePayload; cycleMs?: number; guide?: number }
   | { type: 'layout'; objectFit: string }
   /**
- * Camera: a camera frame at the working size, to come back filtered (the content script scales it
- * to the camera's size). `guide`, on either kind: a style tier's frame comes at the source's size,
- * to run at this fraction of it and be guided back up (host/working-size.ts framePlan).
- */
+   * Camera: a camera frame at the working size, to come back filtered (the content script scales
+   * it to the camera's size). `guide`, on either kind: a style tier's frame comes at the source's
+   * size, to run at this fraction of it and be guided back up (host/working-size.ts framePlan).
+   */
   | { type: 'camera-frame'; seq: number; frame: RgbaFrame; guide?: number }
   | { type: 'stop' };
 

@@ -1,5 +1,6 @@
 // The size a frame is filtered at, in both apps: the tier's fraction of the source, never so
 // small that the style filters stop drawing, never over the app's pixel budget.
+import { scaledSize } from '../workers/pixels.js';
 
 /**
  * The shortest side Auto may scale a source down to. The style filters draw in pixels (1-2 px
@@ -15,9 +16,7 @@ export function workScale(w: number, h: number, tierScale: number, maxPixels: nu
   return Math.min(1, Math.max(tierScale, floor), Math.sqrt(maxPixels / (w * h)));
 }
 
-export function scaledSize(w: number, h: number, scale: number): { width: number; height: number } {
-  return { width: Math.max(16, Math.round(w * scale)), height: Math.max(16, Math.round(h * scale)) };
-}
+export { scaledSize };
 
 /**
  * What a host sends for a w x h source at a tier: the working size, or for a filter that keeps

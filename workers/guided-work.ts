@@ -8,17 +8,13 @@
 // Enlarging y alone (the old path) gave a 640x480 camera a 240x180 picture, 2.7x blurred.
 import * as tf from '@tensorflow/tfjs';
 import { gcd } from './tile-plan.js';
+import { scaledSize } from './pixels.js';
 import { lineMap, type LineOps, type LineParams } from './outlines.js';
 
 /** Radius of the fitting windows, in working-size pixels: 3x3 windows keep eyes and glasses (a few pixels at 240x180). */
 export const GUIDE_RADIUS = 1;
 /** Regularizer of each fit (colour units squared): texture under a 1-level spread gets no slope. */
 export const GUIDE_EPS = 1e-4;
-
-/** The working size for a w x h frame at `scale` (the hosts' working-size.ts rounding, never below 16). */
-export const workingSize = (w: number, h: number, scale: number): [number, number] =>
-  [Math.max(16, Math.round(h * scale)), Math.max(16, Math.round(w * scale))];
-
 
 /**
  * Rows on which a band of a frame run at `scale` must start (and end) to sample the whole
@@ -40,7 +36,7 @@ export function guideAlign(scale: number): number {
 export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, lines?: LineParams): tf.Tensor4D {
   return tf.tidy(() => {
     const [, H, W] = x.shape;
-    const [h, w] = workingSize(W, H, scale);
+    const { width: w, height: h } = scaledSize(W, H, scale);
     const k = Math.floor(Math.min(H / h, W / w));
     const pre = k >= 2 ? tf.avgPool(x, k, k, 'valid') : x;
     const low = tf.image.resizeBilinear(pre, [h, w], false, true);
@@ -82,7 +78,7 @@ export function boxCascade(sigma: number, n = 3): number[] {
 
 /**
  * A Gaussian blur of one channel as a cascade of box means (pooling): on tfjs-wasm a 13-tap
- * convolution of one 640x480 channel took 24 ms, a 3x3 mean 2.6 (the outlines: 83 -> 10 ms a frame).
+ * convolution of one 640x480 channel took 24 ms, a 3x3 mean 2.6.
  */
 function blur(y: tf.Tensor4D, sigma: number): tf.Tensor4D {
   return boxCascade(sigma).reduce((t, k) => tf.avgPool(t, k, 1, 'same'), y);

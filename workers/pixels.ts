@@ -34,6 +34,11 @@ export function rgbFloatsToRgba<T extends Uint8ClampedArray>(rgb: ArrayLike<numb
 
 export const MIN_FRAME_SIZE = 16;
 
+/** A w x h frame scaled by `scale`, rounded, never below the smallest frame a filter takes (the hosts' working sizes, and the worker's for a style run at one). */
+export function scaledSize(w: number, h: number, scale: number): { width: number; height: number } {
+  return { width: Math.max(MIN_FRAME_SIZE, Math.round(w * scale)), height: Math.max(MIN_FRAME_SIZE, Math.round(h * scale)) };
+}
+
 /** Throws a readable error for frames the models cannot take. */
 export function checkFrameSize(width: number, height: number): void {
   if (width < MIN_FRAME_SIZE || height < MIN_FRAME_SIZE) {

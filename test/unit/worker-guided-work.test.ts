@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFilterFromDisk, readRegistry } from '../../models/train/core/disk-model';
 import { executeFilter, frameRun } from '../../workers/execute';
-import { guideAlign, guidedWork, workingSize } from '../../workers/guided-work';
+import { guideAlign, guidedWork } from '../../workers/guided-work';
+import { scaledSize } from '../../workers/pixels';
 import { TILE_OVERLAP, lcm, planBands } from '../../workers/tile-plan';
 
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -37,7 +38,8 @@ const meanAbs = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.mean(tf
 function enlarged(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number): tf.Tensor4D {
   return tf.tidy(() => {
     const [, H, W] = x.shape;
-    return tf.image.resizeBilinear(run(tf.image.resizeBilinear(x, workingSize(W, H, scale), false, true)), [H, W], false, true);
+    const { width, height } = scaledSize(W, H, scale);
+    return tf.image.resizeBilinear(run(tf.image.resizeBilinear(x, [height, width], false, true)), [H, W], false, true);
   });
 }
 

@@ -25,7 +25,7 @@ import { centerCrop, evaluateStyle, readClip, stylize } from '../style/eval.js';
 import { CLASSES, trainClassifier, type Classifier, type StyleClass } from '../style/score.js';
 import { splitPhotos } from '../core/data.js';
 import { compressedClips, evaluateCompressed } from '../sr/compressed.js';
-import { executeFilter, frameRun } from '../../../workers/execute.js';
+import { frameRun } from '../../../workers/execute.js';
 import { useTransposeDepthToSpaceOnWasm } from '../../../workers/wasm-depth-to-space.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -89,7 +89,7 @@ async function main() {
   for (const id of args.id.split(',')) {
     const { entry, model } = await loadFilterFromDisk(repoRoot, id);
     // Style filters with --work: at that fraction of each frame, guided back up, as the live path runs them.
-    const run: Upscale = entry.kind === 'style' && args.work ? (x) => frameRun(model, entry, false, Number(args.work)).execute(x) : (x) => executeFilter(model, entry, x);
+    const run: Upscale = (x) => frameRun(model, entry, false, Number(args.work ?? 1)).execute(x);
     if (entry.kind === 'style') stylers.push({ id, macsPerInputPixel: entry.macsPerInputPixel, run });
     else candidates.push({ id, scale: entry.scale, macsPerInputPixel: entry.macsPerInputPixel, upscale: run });
   }

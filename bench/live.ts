@@ -19,7 +19,7 @@ const SECONDS = Number(arg('seconds', '10'));
 /** Auto measures and settles before the measured window. */
 const SETTLE_MS = 6000;
 
-interface Stats { frames: number; fps: number; fpsIn: number; latencyP50: number; latencyP95: number; errors: string[]; filterId: string | null; source: string | null; switching: boolean }
+interface Stats { frames: number; fps: number; fpsIn: number; latencyP50: number; latencyP95: number; workerP50: number; modelP50: number; errors: string[]; filterId: string | null; source: string | null; switching: boolean }
 const stats = (page: Page) => page.evaluate(() => (window as unknown as { __filterApp: { stats(): Stats } }).__filterApp.stats());
 
 /**
@@ -50,7 +50,9 @@ async function measure(page: Page, filter: string, source: string | null): Promi
     filter, ...lines, fpsIn: Number(b.fpsIn.toFixed(1)),
     // Over the whole window, not the meter's last 2 s (a filter switch by Auto resets the count: then the meter).
     fpsShown: Number((b.frames >= a.frames ? (b.frames - a.frames) / seconds : b.fps).toFixed(1)),
-    latencyP50: Math.round(b.latencyP50), latencyP95: Math.round(b.latencyP95), errors: b.errors, startSeconds: Math.round((t0 - start) / 1000),
+    latencyP50: Math.round(b.latencyP50), latencyP95: Math.round(b.latencyP95),
+    // The worker's median time per frame (frame read to RGBA out), and its part after the frame read.
+    workerP50: Math.round(b.workerP50), modelP50: Math.round(b.modelP50), errors: b.errors, startSeconds: Math.round((t0 - start) / 1000),
   };
 }
 

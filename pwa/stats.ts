@@ -87,7 +87,8 @@ export class FrameStats {
   snapshot() {
     return {
       frames: this.frames, fps: this.fps, fpsIn: this.fpsIn, latencyMs: this.latencyMs,
-      latencyP50: this.latency(0.5), latencyP95: this.latency(0.95), timing: this.last, errors: [...this.errors],
+      latencyP50: this.latency(0.5), latencyP95: this.latency(0.95), timing: this.last,
+      workerP50: this.workerMedianMs, modelP50: this.modelMedianMs, errors: [...this.errors],
     };
   }
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFilterFromDisk, readRegistry } from '../../models/train/core/disk-model';
 import { executeFilter, frameRun } from '../../workers/execute';
-import { guideAlign, guidedWork } from '../../workers/guided-work';
+import { boxCascade, guideAlign, guidedWork, lineOps } from '../../workers/guided-work';
 import { scaledSize } from '../../workers/pixels';
 import { TILE_OVERLAP, lcm, planBands } from '../../workers/tile-plan';
 
@@ -76,6 +76,18 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
     expect(maxDiff).toBeLessThan(2);
     tf.dispose([x, whole, joined]);
     model.dispose();
+  });
+
+  it('blurs the outlines\' luma as the plain box cascades do, by separable boxes and a shared first part', () => {
+    const y = tf.randomUniform([1, 61, 83, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const ops = lineOps();
+    for (const sigma of [1.2, 1.92, 1, 1.6]) {
+      const plain = boxCascade(sigma).reduce((t, k) => tf.avgPool(t, k, 1, 'same'), y);
+      const fast = ops.blur(y, sigma);
+      expect(fast.shape).toEqual(y.shape);
+      expect(tf.max(tf.abs(tf.sub(fast, plain))).dataSync()[0], `sigma ${sigma}`).toBeLessThan(1e-5);
+    }
+    y.dispose();
   });
 
   it('draws a style\'s outlines again at the frame\'s size: dark along edges, barely on flat areas', async () => {

@@ -1,6 +1,7 @@
-// Renders paired distillation targets with the CartoonGAN teacher (style/cartoongan.ts): photo in,
-// anime rendering of that same photo out, cached for a student to train on.
-//   npm run teacher -- [--style hosoda] [--faces DIR] [--photos DIR] [--clips FILE,...] [--order round-robin|kind] [--limit N]
+// Renders paired distillation targets with the CartoonGAN teacher (style/cartoongan.ts), or with
+// a shipped style filter at full size (--filter ID: its look, for a cheaper student): photo in,
+// the teacher's rendering of that same photo out, cached for a student to train on.
+//   npm run teacher -- [--style hosoda | --filter ID] [--faces DIR] [--photos DIR] [--clips FILE,...] [--order round-robin|kind] [--limit N]
 //     [--face-side 256] [--photo-side 288] [--photo-max 384] [--clip-side 240] [--clip-every 2] [--out DIR]
 // Writes OUT/<name>.in.png (the input exactly as the teacher saw it) and OUT/<name>.out.png, and
 // one "name size ms" line per pair to OUT/log.tsv. Pairs already there are skipped, so a killed
@@ -17,7 +18,9 @@ import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { crop, readPng, writePng, type Image } from '../imaging/image.js';
 import { resize } from '../imaging/resample.js';
-import { readClip } from '../style/eval.js';
+import { readClip, stylize } from '../style/eval.js';
+import { loadFilterFromDisk } from '../core/disk-model.js';
+import { executeFilter } from '../../../workers/execute.js';
 import { CARTOONGAN_STYLES, renderTeacher, type CartoonStyle } from '../style/cartoongan.js';
 import { readFlags } from './flags.js';
 
@@ -63,8 +66,17 @@ function interleave<T>(lists: T[][]): T[] {
   return out;
 }
 
+/** A registry style filter as the teacher: the whole filter at the photo's own size. */
+async function filterTeacher(id: string): Promise<(img: Image) => Image> {
+  await tf.setBackend('wasm');
+  const { entry, model } = await loadFilterFromDisk(repoRoot, id);
+  if (entry.kind !== 'style') throw new Error(`--filter ${id}: not a style filter`);
+  return (img) => stylize((x) => executeFilter(model, entry, x), img);
+}
+
 async function main(): Promise<void> {
   const args = readFlags(process.argv.slice(2));
+  await tf.setBackend('wasm');
   const style = (args.style ?? 'hosoda') as CartoonStyle;
   if (!CARTOONGAN_STYLES.includes(style)) throw new Error(`--style must be one of ${CARTOONGAN_STYLES.join(', ')}`);
   const num = (key: string, def: number) => Number(args[key] ?? def);
@@ -79,12 +91,12 @@ async function main(): Promise<void> {
   const all = order === 'kind' ? [...faces, ...clips, ...photos] : interleave([faces, clips, photos]);
   const todo = all.slice(0, num('limit', all.length));
 
-  const out = fromRoot(args.out ?? `models/runs/teacher/${style}`);
+  const render = args.filter ? await filterTeacher(args.filter) : (img: Image) => renderTeacher(style, img);
+  const out = fromRoot(args.out ?? `models/runs/teacher/${args.filter ?? style}`);
   mkdirSync(out, { recursive: true });
   const log = join(out, 'log.tsv');
   if (!existsSync(log)) appendFileSync(log, 'name\tsize\tms\n');
-  await tf.setBackend('wasm');
-  console.log(`${style}: ${todo.length} pairs (${faces.length} faces, ${clips.length} clip frames, ${photos.length} photos) into ${out}`);
+  console.log(`${args.filter ?? style}: ${todo.length} pairs (${faces.length} faces, ${clips.length} clip frames, ${photos.length} photos) into ${out}`);
 
   let done = 0, skipped = 0, spent = 0;
   for (const src of todo) {
@@ -92,7 +104,7 @@ async function main(): Promise<void> {
     if (existsSync(inPath) && existsSync(outPath)) { skipped++; continue; }
     const img = src.load();
     const t0 = Date.now();
-    const rendered = await renderTeacher(style, img);
+    const rendered = await render(img);
     const ms = Date.now() - t0;
     // Each file written whole, then renamed, so a kill never leaves a truncated PNG behind.
     writePng(`${inPath}.tmp`, img);

@@ -41,10 +41,10 @@ export function tierLadder(filters: FilterEntry[], kind: FilterEntry['kind'], sc
 export const SR_SCALES = [1, 0.75];
 /**
  * Working sizes for a chosen style filter; the worker guides the output back to the source's size
- * (workers/guided-work.ts). 1/4 is for sources of 720 rows and more (MIN_WORK_SIDE keeps smaller
- * ones above 180 rows): a 1280x720 file showed 2.5 fps at 3/8 here.
+ * (workers/guided-work.ts), and MIN_GUIDED_SIDE keeps at least 90 rows: 3/16 of a 640x480 camera,
+ * 1/8 of a 1280x720 file (which showed 2.5 fps at 3/8 here).
  */
-export const STYLE_SCALES = [1, 0.75, 0.5, 0.375, 0.25];
+export const STYLE_SCALES = [1, 0.75, 0.5, 0.375, 0.25, 0.1875, 0.125];
 
 /** MACs per source pixel of a filter or chain ("style-anime+sr-x2-fast"): later stages run on the earlier ones' output. */
 export function chainMacs(id: string, filters: FilterEntry[]): { macs: number; kind: FilterEntry['kind']; scale: number } | null {

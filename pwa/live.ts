@@ -170,7 +170,8 @@ export class LiveFilter {
    */
   private workSize(w: number, h: number): { scale: number; size: { width: number; height: number } | null; beforeSize: { width: number; height: number } | null; guide?: number } {
     const cap = MAX_LIVE_PIXELS[this.session.choice?.backend === 'webgpu' ? 'gpu' : 'cpu'];
-    const scale = workScale(w, h, this.tierScale, cap);
+    const keepsSize = this.session.entry?.scale === 1;
+    const scale = workScale(w, h, this.tierScale, cap, keepsSize);
     const capScale = workScale(w, h, 1, cap);
     const capped = w * h > cap ? { from: [w, h] as [number, number], to: [Math.round(w * scale), Math.round(h * scale)] as [number, number] } : null;
     const key = JSON.stringify(capped);
@@ -179,7 +180,7 @@ export class LiveFilter {
       this.events.capped(capped);
     }
     const own = (s: { width: number; height: number }) => (s.width === w && s.height === h ? null : s);
-    const { size, guide } = framePlan(w, h, this.tierScale, cap, this.session.entry?.scale === 1);
+    const { size, guide } = framePlan(w, h, this.tierScale, cap, keepsSize);
     return { scale, size: own(size), beforeSize: capScale < 1 ? scaledSize(w, h, capScale) : null, ...(guide ? { guide } : {}) };
   }
 

@@ -49,7 +49,7 @@ describe('filter plan', () => {
   it('a chosen filter keeps its filter and steps its working size down; a camera takes style filters only', () => {
     const video = planFor('video', { ...DEFAULTS, videoFilter: style.id }, filters)!;
     expect(video.auto).toBe(false);
-    expect(video.ladder.map((t) => t.workScale)).toEqual([1, 0.75, 0.5, 0.375, 0.25]);
+    expect(video.ladder.map((t) => t.workScale)).toEqual([1, 0.75, 0.5, 0.375, 0.25, 0.1875, 0.125]);
     expect(video.ladder.every((t) => t.filterId === style.id)).toBe(true);
     expect(planFor('camera', { ...DEFAULTS, cameraFilter: style.id }, filters)!.ladder[0].filterId).toBe(style.id);
     expect(planFor('camera', { ...DEFAULTS, cameraFilter: 'sr-x2-fast' }, filters)).toBeNull();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Governor, pickTier, tierLadder } from '../../host/adaptive';
-import { MIN_WORK_SIDE, scaledSize, workScale } from '../../host/working-size';
+import { MIN_GUIDED_SIDE, MIN_WORK_SIDE, framePlan, scaledSize, workScale } from '../../host/working-size';
 import type { FilterEntry } from '../../workers/types';
 
 const f = (id: string, macs: number, scale = 2, kind: FilterEntry['kind'] = 'super-resolution'): FilterEntry =>
@@ -65,6 +65,14 @@ describe('working size', () => {
     expect(workScale(320, 240, 0.375, budget) * 240).toBe(MIN_WORK_SIDE);
     expect(workScale(160, 120, 0.5, budget)).toBe(1);
     expect(workScale(640, 360, 1, budget)).toBe(1);
+  });
+  it('lets a style guided back up go down to 90 rows, sent at the frame\'s own size', () => {
+    expect(workScale(640, 480, 0.1875, budget, true)).toBe(0.1875);
+    expect(workScale(640, 480, 0.125, budget, true) * 480).toBe(MIN_GUIDED_SIDE);
+    expect(workScale(640, 480, 0.1875, budget)).toBe(0.375);
+    expect(framePlan(640, 480, 0.1875, budget, true)).toEqual({ size: { width: 640, height: 480 }, guide: 0.1875 });
+    expect(framePlan(1280, 720, 0.125, budget, true)).toEqual({ size: { width: 1280, height: 720 }, guide: 0.125 });
+    expect(framePlan(640, 480, 0.1875, budget, false)).toEqual({ size: { width: 240, height: 180 } });
   });
   it('keeps huge sources within the pixel budget, floor or not', () => {
     const s = workScale(3840, 2160, 1, budget);

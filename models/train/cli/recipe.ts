@@ -12,6 +12,11 @@ export interface RecipeStage {
   run: string;
   /** Earlier run folder this one starts as a copy of. */
   from?: string;
+  /**
+   * A folder of teacher pairs the filter as exported by the stages before renders first (npm run
+   * teacher -- --filter ID --out DIR): a cheaper student of it trains on them (`pairs`).
+   */
+  teacherPairs?: string;
   options: Record<string, string | number | boolean>;
 }
 

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluate, summarize } from '../sr/evaluate.js';
@@ -95,6 +96,8 @@ async function runRecipe(id: string): Promise<void> {
   const runStage = async (stage: RecipeStage) => {
     const run = resolve(repoRoot, stage.run);
     if (stage.from && !existsSync(run)) cpSync(resolve(repoRoot, stage.from), run, { recursive: true });
+    // Pairs already rendered are skipped: a killed recipe resumes where it stopped.
+    if (stage.teacherPairs) execFileSync('npx', ['tsx', join(repoRoot, 'models/train/cli/render-teacher.ts'), '--filter', recipe.id, '--out', stage.teacherPairs], { cwd: repoRoot, stdio: 'inherit' });
     const options = { ...stage.options, id: recipe.id, title: recipe.title, run: stage.run };
     log(`recipe ${id}, stage ${stages.indexOf(stage) + 1} of ${stages.length}: ${stage.run}${stage.from ? ` (from ${stage.from})` : ''}`);
     if (recipe.kind === 'style') await trainStyleFilter(recipeConfig(repoRoot, defaults.style, options));

@@ -1,10 +1,10 @@
-// npm run bench:extension [-- --seconds 10 --camera-filters style-anime,style-cartoon]: frame rates of the real extension (dist/extension,
+// npm run bench:extension [-- --seconds 10 --camera-filters style-anime,style-cartoon --camera-sizes 640x480,1280x720]: frame rates of the real extension (dist/extension,
 // loaded unpacked in Debian's Chromium, debug copies off) as a user sees them:
 //  - Enhance with Auto on a 640x360 24 fps video, --enhance-runs times (4): frames the overlay
 //    shows per second, beside the video's own frame rate in the same run;
-//  - the camera filter (each style filter) on a 640x480 30 fps camera: frames per second of the
-//    filtered track in the page's preview, alone, and the first during a peer-connection call on
-//    the same machine, beside the same camera unfiltered in the same run.
+//  - the camera filter (each style filter) on a 30 fps camera of each size: frames per second of
+//    the filtered track in the page's preview, alone, and at the first size the first filter during
+//    a peer-connection call on the same machine, beside the same camera unfiltered in the same run.
 // Writes bench/results-extension.json. Shared, noisy machines: read the rates beside their references.
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -18,6 +18,7 @@ const SECONDS = Number(flags.seconds ?? 10);
 /** Enhance runs (a fresh browser each: Auto measures again), since one run's rate moves with the machine's load. */
 const ENHANCE_RUNS = Number(flags['enhance-runs'] ?? 4);
 const CAMERA_FILTERS = (flags['camera-filters'] ?? 'style-anime,style-cartoon,style-painting').split(',').filter(Boolean);
+const CAMERA_SIZES = (flags['camera-sizes'] ?? '640x480,1280x720').split(',').map((s) => s.split('x').map(Number) as [number, number]);
 
 /** Frames a video element presents in the measuring window (requestVideoFrameCallback). */
 const presented = (page: Page, id: string, seconds: number) => page.evaluate(([vid, s]) => new Promise<number>((resolve) => {
@@ -58,37 +59,38 @@ async function enhanceAuto(run: number): Promise<Record<string, unknown>> {
   }
 }
 
-async function camera(): Promise<Record<string, unknown>[]> {
-  const env = await launchExtensionForScript({ camera: stillCamera() });
+async function camera([width, height]: [number, number], withCall: boolean): Promise<Record<string, unknown>[]> {
+  const env = await launchExtensionForScript({ camera: stillCamera(width, height) });
   const rows: Record<string, unknown>[] = [];
   try {
     const open = async (filter: string, call: boolean) => {
       await setDefaults(env, { cameraFilter: filter, cameraDefault: true });
       const page = await env.context.newPage();
       await page.goto(env.url('call-page.html'));
-      await page.evaluate(async (withCall) => {
-        const w = window as unknown as { call: { stream: MediaStream }; startCall(id?: string): Promise<void> };
-        if (withCall) return w.startCall();
-        const s = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 30 } });
-        w.call.stream = s;
+      await page.evaluate(async ([inCall, w, h]) => {
+        const win = window as unknown as { call: { stream: MediaStream }; startCall(id?: string): Promise<void> };
+        if (inCall) return win.startCall();
+        const s = await navigator.mediaDevices.getUserMedia({ video: { width: w, height: h, frameRate: 30 } });
+        win.call.stream = s;
         (document.getElementById('local') as HTMLVideoElement).srcObject = s;
-      }, call);
+      }, [call, width, height] as const);
       await page.waitForTimeout(filter === 'off' ? 2000 : 10_000); // model load, Auto's measuring frames
       const fps = await presented(page, 'local', SECONDS);
+      const shown = await page.evaluate(() => { const v = document.getElementById('local') as HTMLVideoElement; return `${v.videoWidth}x${v.videoHeight}`; });
       const label = await page.evaluate(() => (window as unknown as { call: { stream: MediaStream } }).call.stream.getVideoTracks()[0].label);
       const remoteFps = call ? await presented(page, 'remote', 3) : undefined;
       const compositor = compositorFrames(page)[0];
       const state = compositor ? await debugState(compositor) : null;
       rows.push({
-        case: `camera 640x480 30 fps, filter ${filter}${call ? ', during a peer-connection call on this machine (the page asks 15 fps)' : ''}`,
-        fps, remoteFps, track: label, tier: state?.tier ?? null, workerMs: state?.timing?.totalMs ?? null,
+        case: `camera ${width}x${height} 30 fps, filter ${filter}${call ? ', during a peer-connection call on this machine (the page asks 15 fps)' : ''}`,
+        fps, remoteFps, shown, track: label, tier: state?.tier ?? null, workerMs: state?.timing?.totalMs ?? null,
       });
       await page.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
       await page.close();
     };
     await open('off', false);
     for (const filter of CAMERA_FILTERS) await open(filter, false);
-    await open(CAMERA_FILTERS[0], true);
+    if (withCall) await open(CAMERA_FILTERS[0], true);
   } finally {
     await env.close();
   }
@@ -98,7 +100,7 @@ async function camera(): Promise<Record<string, unknown>[]> {
 async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
   for (let run = 1; run <= ENHANCE_RUNS; run++) results.push(await enhanceAuto(run));
-  if (CAMERA_FILTERS.length) results.push(...(await camera()));
+  if (CAMERA_FILTERS.length) for (const [i, size] of CAMERA_SIZES.entries()) results.push(...(await camera(size, i === 0)));
   const machine = { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), date: new Date().toISOString() };
   writeFileSync(`${REPO_ROOT}bench/results-extension.json`, `${JSON.stringify({ machine, seconds: SECONDS, results }, null, 2)}\n`);
   for (const r of results) console.log(JSON.stringify(r));

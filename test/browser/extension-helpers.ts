@@ -32,9 +32,9 @@ export interface ExtensionEnv {
 }
 
 /** A still picture of the demo clip at 640x480, as a 30 fps camera (y4m, which Chromium's fake capture plays). */
-export function stillCamera(): string {
-  const png = made('camera.png', (out) => ['-i', join(REPO_ROOT, 'pwa/public/demo.webm'), '-vf', 'scale=640:480', '-frames:v', '1', out]);
-  return made('camera-640x480.y4m', (out) => ['-loop', '1', '-i', png, '-t', '1', '-r', '30', '-pix_fmt', 'yuv420p', out]);
+export function stillCamera(width = 640, height = 480): string {
+  const size = `${width}x${height}`, png = made(width === 640 && height === 480 ? 'camera.png' : `camera-${size}.png`, (out) => ['-i', join(REPO_ROOT, 'pwa/public/demo.webm'), '-vf', `scale=${width}:${height}`, '-frames:v', '1', out]);
+  return made(`camera-${size}.y4m`, (out) => ['-loop', '1', '-i', png, '-t', '1', '-r', '30', '-pix_fmt', 'yuv420p', out]);
 }
 
 /** `dir`: the unpacked extension to load (default dist/extension, built if missing). */

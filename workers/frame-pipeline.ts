@@ -10,6 +10,7 @@ import { GpuFramePath } from './gpu-frame.js';
 import { checkFrameSize, rgbaToRgbFloats, type ByteOrder } from './pixels.js';
 import { readRgba } from './read-rgba.js';
 import { WasmPixels } from './wasm-pixels.js';
+import { nv12ToRgba } from './yuv.js';
 
 const frameSize = (f: InputFrame): { width: number; height: number } =>
   'displayWidth' in f ? { width: f.displayWidth, height: f.displayHeight } : { width: f.width, height: f.height };
@@ -27,6 +28,16 @@ const AS_IS: Partial<Record<VideoPixelFormat, ByteOrder>> = { RGBA: 'rgba', RGBX
 /** sRGB or unstated: no colour conversion needed. */
 const isSrgb = (c: VideoColorSpace) => (c.primaries ?? 'bt709') === 'bt709' && (c.transfer ?? 'iec61966-2-1') === 'iec61966-2-1';
 
+/** A buffer reused while the frame size stays the same (the JS conversion path, a decoded frame's planes). */
+class Reused<T extends Float32Array<ArrayBuffer> | Uint8ClampedArray<ArrayBuffer>> {
+  private buf: T | null = null;
+  constructor(private make: (n: number) => T) {}
+  get(n: number): T {
+    if (this.buf?.length !== n) this.buf = this.make(n);
+    return this.buf;
+  }
+}
+
 /**
  * Writes a frame's pixels into a caller's buffer and closes the frame. VideoFrame.copyTo
  * copies straight into the WASM heap if asked; a frame that already holds 8-bit sRGB in one
@@ -40,6 +51,8 @@ class FrameReader {
   private canvas = new OffscreenCanvas(1, 1);
   private ctx = this.canvas.getContext('2d', { willReadFrequently: true, alpha: false })!;
   private copyToWorks: boolean | undefined = typeof VideoFrame === 'undefined' ? false : undefined;
+  /** A decoded frame's own planes (yuv.ts). */
+  private planes = new Reused((n) => new Uint8ClampedArray(n));
 
   async read(frame: InputFrame, dst: Uint8Array | Uint8ClampedArray, anyOrder = false): Promise<ByteOrder> {
     try {
@@ -69,6 +82,11 @@ class FrameReader {
         await vf.copyTo(dst);
         return asIs;
       }
+      if (vf.format === 'NV12' && vf.displayWidth * vf.displayHeight * 4 === dst.length) {
+        const planes = this.planes.get(vf.allocationSize());
+        nv12ToRgba(planes, await vf.copyTo(planes), vf.displayWidth, vf.displayHeight, vf.colorSpace, dst);
+        return 'rgba';
+      }
       await vf.copyTo(dst, { format: 'RGBA', colorSpace: 'srgb' });
       this.copyToWorks = true;
       return 'rgba';
@@ -97,16 +115,6 @@ class PixelPool {
 
   give(buf: Uint8ClampedArray<ArrayBuffer>): void {
     if (buf.length === this.size && this.free.length < 3) this.free.push(buf);
-  }
-}
-
-/** A buffer reused while the frame size stays the same (the JS conversion path). */
-class Reused<T extends Float32Array<ArrayBuffer> | Uint8ClampedArray<ArrayBuffer>> {
-  private buf: T | null = null;
-  constructor(private make: (n: number) => T) {}
-  get(n: number): T {
-    if (this.buf?.length !== n) this.buf = this.make(n);
-    return this.buf;
   }
 }
 

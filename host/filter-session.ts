@@ -95,15 +95,18 @@ export class FilterSession {
   /** Watchdog limits (tests shorten them). */
   watchdog = { ...WATCHDOG_MS };
   backend: BackendName | 'auto' = 'auto';
+  /** WASM threads asked of the workers (undefined: one per core). */
+  threads: number | undefined;
   choice: BackendChoice | null = null;
   filterId: string | null = null;
 
   constructor(private assetBase: string, private events: SessionEvents) {}
 
-  /** Starts (or restarts) the workers on a backend; reloads the current filter if there is one. */
-  async start(backend: BackendName | 'auto'): Promise<BackendChoice> {
+  /** Starts (or restarts) the workers on a backend (WASM: with `threads`, default one per core); reloads the current filter if there is one. */
+  async start(backend: BackendName | 'auto', threads?: number): Promise<BackendChoice> {
     this.stop();
     this.backend = backend;
+    this.threads = threads;
     this.choice = null;
     const crew: LiveWorker[] = [];
     const hire = () => {
@@ -119,10 +122,10 @@ export class FilterSession {
     this.starting = true;
     try {
       const first = hire();
-      this.choice = await this.call(first, first.handle.api.init({ assetBase: this.assetBase, backend }), this.watchdog.setup);
+      this.choice = await this.call(first, first.handle.api.init({ assetBase: this.assetBase, backend, threads }), this.watchdog.setup);
       // The others run the backend the first one settled on.
       const others = Array.from({ length: bandWorkers(this.choice) - 1 }, hire);
-      await Promise.all(others.map((w) => this.call(w, w.handle.api.init({ assetBase: this.assetBase, backend: this.choice!.backend }), this.watchdog.setup)));
+      await Promise.all(others.map((w) => this.call(w, w.handle.api.init({ assetBase: this.assetBase, backend: this.choice!.backend, threads }), this.watchdog.setup)));
       if (this.filterId) await this.loadFilter(this.filterId);
       return this.choice;
     } finally {
@@ -148,7 +151,7 @@ export class FilterSession {
       return;
     }
     this.restarts.push(now);
-    this.start(this.backend).then((c) => this.events.onRestarted(c), (e) => {
+    this.start(this.backend, this.threads).then((c) => this.events.onRestarted(c), (e) => {
       // A worker that died again while starting has its own restart under way (or has given up).
       if (!(e instanceof WorkerGoneError)) this.events.onGaveUp(`restart failed: ${(e as Error).message}`);
     });

@@ -25,7 +25,6 @@ export interface AdapterDescription {
  */
 const LOGICAL_CORES = globalThis.navigator?.hardwareConcurrency || 1;
 if (globalThis.navigator) Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * LOGICAL_CORES, configurable: true });
-setThreadsCount(LOGICAL_CORES);
 
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|software|basic render/i;
 
@@ -95,10 +94,11 @@ const THREADS_HANG = /\bFirefox\//.test(globalThis.navigator?.userAgent ?? '');
 /** Whether WASM threads can start here: shared memory (an isolated page) and not a browser where they hang. */
 const threadsWork = (): boolean => Boolean(globalThis.crossOriginIsolated) && !THREADS_HANG;
 
-async function trySetBackend(name: BackendName, assetBase: string): Promise<string | null> {
+async function trySetBackend(name: BackendName, assetBase: string, threads = LOGICAL_CORES): Promise<string | null> {
   try {
     if (name === 'wasm') {
       setWasmPaths(new URL('tfjs-wasm/', assetBase).href);
+      setThreadsCount(Math.max(1, Math.min(threads, LOGICAL_CORES)));
       // Threads only where the page is cross-origin isolated. Elsewhere shared memory may still
       // pass tfjs's feature test (extension pages do), but the threads then fail to start: the
       // extension's CSP forbids the blob: scripts they load.
@@ -135,7 +135,7 @@ export async function initBackend(opts: WorkerInit): Promise<BackendChoice> {
   const order: BackendName[] = [choice.backend, ...(['wasm', 'cpu'] as const).filter((b) => b !== choice.backend)];
   const failures: string[] = [];
   for (const backend of order) {
-    const error = await trySetBackend(backend, opts.assetBase);
+    const error = await trySetBackend(backend, opts.assetBase, opts.threads);
     if (!error) {
       const reason = failures.length ? `${failures.join('; ')}; using ${backend}` : choice.reason;
       return { backend, reason: backend === 'wasm' ? `${reason}: ${describeWasm()}` : reason };

@@ -50,6 +50,8 @@ export interface WorkerInit {
   assetBase: string;
   /** 'auto' (default) picks by device; anything else forces that backend. */
   backend?: BackendName | 'auto';
+  /** WASM threads, where the page allows them (default: one per logical core). */
+  threads?: number;
 }
 
 /** A frame handed to the worker; it is transferred and closed by the worker. */

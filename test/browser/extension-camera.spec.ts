@@ -8,6 +8,7 @@ import type { Page } from '@playwright/test';
 import { compositorFrames, debugPixels, debugState, launchExtension, setDefaults, stillCamera, type ExtensionEnv } from './extension-helpers';
 import { decode, diffStats, meanLevel, referenceFilter, type Pixels } from './helpers';
 import { expect, test } from './test';
+import { MIN_GUIDED_SIDE } from '../../host/working-size';
 
 let env: ExtensionEnv;
 
@@ -107,7 +108,7 @@ test('a call picks the filtered camera and both ends show the styled picture; th
   expect(meanLevel(input), 'the camera picture is real').toBeGreaterThan(20);
   // A style comes back at the camera's own size, whatever the working size: the worker guides it back up.
   expect([input.width, input.height, output.width, output.height]).toEqual([640, 480, 640, 480]);
-  expect(px.guide ?? 1).toBeCloseTo(state.tier!.workScale < 1 ? Math.round(640 * Math.max(state.tier!.workScale, 180 / 480)) / 640 : 1, 5);
+  expect(px.guide ?? 1).toBeCloseTo(state.tier!.workScale < 1 ? Math.round(640 * Math.max(state.tier!.workScale, MIN_GUIDED_SIDE / 480)) / 640 : 1, 5);
   const ref = await referenceFilter('style-anime', input, px.guide ?? 1);
   const vsRef = diffStats(output, ref), vsInput = diffStats(output, input);
   console.log(`camera filter output vs Node reference: mean ${vsRef.mean.toFixed(3)}, p99 ${vsRef.p99}, max ${vsRef.max}; vs its input: mean ${vsInput.mean.toFixed(1)}`);

@@ -89,6 +89,9 @@ export class FilterSession {
   /** Frame buffers joined from bands, reused while the size stays (the host hands them back with release). */
   private joined: Uint8ClampedArray<ArrayBuffer>[] = [];
   private readonly ownBuffers = new WeakSet<ArrayBuffer>();
+  /** The worker whose buffer a whole frame's output is, to hand it back to (whole frames go to the workers in turn). */
+  private readonly origin = new WeakMap<ArrayBuffer, LiveWorker>();
+  private turn = 0;
   private loaded: LoadedFilter | null = null;
   /** A crew is starting (or restarting after a crash): its workers have no filter yet, so frames are refused. */
   private starting = false;
@@ -218,12 +221,19 @@ export class FilterSession {
     // 1/workScale), and its bands on the whole frame's working grid (guideAlign).
     const guide = opts?.workScale ?? 1;
     const align = this.loaded ? lcm(this.loaded.tileAlign, guide < 1 ? guideAlign(guide) : 1) : 1;
-    const bands = this.loaded && this.crew.length > 1 && height >= MIN_BAND_ROWS * this.crew.length
-      ? planBands(height, this.crew.length, Math.ceil(TILE_OVERLAP / guide), align)
+    const overlap = Math.ceil(TILE_OVERLAP / guide);
+    // Bands only where their context costs little: at 3/16 of a 480-row frame each band would
+    // need 171 rows around its 240, 1.7 frames of work for two workers. Such frames go whole to
+    // the workers in turn, and a host with two frames in flight keeps both busy.
+    const bands = this.loaded && this.crew.length > 1 && height >= MIN_BAND_ROWS * this.crew.length && overlap * 4 * this.crew.length <= height
+      ? planBands(height, this.crew.length, overlap, align)
       : null;
     if (!bands || bands.length < 2) {
-      const live = this.current;
-      return this.call(live, processFrame(live.handle, isRgba(frame) ? rgbaFrame(frame) : frame, opts));
+      const live = this.crew[this.turn++ % this.crew.length];
+      return this.call(live, processFrame(live.handle, isRgba(frame) ? rgbaFrame(frame) : frame, opts)).then((out) => {
+        if (!(out.image instanceof ImageBitmap)) this.origin.set(out.image.data.buffer, live);
+        return out;
+      });
     }
     return this.processBands(frame, bands, opts);
   }
@@ -278,7 +288,7 @@ export class FilterSession {
     if (image instanceof ImageBitmap) image.close();
     else if (this.ownBuffers.has(image.data.buffer)) {
       if (this.joined.length < 2) this.joined.push(image.data);
-    } else if (this.crew.length) releaseImage(this.current.handle, image);
+    } else if (this.crew.length) releaseImage((this.origin.get(image.data.buffer) ?? this.current).handle, image);
   }
 
   /**

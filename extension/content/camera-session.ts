@@ -81,7 +81,11 @@ export class CameraSession {
   private readonly output = makeOutput();
   private readonly stopReading: () => void;
   private latest: VideoFrame | null = null;
-  private readonly pacer = new FramePacer(() => { void this.filterLatest(); });
+  /** Two frames in flight: the compositor's workers filter one each, whole, at a small working size (host/filter-session.ts). */
+  private readonly pacer = new FramePacer(() => { void this.filterLatest(); }, 2);
+  /** Frames taken, and the newest one written: one that finishes after a newer one is dropped, never shown out of order. */
+  private taken = 0;
+  private written = 0;
   private readonly reader = new PixelReader();
   /**
    * The filtered frame at the working size, then at the camera's size. CPU-backed canvases
@@ -127,6 +131,7 @@ export class CameraSession {
   private async filterLatest(): Promise<void> {
     const frame = this.latest;
     this.latest = null;
+    const seq = ++this.taken;
     const filter = this.filter;
     if (!frame) return this.pacer.done();
     if (!filter) {
@@ -137,7 +142,8 @@ export class CameraSession {
       const { displayWidth: w, displayHeight: h } = frame;
       const { size, guide } = sendPlan(w, h, this.tuning.tier());
       const filtered = await filter(await this.reader.read(frame, size.width, size.height), guide);
-      if (this.ended) return frame.close();
+      if (this.ended || seq < this.written) return frame.close();
+      this.written = seq;
       this.output.write(this.compose(frame, filtered));
       frame.close();
     } catch {

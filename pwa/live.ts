@@ -81,12 +81,16 @@ export class LiveFilter {
     this.loop = new FrameLoop(video, (v, f) => this.onFrame(v, f), () => this.stats.sourceFrame());
   }
 
-  async startBackend(backend: BackendName | 'auto'): Promise<void> {
+  startBackend(backend: BackendName | 'auto'): Promise<void> {
+    return this.startWorker(backend, this.session.threads);
+  }
+
+  /** (Re)starts the worker on a backend with `threads` (WASM), frames held meanwhile and the UI told. */
+  private async startWorker(backend: BackendName | 'auto', threads: number | undefined): Promise<void> {
     this.switching = true;
     this.events.backend(null);
     try {
-      await this.session.start(backend, this.session.threads);
-      this.events.backend(this.session.choice);
+      this.events.backend(await this.session.start(backend, threads));
     } finally {
       this.switching = false;
     }
@@ -137,14 +141,7 @@ export class LiveFilter {
    */
   private async threadsFor(style: boolean): Promise<void> {
     const threads = style ? 1 : undefined;
-    if (this.session.choice?.backend !== 'wasm' || this.session.threads === threads) return;
-    this.switching = true;
-    this.events.backend(null);
-    try {
-      this.events.backend(await this.session.start(this.session.backend, threads));
-    } finally {
-      this.switching = false;
-    }
+    if (this.session.choice?.backend === 'wasm' && this.session.threads !== threads) await this.startWorker(this.session.backend, threads);
   }
 
   private async loadFilter(id: string): Promise<void> {

@@ -33,7 +33,7 @@ export interface ExtensionEnv {
 
 /** A still picture of the demo clip at 640x480, as a 30 fps camera (y4m, which Chromium's fake capture plays). */
 export function stillCamera(width = 640, height = 480): string {
-  const size = `${width}x${height}`, png = made(width === 640 && height === 480 ? 'camera.png' : `camera-${size}.png`, (out) => ['-i', join(REPO_ROOT, 'pwa/public/demo.webm'), '-vf', `scale=${width}:${height}`, '-frames:v', '1', out]);
+  const size = `${width}x${height}`, png = made(`camera-${size}.png`, (out) => ['-i', join(REPO_ROOT, 'pwa/public/demo.webm'), '-vf', `scale=${width}:${height}`, '-frames:v', '1', out]);
   return made(`camera-${size}.y4m`, (out) => ['-loop', '1', '-i', png, '-t', '1', '-r', '30', '-pix_fmt', 'yuv420p', out]);
 }
 

@@ -68,7 +68,6 @@ function interleave<T>(lists: T[][]): T[] {
 
 /** A registry style filter as the teacher: the whole filter at the photo's own size. */
 async function filterTeacher(id: string): Promise<(img: Image) => Image> {
-  await tf.setBackend('wasm');
   const { entry, model } = await loadFilterFromDisk(repoRoot, id);
   if (entry.kind !== 'style') throw new Error(`--filter ${id}: not a style filter`);
   return (img) => stylize((x) => executeFilter(model, entry, x), img);

@@ -11,6 +11,7 @@
 // frame, which page scripts cannot read), and everything received is validated before use.
 
 import type { BackendChoice, FrameTiming } from '../workers/types';
+import type { SourceQuality } from '../host/source-quality';
 
 export type SessionKind = 'video' | 'camera';
 
@@ -66,6 +67,8 @@ export type HostToFrame =
    * size, to run at this fraction of it and be guided back up (host/working-size.ts framePlan).
    */
   | { type: 'camera-frame'; seq: number; frame: RgbaFrame; guide?: number }
+  /** Video: its bits per pixel per frame as the browser decoded it (host/source-quality.ts), sent when it is first known and when its judgement changes. */
+  | { type: 'source'; bitsPerPixel: number }
   | { type: 'stop' };
 
 export interface ReadyInfo {
@@ -84,6 +87,8 @@ export interface TierInfo {
   scale: number;
   /** Whether Auto chose it (shown on the badge). */
   auto: boolean;
+  /** The source as Auto judged it (its ladder for compressed video or not), shown on the badge with the reason. */
+  source: SourceQuality;
 }
 
 /** Compositor -> content script, over the port. */

@@ -2,6 +2,7 @@
 // first-use pick from a short measurement, and a governor that steps down when the pipeline
 // falls behind the frame budget for a few seconds and back up when there is headroom.
 import { CHAIN_SEPARATOR, type FilterEntry } from '../workers/types.js';
+import type { SourceQuality } from './source-quality.js';
 
 export interface Tier {
   filterId: string;
@@ -25,10 +26,13 @@ const WORK_SCALES = [1, 0.75];
 
 /**
  * Best to cheapest: every filter of this kind and scale at full size, most MACs first, then the
- * cheapest filter at 3/4 size.
+ * cheapest filter at 3/4 size. For a compressed source the filters trained for compressed video
+ * (registry `source`) make the ladder, where there are any; otherwise those for clean sources.
  */
-export function tierLadder(filters: FilterEntry[], kind: FilterEntry['kind'], scale: number): Tier[] {
-  const same = filters.filter((f) => f.kind === kind && f.scale === scale).sort((a, b) => b.macsPerInputPixel - a.macsPerInputPixel);
+export function tierLadder(filters: FilterEntry[], kind: FilterEntry['kind'], scale: number, source: SourceQuality['kind'] = 'unknown'): Tier[] {
+  const fits = (f: FilterEntry) => f.kind === kind && f.scale === scale;
+  const compressed = filters.filter((f) => fits(f) && f.source === 'compressed');
+  const same = (source === 'compressed' && compressed.length ? compressed : filters.filter((f) => fits(f) && !f.source)).sort((a, b) => b.macsPerInputPixel - a.macsPerInputPixel);
   if (!same.length) return [];
   const cheapest = same[same.length - 1];
   return [

@@ -10,6 +10,7 @@ import { FilterSession, WorkerGoneError } from '../host/filter-session.js';
 import type { BackendChoice, BackendName, FilterEntry, ProcessedFrame } from '../workers/types.js';
 import { FrameLoop } from './frame-loop.js';
 import { FrameStats } from './stats.js';
+import { UNKNOWN, type SourceQuality } from '../host/source-quality.js';
 
 export const AUTO = 'auto';
 
@@ -62,6 +63,9 @@ export class LiveFilter {
   auto: AutoTier | null = null;
   /** Fraction of the source size given to the filter (Auto's tier, or the cap for huge sources). */
   private tierScale = 1;
+  /** The filter choice (a filter id, or AUTO), and the source as judged (Auto's ladder for compressed video or not). */
+  private choice = AUTO;
+  source: SourceQuality = UNKNOWN;
   /** The tier of the last shown frame: the one it was filtered at, not one Auto has switched to since. */
   private shownTier: ShownFrame['tier'] = null;
   private capture: Capture | null = null;
@@ -108,6 +112,7 @@ export class LiveFilter {
    * super-resolution filter runs at the source's size.
    */
   async chooseFilter(choice: string): Promise<void> {
+    this.choice = choice;
     this.resetStats();
     const chosen = choice === AUTO ? null : chainMacs(choice, this.filters);
     const style = chosen?.kind === 'style' && chosen.scale === 1;
@@ -117,7 +122,7 @@ export class LiveFilter {
       this.tierScale = 1;
       return this.loadFilter(choice);
     }
-    const ladder = chosen ? scaleLadder(choice, chosen.macs, STYLE_SCALES) : tierLadder(this.filters, 'super-resolution', 2);
+    const ladder = chosen ? scaleLadder(choice, chosen.macs, STYLE_SCALES) : tierLadder(this.filters, 'super-resolution', 2, this.source.kind);
     const auto = new AutoTier(ladder, async (tier) => {
       this.tierScale = tier.workScale;
       if (tier.filterId !== this.session.filterId) await this.loadFilter(tier.filterId);
@@ -142,6 +147,16 @@ export class LiveFilter {
   private async threadsFor(style: boolean): Promise<void> {
     const threads = style ? 1 : undefined;
     if (this.session.choice?.backend === 'wasm' && this.session.threads !== threads) await this.startWorker(this.session.backend, threads);
+  }
+
+  /**
+   * A new source's judgement (host/source-quality.ts): a running Auto starts again on the other
+   * ladder when it changes (one still starting builds its ladder from this).
+   */
+  async setSource(source: SourceQuality): Promise<void> {
+    const changed = (source.kind === 'compressed') !== (this.source.kind === 'compressed');
+    this.source = source;
+    if (changed && this.choice === AUTO && this.auto) await this.chooseFilter(AUTO);
   }
 
   private async loadFilter(id: string): Promise<void> {

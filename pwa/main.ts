@@ -11,6 +11,10 @@ import { AUTO, LiveFilter, type ShownFrame } from './live.js';
 import type { Recorder } from './recorder.js';
 import { startBlob, startDemo, startWebcam, type SourceKind, type StillWanted } from './sources.js';
 import { installTestHook } from './test-hook.js';
+import { UNKNOWN, type SourceQuality } from '../host/source-quality.js';
+
+/** A file's bitrate (source-rate.ts, loaded on first use: it brings mediabunny). */
+const fileSourceQuality = async (blob: Blob): Promise<SourceQuality> => (await import('./source-rate.js')).fileSourceQuality(blob);
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const video = $<HTMLVideoElement>('video');
@@ -74,12 +78,15 @@ function showStats(): void {
   $('dropped').textContent = String(live.loop.dropped);
   const tier = shown.tier;
   $('tier').textContent = tier ? t('pwaAutoTier', [tier.filterId, String(Math.round(tier.workScale * 100))]) : live.session.filterId ?? '–';
+  // Why Auto's filter: the source's bitrate, when the file told it (host/source-quality.ts).
+  const q = live.source;
+  $('why').textContent = tier && q.kind !== 'unknown' ? t(q.kind === 'compressed' ? 'sourceCompressed' : 'sourceClean', q.bitsPerPixel.toFixed(3)) : '–';
 }
 setInterval(showStats, 500);
 
 function clearStats(): void {
   shown = null;
-  for (const id of ['fps', 'latency', 'worker-ms', 'infer-ms', 'size', 'tier']) $(id).textContent = '–';
+  for (const id of ['fps', 'latency', 'worker-ms', 'infer-ms', 'size', 'tier', 'why']) $(id).textContent = '–';
   $('dropped').textContent = '0';
 }
 
@@ -142,6 +149,8 @@ async function play(start: (wanted: StillWanted) => Promise<{ blob: Blob; name: 
     currentFile = file;
     exportButton.disabled = !file;
     clearError();
+    await live.setSource(file ? await fileSourceQuality(file.blob) : UNKNOWN);
+    if (!wanted()) return;
     live.restart();
   } catch (e) {
     if (!wanted()) return; // e.g. its play() interrupted by the newer source's load

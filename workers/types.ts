@@ -30,6 +30,12 @@ export interface FilterEntry {
    * style runs at a smaller working size (guided-work.ts). Absent: none.
    */
   lines?: LineParams;
+  /**
+   * The source it was trained for: "compressed" (low-bitrate H.264, VP9 and AV1; Auto takes it
+   * in place of the clean filter of its tier when the source is compressed, host/source-quality.ts).
+   * Absent: clean sources.
+   */
+  source?: 'compressed';
 }
 
 export interface Registry {

@@ -19,6 +19,7 @@ import {
 import { forSite, loadSettings, onSettingsChanged, type SiteSettings } from '../settings';
 import { planFor, type FilterPlan } from './filter-plan';
 import { hostFrame } from './frame-input';
+import { UNKNOWN, judgeSource, type SourceQuality } from '../../host/source-quality';
 
 const canvas = document.getElementById('out') as HTMLCanvasElement;
 const debug: DebugHook = { ready: null, tier: null, framesDone: 0, timing: null, error: null, lastInput: null, lastOutput: null };
@@ -38,6 +39,9 @@ class CompositorSession {
   private drawnSeq = -1;
   private stopped = false;
   private announced = false;
+  /** The site's settings last applied, and the video as the content script judged it (a new judgement may change Auto's ladder). */
+  private site: SiteSettings | null = null;
+  private source: SourceQuality = UNKNOWN;
 
   constructor(private readonly kind: SessionKind, private readonly port: MessagePort, site: SiteSettings, private readonly debugOn: boolean) {
     this.view = new Compositor(kind === 'video' ? canvas : new OffscreenCanvas(1, 1));
@@ -66,8 +70,9 @@ class CompositorSession {
 
   /** Loads the plan for the current settings (again only when the filter setting changed). */
   async configure(site: SiteSettings): Promise<void> {
+    this.site = site;
     this.view.strength = site.strength;
-    const plan = planFor(this.kind, site, await this.filters);
+    const plan = planFor(this.kind, site, await this.filters, this.source.kind);
     if (!plan) throw new Error(t('errorNoFilter'));
     if (plan.key === this.plan?.key) return;
     this.plan = plan;
@@ -95,7 +100,7 @@ class CompositorSession {
       await this.session.loadFilter(tier.filterId);
     }
     this.tier = tier;
-    const info = { filterId: tier.filterId, workScale: tier.workScale, scale: this.session.entry?.scale ?? 1, auto: this.plan?.auto ?? false };
+    const info = { filterId: tier.filterId, workScale: tier.workScale, scale: this.session.entry?.scale ?? 1, auto: this.plan?.auto ?? false, source: this.source };
     debug.tier = info;
     this.send({ type: 'tier', ...info });
   }
@@ -108,6 +113,14 @@ class CompositorSession {
       case 'layout':
         if (typeof msg.objectFit === 'string') canvas.style.objectFit = msg.objectFit;
         return;
+      case 'source': {
+        // Judged again here from the number alone; a new judgement re-plans (Auto's ladder may change).
+        const source = this.kind === 'video' ? judgeSource(Number(msg.bitsPerPixel), 'decoded') : UNKNOWN;
+        if (source.kind === this.source.kind) return;
+        this.source = source;
+        if (this.site) await this.configure(this.site).catch((err) => this.fail(err));
+        return;
+      }
       case 'stop':
         return this.stop();
     }

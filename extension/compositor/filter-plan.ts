@@ -4,6 +4,7 @@
 // working size down on a slow device, since a live picture matters more than its full size.
 import { SR_SCALES, STYLE_SCALES, chainMacs, scaleLadder, tierLadder, type Tier } from '../../host/adaptive';
 import type { FilterEntry } from '../../workers/types';
+import type { SourceQuality } from '../../host/source-quality';
 import type { SessionKind } from '../protocol';
 import type { SiteSettings } from '../settings';
 
@@ -15,7 +16,8 @@ export interface FilterPlan {
   key: string;
 }
 
-export function planFor(kind: SessionKind, s: SiteSettings, filters: FilterEntry[]): FilterPlan | null {
+/** `source`: the video as judged so far (host/source-quality.ts); Auto's ladder for a compressed one is of the filters trained for it. */
+export function planFor(kind: SessionKind, s: SiteSettings, filters: FilterEntry[], source: SourceQuality['kind'] = 'unknown'): FilterPlan | null {
   const wanted = kind === 'video' ? s.videoFilter : s.cameraFilter;
   const chosen = wanted === 'auto' || wanted === 'off' ? null : chainMacs(wanted, filters);
   if (kind === 'camera') {
@@ -24,6 +26,6 @@ export function planFor(kind: SessionKind, s: SiteSettings, filters: FilterEntry
     return { ladder: scaleLadder(wanted, chosen.macs, STYLE_SCALES), auto: false, key: wanted };
   }
   if (chosen) return { ladder: scaleLadder(wanted, chosen.macs, chosen.kind === 'style' ? STYLE_SCALES : SR_SCALES), auto: false, key: wanted };
-  const ladder = tierLadder(filters, 'super-resolution', 2);
-  return ladder.length ? { ladder, auto: true, key: 'auto' } : null;
+  const ladder = tierLadder(filters, 'super-resolution', 2, source);
+  return ladder.length ? { ladder, auto: true, key: `auto:${source === 'compressed' ? source : 'clean'}` } : null;
 }

@@ -9,6 +9,7 @@ import { MAX_FRAME_PIXELS, type FramePayload, type FrameToHost, type ReadyInfo, 
 import { CompositorLink } from './compositor-link';
 import type { OverlayView } from './overlay-view';
 import { PixelReader } from './pixel-reader';
+import { decodedQuality, type SourceQuality } from '../../host/source-quality';
 
 type State = 'idle' | 'starting' | 'running' | 'error';
 
@@ -30,6 +31,11 @@ function pixelsReadable(video: HTMLVideoElement): true | string {
 /** What a host sends for a source of w x h at a tier (its working size, or the source and a guide for a style), within the compositor's limit. */
 export function sendPlan(w: number, h: number, tier: Pick<TierInfo, 'workScale' | 'scale'> | null): ReturnType<typeof framePlan> {
   return framePlan(w, h, tier?.workScale ?? 1, MAX_FRAME_PIXELS, (tier?.scale ?? 0) === 1);
+}
+
+/** Why Auto chose its filter, for the badge: the source's bitrate when known. */
+function sourceReason(q: SourceQuality): string {
+  return q.kind === 'unknown' ? '' : `\n${t(q.kind === 'compressed' ? 'sourceCompressed' : 'sourceClean', q.bitsPerPixel.toFixed(3))}`;
 }
 
 /** Wait before sending a paused video's frame again after it was lost (the worker restarts meanwhile). */
@@ -59,6 +65,9 @@ export class EnhanceSession {
    */
   private readonly pacer = new FramePacer(() => { void this.sendFrame(); }, 2);
   private readonly reader = new PixelReader();
+  /** The video's judgement last sent to the compositor (host/source-quality.ts), and when it was last looked at. */
+  private sourceSent: SourceQuality['kind'] = 'unknown';
+  private sourceCheckedAt = 0;
 
   constructor(private readonly video: HTMLVideoElement, private readonly view: OverlayView) {}
 
@@ -129,6 +138,8 @@ export class EnhanceSession {
     this.ready = null;
     this.tier = null;
     this.cycleMs = undefined;
+    this.sourceSent = 'unknown';
+    this.sourceCheckedAt = 0;
     this.started.clear();
     this.lastDone = 0;
     clearTimeout(this.retryTimer);
@@ -164,7 +175,7 @@ export class EnhanceSession {
         this.fps.tick();
         // The size this frame was sent at, not the newest tier's: with two in flight they differ for a frame after a change.
         const tier = sent.scale < 1 ? ` @${Math.round(sent.scale * 100)}%` : '';
-        const filter = `${this.tier?.auto ? 'Auto: ' : ''}${this.tier?.filterId ?? this.ready?.filter.id ?? ''}${tier}`;
+        const filter = `${this.tier?.auto ? 'Auto: ' : ''}${this.tier?.filterId ?? this.ready?.filter.id ?? ''}${tier}${this.tier?.auto ? sourceReason(this.tier.source) : ''}`;
         this.view.setBadge(
           `${this.fps.fps.toFixed(1)} fps · ${msg.timing.totalMs.toFixed(0)} ms/frame · ${this.ready?.backend.backend ?? '?'}\n` +
             `${filter} · ${this.video.videoWidth}×${this.video.videoHeight} → ${msg.width}×${msg.height}` +
@@ -172,6 +183,7 @@ export class EnhanceSession {
           'figures',
         );
         this.pacer.done();
+        this.checkSource(now);
         break;
       }
       case 'error':
@@ -184,6 +196,16 @@ export class EnhanceSession {
         else this.fail(t('enhanceFailed', msg.message));
         break;
     }
+  }
+
+  /** Once a second: the video's bitrate as decoded so far; a new judgement goes to the compositor (its Auto may change ladder). */
+  private checkSource(now: number): void {
+    if (now - this.sourceCheckedAt < 1000) return;
+    this.sourceCheckedAt = now;
+    const q = decodedQuality(this.video);
+    if (q.kind === 'unknown' || q.kind === this.sourceSent) return;
+    this.sourceSent = q.kind;
+    this.link?.post({ type: 'source', bitsPerPixel: q.bitsPerPixel });
   }
 
   /**

@@ -10,7 +10,7 @@ import {
   clickOverlayButton, compositorFrames, debugPixels, debugState, launchExtension, overlayOver, setDefaults,
   type ExtensionEnv,
 } from './extension-helpers';
-import { bicubicUpscale, clip640x360, decode, diffStats, meanLevel, nearestUpscale, referenceFilter, type Pixels, type Rgba } from './helpers';
+import { bicubicUpscale, clip640x360, clipLowBitrate, decode, diffStats, meanLevel, nearestUpscale, referenceFilter, type Pixels, type Rgba } from './helpers';
 import type { DebugHook } from '../../extension/protocol';
 import { expect, test } from './test';
 
@@ -389,6 +389,29 @@ test('Auto on a 640x360 video: a tier and working size from measured frames; fra
       const [{ tier }, { output }] = [await debugState(frame), await debugPixels(frame)];
       return [output.width, output.height].join('x') === [Math.round(640 * tier!.workScale) * 2, Math.round(360 * tier!.workScale) * 2].join('x');
     }, { timeout: 30_000 }).toBe(true);
+  } finally {
+    await setDefaults(env, { videoFilter: FILTER });
+    await page.close();
+  }
+});
+
+test('Auto on a low-bitrate video runs the filter for compressed video, and the badge says why', async () => {
+  test.setTimeout(120_000);
+  clipLowBitrate();
+  await setDefaults(env, { videoFilter: 'auto' });
+  const page = await env.context.newPage();
+  try {
+    await page.goto(env.url('video-page.html', { clip: 'clip-640x360-150k.webm' }));
+    await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
+    await clickOverlayButton(page, '#main');
+    await expect.poll(() => compositorFrames(page).length).toBe(1);
+    const frame = compositorFrames(page)[0];
+    // Judged once the page has decoded enough of the video (host/source-quality.ts), then the ladder changes.
+    await expect.poll(async () => (await debugState(frame)).tier?.filterId, { timeout: 60_000 }).toMatch(/^sr-x2-\w+-compressed$/);
+    const badge = await expect.poll(async () => (await overlayOver(page, '#main'))?.badge.text ?? '', { timeout: 30_000 });
+    await badge.toMatch(/Auto: sr-x2-\w+-compressed.*\nCompressed video \(0\.0\d\d bits\/pixel\)/s);
+    console.log(`extension badge on a 150 kbps 640x360 video: ${(await overlayOver(page, '#main'))?.badge.text.replace(/\n/g, ' | ')}`);
+    expect((await debugState(frame)).error).toBeNull();
   } finally {
     await setDefaults(env, { videoFilter: FILTER });
     await page.close();

@@ -28,6 +28,12 @@ export function made(name: string, args: (out: string) => string[]): string {
 /** The demo clip at 640x360, 30 fps (VP9): the size the extension's Auto target is measured at. */
 export const clip640x360 = (): string => made('clip-640x360.webm', (out) => ['-i', DEMO_CLIP, '-vf', 'scale=640:360,setsar=1,fps=30', '-c:v', 'libvpx-vp9', '-b:v', '800k', '-deadline', 'realtime', '-cpu-used', '8', out]);
 
+/**
+ * The demo clip at 640x360, 30 fps, at a low web bitrate (VP9 at 150 kbps: about 0.02 bits per
+ * pixel, full of blocks): what Auto takes for compressed video (host/source-quality.ts).
+ */
+export const clipLowBitrate = (): string => made('clip-640x360-150k.webm', (out) => ['-i', DEMO_CLIP, '-vf', 'scale=640:360,setsar=1,fps=30', '-c:v', 'libvpx-vp9', '-b:v', '150k', '-deadline', 'realtime', '-cpu-used', '8', out]);
+
 /** What ffprobe reads in a media file: each stream, and the container's duration (null when it states none). */
 export interface Probe {
   streams: { type: string; codec: string; width?: number; height?: number; frames?: number }[];

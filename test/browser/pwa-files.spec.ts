@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { chromiumLaunchOptions } from './chromium';
-import { DEMO_CLIP, PREVIEW_PORT, bicubicUpscale, diffStats, ffprobe, made, meanLevel, nearestUpscale, referenceFilter, videoFrame } from './helpers';
+import { DEMO_CLIP, PREVIEW_PORT, bicubicUpscale, clipLowBitrate, diffStats, ffprobe, made, meanLevel, nearestUpscale, referenceFilter, videoFrame } from './helpers';
 import { stats, waitForFrames } from './pwa-app';
 import { expect, test } from './test';
 
@@ -204,6 +204,24 @@ test('a 4K file is filtered at a smaller working size with a notice, and the nex
   console.log(`demo clip again: frames after ${Date.now() - t0} ms`);
   await expect(notice(page)).toBeHidden();
   await expect(page.locator('#size')).toHaveText('320×240 → 640×480');
+  expect((await stats(page)).errors).toEqual([]);
+});
+
+test('Auto runs the filter for compressed video on a low-bitrate file and says why; a clean file goes back', async ({ page }) => {
+  await page.goto('/');
+  await waitForFrames(page, 1);
+  await openFile(page, clipLowBitrate());
+  // The file's bitrate per pixel, read from its packets (pwa/source-rate.ts), moves Auto to the other ladder.
+  await expect.poll(async () => (await stats(page)).filterId, { timeout: 60_000 }).toMatch(/^sr-x2-\w+-compressed$/);
+  await waitForFrames(page, 2);
+  await expect(page.locator('#why')).toHaveText(/^Compressed video \(0\.0\d\d bits\/pixel\): the filter for compressed video$/);
+  await expect(page.locator('#tier')).toHaveText(/^auto: sr-x2-\w+-compressed at \d+%$/);
+  console.log(`low-bitrate file: ${await page.locator('#tier').textContent()} | ${await page.locator('#why').textContent()}`);
+
+  await page.getByLabel('Source').selectOption('demo');
+  await expect.poll(async () => (await stats(page)).filterId, { timeout: 60_000 }).toMatch(/^sr-x2-(lite|fast|quality)$/);
+  await waitForFrames(page, 2);
+  await expect(page.locator('#why')).toHaveText(/^Clean video \(0\.\d+ bits\/pixel\)$/);
   expect((await stats(page)).errors).toEqual([]);
 });
 

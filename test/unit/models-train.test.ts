@@ -32,7 +32,7 @@ describe('GAN trainer (few steps on tiny images)', () => {
   const cfg = (run: string, l1Steps: number, ganSteps: number, more: Partial<TrainConfig> = {}): TrainConfig => ({
     data, run, scale: 2, channels: 8, blocks: 1, l1Steps, ganSteps, batch: 2, lrCrop: 12,
     lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, dView: 'image', emaDecay: 0, spectralNorm: false, r1Weight: 0, gpWeight: 10,
-    seed: 7, holdOutEvery: 4, webMix: 0, codecMix: 0, blockWeight: 0, init: '', threads: 1, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
+    seed: 7, holdOutEvery: 4, webMix: 0, codecMix: 0, codecVariants: 1, source: '', blockWeight: 0, init: '', threads: 1, checkpointEvery: 2, sampleEvery: 3, evalSize: 32, ...more,
   });
   const tmpRun = () => mkdtempSync(join(tmpdir(), 'run-'));
   const weightsOf = (r: Awaited<ReturnType<typeof train>>) => r.generator.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);

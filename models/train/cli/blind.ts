@@ -11,7 +11,6 @@
 // not the raters'. The second form tallies the answers per source into DIR/scores.json.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +18,8 @@ import { crop, pngsIn, readPng, writePng, type Image } from '../imaging/image.js
 import { resize } from '../imaging/resample.js';
 import { loadFilterFromDisk } from '../core/disk-model.js';
 import { Rng } from '../core/data.js';
-import { readClip, stylize } from '../style/eval.js';
+import { stylize } from '../style/eval.js';
+import { probeVideo, readClip } from '../imaging/video.js';
 import { readFlags } from './flags.js';
 import { tally } from '../style/blind.js';
 import { frameRun, type FrameModel } from '../../../workers/execute.js';
@@ -40,7 +40,7 @@ function atFrameScale(img: Image): Image {
 
 /** `count` frames spread over a video (at the middles of equal parts), at frame scale. */
 function videoFrames(path: string, count: number): Image[] {
-  const [w, h, duration] = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'csv=p=0:nk=1', path], { encoding: 'utf8' }).split(/[\s,]+/).filter(Boolean).map(Number);
+  const { width: w, height: h, duration } = probeVideo(path);
   return Array.from({ length: count }, (_, k) => atFrameScale(readClip(path, w - (w % 2), h - (h % 2), 1, (duration * (k + 0.5)) / count)[0]));
 }
 

@@ -1,9 +1,10 @@
 // npm run eval -- --id sr-x2-quality[,sr-x4,style-anime...] --images DIR [--size 256]
-//   [--peers esrgan-slim,esrgan-medium] [--compressed true] [--style DIR] [--style-root DIR --photos DIR] [--clip FILE [--clip-size 320x180] [--clip-start SECONDS]] [--work S] [--out DIR]
+//   [--peers esrgan-slim,esrgan-medium] [--compressed true [--compressed-videos FILE[,FILE]]] [--style DIR] [--style-root DIR --photos DIR] [--clip FILE [--clip-size 320x180] [--clip-start SECONDS]] [--work S] [--out DIR]
 // Super-resolution filters, and optionally the UpscalerJS peers at the same scales: against
 // bicubic on center crops of the PNGs in DIR (downscaled by antialiased bicubic first), PSNR-Y,
-// SSIM-Y, detail ratio; with --compressed, the x2 filters also on those photos as H.264 and VP9
-// clips at a web bitrate (sr/compressed.ts: PSNR-Y, blocking, speckles against the truth). Style filters: structure (SSIM-Y vs input), distance of image
+// SSIM-Y, detail ratio; with --compressed, the x2 filters also on those photos (and the videos
+// given) as H.264 clips at CRF 32-40 and VP9 and AV1 ones at the same bitrates (sr/compressed.ts:
+// PSNR-Y, blocking, ringing, speckles against the truth). Style filters: structure (SSIM-Y vs input), distance of image
 // statistics to the style images in --style, shift error, flicker and still-region shimmer on 30 frames of --clip (all with
 // --work S through the live path: at that fraction of each frame, guided back up), and with
 // --style-root (anime/, cartoon/, painting/) the share of outputs a style classifier trained on
@@ -21,10 +22,12 @@ import { readFlags } from './flags.js';
 import { pngsIn, readPng, writePng, type Image } from '../imaging/image.js';
 import { PEERS, loadPeer, type PeerName } from '../sr/peers.js';
 import { tile } from '../imaging/sheet.js';
-import { centerCrop, evaluateStyle, readClip, stylize } from '../style/eval.js';
+import { centerCrop, evaluateStyle, stylize } from '../style/eval.js';
+import { probeVideo, readClip } from '../imaging/video.js';
 import { CLASSES, trainClassifier, type Classifier, type StyleClass } from '../style/score.js';
 import { splitPhotos } from '../core/data.js';
-import { compressedClips, evaluateCompressed } from '../sr/compressed.js';
+import { encodeClips, evaluateCompressed, photoClips, videoClips, type CompressedRow } from '../sr/compressed.js';
+import { CODEC_LABELS } from '../sr/codecs.js';
 import { frameRun } from '../../../workers/execute.js';
 import { useTransposeDepthToSpaceOnWasm } from '../../../workers/wasm-depth-to-space.js';
 
@@ -43,6 +46,12 @@ function msPerFrame(upscale: Upscale, w: number, h: number): number {
   }).slice(1).sort((a, b) => a - b); // the first run compiles
   x.dispose();
   return times[1];
+}
+
+function printCompressed(set: string, c: CompressedRow) {
+  const setting = c.codec === 'h264' ? `H.264 CRF ${c.crf}` : `${CODEC_LABELS[c.codec]} at H.264 CRF ${c.crf}'s rate`;
+  const gain = c.model.psnr - c.bicubic.psnr;
+  console.log(`  ${set}, ${setting} (${c.bitsPerPixel.toFixed(3)} bits/pixel): PSNR-Y ${c.model.psnr.toFixed(2)} (${gain >= 0 ? '+' : ''}${gain.toFixed(2)} over bicubic), blocking ${c.model.blocking.toFixed(3)} (bicubic ${c.bicubic.blocking.toFixed(3)}, truth 1), ringing ${c.model.ringing.toFixed(2)} levels (bicubic ${c.bicubic.ringing.toFixed(2)}), speckles ${c.model.speckles.toFixed(1)}/MP (bicubic ${c.bicubic.speckles.toFixed(1)})`);
 }
 
 const fmt = (s: Scores) => `${s.psnr.toFixed(2)} dB  SSIM ${s.ssim.toFixed(4)}  detail ${s.detail.toFixed(2)}`;
@@ -99,8 +108,12 @@ async function main() {
     for (const scale of new Set(candidates.map((c) => c.scale))) candidates.push(await loadPeer(name as PeerName, scale));
   }
   const results = [];
-  // x2 filters on the same photos as compressed web video (sr/compressed.ts).
-  const clips = args.compressed === 'true' && candidates.some((c) => c.scale === 2) ? compressedClips(images) : null;
+  // x2 filters on the same photos, and on the videos given, as compressed web video (sr/compressed.ts).
+  const wantCompressed = args.compressed === 'true' && candidates.some((c) => c.scale === 2);
+  const encoded = wantCompressed ? {
+    photos: encodeClips(photoClips(images)),
+    videos: encodeClips(videoClips((args['compressed-videos'] ?? '').split(',').filter(Boolean).map((path) => ({ path, ...probeVideo(path, 16), start: 1 })))),
+  } : null;
   for (const { id, scale, macsPerInputPixel, upscale } of candidates) {
     const rows = evaluate(images, scale, size, upscale);
     const s = summarize(rows);
@@ -108,10 +121,11 @@ async function main() {
     console.log(`\n${id} (x${scale}${macsPerInputPixel ? `, ${macsPerInputPixel} MACs/px` : ''}, ${ms.toFixed(0)} ms per 640x360 frame on wasm, 1 thread)`);
     for (const r of rows) console.log(`  ${r.image.padEnd(54)} bicubic ${fmt(r.bicubic)} | ${fmt(r.model)}`);
     console.log(`  mean: bicubic ${fmt(s.bicubic)} | ${id} ${fmt(s.model)} | PSNR gain ${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(2)} dB`);
-    const compressed = clips && scale === 2 ? evaluateCompressed(clips, upscale) : undefined;
-    for (const [codec, c] of Object.entries(compressed ?? {})) {
-      console.log(`  ${codec} at 0.07 bits/pixel: PSNR-Y ${c.model.psnr.toFixed(2)} (${c.model.psnr - c.bicubic.psnr >= 0 ? '+' : ''}${(c.model.psnr - c.bicubic.psnr).toFixed(2)} over bicubic), blocking ${c.model.blocking.toFixed(3)} (bicubic ${c.bicubic.blocking.toFixed(3)}, truth 1), ringing ${c.model.ringing.toFixed(2)} levels (bicubic ${c.bicubic.ringing.toFixed(2)}), speckles ${c.model.speckles.toFixed(1)}/MP (bicubic ${c.bicubic.speckles.toFixed(1)})`);
-    }
+    const compressed = encoded && scale === 2 ? {
+      photos: evaluateCompressed(encoded.photos, upscale),
+      videos: encoded.videos.length ? evaluateCompressed(encoded.videos, upscale) : [],
+    } : undefined;
+    for (const [set, list] of Object.entries(compressed ?? {})) for (const c of list) printCompressed(set, c);
     results.push({ id, scale, macsPerInputPixel, msPer640x360: ms, ...s, compressed, perImage: rows, upscale });
   }
   if (!args.out) return;

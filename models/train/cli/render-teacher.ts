@@ -11,14 +11,14 @@
 // them well and clip frames at webcam scale.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { crop, readPng, writePng, type Image } from '../imaging/image.js';
 import { resize } from '../imaging/resample.js';
-import { readClip, stylize } from '../style/eval.js';
+import { stylize } from '../style/eval.js';
+import { probeVideo, readClip } from '../imaging/video.js';
 import { loadFilterFromDisk } from '../core/disk-model.js';
 import { executeFilter } from '../../../workers/execute.js';
 import { CARTOONGAN_STYLES, renderTeacher, type CartoonStyle } from '../style/cartoongan.js';
@@ -51,7 +51,7 @@ const filesIn = (dir: string, ext: string) => (dir ? readdirSync(dir).filter((f)
 
 /** One frame every `every` seconds of a clip, decoded at its own size (then fitted like the rest). */
 function clipFrames(path: string, every: number, side: number): Source[] {
-  const [w, h, duration] = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height:format=duration', '-of', 'csv=p=0:nk=1', path], { encoding: 'utf8' }).split(/[\s,]+/).filter(Boolean).map(Number);
+  const { width: w, height: h, duration } = probeVideo(path);
   const base = basename(path, extname(path));
   return Array.from({ length: Math.ceil(duration / every - 1e-6) }, (_, k) => k * every).map((t) => ({
     name: `clip-${base}-${t.toFixed(1).padStart(5, '0')}s`,

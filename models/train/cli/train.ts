@@ -21,7 +21,8 @@ import { pngsIn, readPng } from '../imaging/image.js';
 import { GAN_LOSSES, type GanLoss } from '../core/losses.js';
 import { generate, render, type Generator } from '../core/nets.js';
 import type { Quantization } from '../core/quantize.js';
-import { evaluateStyle, meanAbsDiff, readClip, stylize, centerCrop } from '../style/eval.js';
+import { evaluateStyle, meanAbsDiff, stylize, centerCrop } from '../style/eval.js';
+import { readClip } from '../imaging/video.js';
 import { train, type TrainConfig } from '../sr/train.js';
 import { trainStyle, type StyleTrainConfig } from '../style/train.js';
 import { executeFilter } from '../../../workers/execute.js';
@@ -52,7 +53,7 @@ async function exportedModel(g: Generator, quantization: Quantization) {
 
 async function trainSr(cfg: TrainConfig & Common) {
   const result = await train(cfg, log);
-  const entry = saveFilter(repoRoot, { id: cfg.id, kind: 'super-resolution', scale: cfg.scale, title: cfg.title }, result.generator, cfg.quantization);
+  const entry = saveFilter(repoRoot, { id: cfg.id, kind: 'super-resolution', scale: cfg.scale, title: cfg.title, ...(cfg.source ? { source: cfg.source } : {}) }, result.generator, cfg.quantization);
   log(`exported ${entry.modelUrl} (${entry.macsPerInputPixel} MACs per input pixel, ${cfg.quantization})`);
   // Judge the shipped (quantized) graph model, not just the float weights it came from.
   const images = result.heldOut.map((name) => ({ name, img: readPng(join(cfg.data, name)) }));

@@ -1,37 +1,32 @@
 // Super-resolution on compressed web video, with ground truth: each held-out photo becomes a
-// short clip (a slow pan of a window over it), the clip is downscaled by antialiased bicubic,
-// encoded at a web bitrate (H.264 and VP9 at 0.07 bits per pixel, as sites serve them) and decoded again; the filter
-// upscales the decoded frames and is compared with the original frames. Besides PSNR-Y against
-// the truth: blocking (how much stronger the output's luma steps are across the codec's 8-pixel
-// block borders than inside blocks, over the truth's own ratio), ringing (the error beside the
-// truth's strong edges) and speckle (isolated pixels at least 32 levels brighter than every
-// neighbour, where the truth has none), per megapixel.
+// short clip (a slow pan of a window over it), and each clip given is read at its own size; the
+// clips are downscaled by antialiased bicubic, encoded with H.264 at CRF 32, 36 and 40 (sites'
+// low end) and with VP9 and AV1 at the CRFs that take the bitrate H.264 took for the same clip
+// (within a CRF step), and decoded again
+// (codecs.ts); the filter upscales the decoded frames and is compared with the original frames.
+// Besides PSNR-Y against the truth: blocking (how much stronger the output's luma steps are
+// across the codec's 8-pixel block borders than inside blocks, over the truth's own ratio),
+// ringing (the error beside the truth's strong edges) and speckle (isolated pixels at least 32
+// levels brighter than every neighbour, where the truth has none), per megapixel.
 import * as tf from '@tensorflow/tfjs';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { crop, type Image } from '../imaging/image.js';
 import { lumaY, psnrY } from '../imaging/metrics.js';
 import { resizeBicubic } from '../imaging/resample.js';
+import { readClip } from '../imaging/video.js';
+import { encodeAtRate, encodeDecode, type Codec } from './codecs.js';
 import { meanScores, toTensor, type Upscaler } from './evaluate.js';
 
-/**
- * Bits per pixel per frame of a web stream: 640x360 at 24 fps in 400 kbps is 0.07, the low end
- * of what sites send at that size. Each clip is encoded at this rate for its own size.
- */
-const BITS_PER_PIXEL = 0.07;
-const FPS = 24;
-
-export const CODECS = {
-  h264: (kbps: number) => ['-c:v', 'libx264', '-preset', 'medium', '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${2 * kbps}k`, '-pix_fmt', 'yuv420p'],
-  vp9: (kbps: number) => ['-c:v', 'libvpx-vp9', '-b:v', `${kbps}k`, '-deadline', 'good', '-cpu-used', '4', '-pix_fmt', 'yuv420p'],
-} as const;
-export type Codec = keyof typeof CODECS;
-
-export interface CompressedClip { name: string; codec: Codec; truth: Image[]; decoded: Image[] }
-
+/** H.264's constant-quality levels of low-bitrate web video (issue 26: CRF 32-40). */
+export const CRFS = [32, 36, 40];
 const FRAMES = 8;
+
+/** Truth frames and their half-size downscale, before any codec. */
+export interface Clip { name: string; fps: number; truth: Image[]; lr: Image[] }
+
+export interface EncodedClip { clip: Clip; codec: Codec; crf: number; bitsPerPixel: number; decoded: Image[] }
 
 /** Truth frames: a window of `w` x `h` panning 2 pixels per frame across the photo's centre. */
 function panFrames(img: Image, w: number, h: number): Image[] {
@@ -39,28 +34,35 @@ function panFrames(img: Image, w: number, h: number): Image[] {
   return Array.from({ length: FRAMES }, (_, f) => crop(img, Math.min(x0 + 2 * f, img.width - w), y0, w, h));
 }
 
-function encodeDecode(frames: Image[], codec: Codec, dir: string): Image[] {
-  const { width: w, height: h } = frames[0];
-  const raw = Buffer.alloc(frames.length * w * h * 3);
-  frames.forEach((f, i) => f.data.forEach((v, k) => { raw[i * w * h * 3 + k] = Math.round(Math.min(1, Math.max(0, v)) * 255); }));
-  const input = join(dir, 'lr.rgb'), video = join(dir, `clip.${codec === 'h264' ? 'mp4' : 'webm'}`);
-  writeFileSync(input, raw);
-  const kbps = Math.max(10, Math.round((BITS_PER_PIXEL * w * h * FPS) / 1000));
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${w}x${h}`, '-r', String(FPS), '-i', input, ...CODECS[codec](kbps), video]);
-  const out = execFileSync('ffmpeg', ['-v', 'error', '-i', video, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
-  return frames.map((_, i) => ({ width: w, height: h, data: Float32Array.from(out.subarray(i * w * h * 3, (i + 1) * w * h * 3), (v) => v / 255) }));
+const halve = (truth: Image[]) => truth.map((f) => resizeBicubic(f, f.width / 2, f.height / 2));
+
+/** Each photo as a 24 fps pan, `size` wide and 16:9 (sides multiples of 16). */
+export function photoClips(photos: { name: string; img: Image }[], size = 512): Clip[] {
+  return photos.map(({ name, img }) => {
+    const w = Math.min(size, img.width - (img.width % 16)), h = Math.min(Math.round((w * 9) / 16 / 16) * 16, img.height - (img.height % 16));
+    const truth = panFrames(img, w, h);
+    return { name, fps: 24, truth, lr: halve(truth) };
+  });
 }
 
-/** For each photo and codec: truth frames (`size` wide, 16:9) and the decoded half-size frames. */
-export function compressedClips(photos: { name: string; img: Image }[], size = 512): CompressedClip[] {
+/** `FRAMES` frames of each video from `start` seconds, at its own size (`WxH`, sides multiples of 16) as the truth. */
+export function videoClips(specs: { path: string; width: number; height: number; fps: number; start: number }[]): Clip[] {
+  return specs.map(({ path, width, height, fps, start }) => {
+    const truth = readClip(path, width, height, FRAMES, start);
+    return { name: basename(path), fps, truth, lr: halve(truth) };
+  });
+}
+
+/** Each clip through H.264 at each CRF, and through VP9 and AV1 at the bitrate H.264 took there. */
+export function encodeClips(clips: Clip[], crfs = CRFS): EncodedClip[] {
   const dir = mkdtempSync(join(tmpdir(), 'sr-compressed-'));
   try {
-    return photos.flatMap(({ name, img }) => {
-      const w = Math.min(size, img.width - (img.width % 16)), h = Math.min(Math.round((w * 9) / 16 / 16) * 16, img.height - (img.height % 16));
-      const truth = panFrames(img, w, h);
-      const lr = truth.map((f) => resizeBicubic(f, w / 2, h / 2));
-      return (Object.keys(CODECS) as Codec[]).map((codec) => ({ name, codec, truth, decoded: encodeDecode(lr, codec, dir) }));
-    });
+    return clips.flatMap((clip) => crfs.flatMap((crf) => {
+      const h264 = encodeDecode(clip.lr, { codec: 'h264', crf }, clip.fps, dir);
+      const others = (['vp9', 'av1'] as const).map((codec) => ({ codec, ...encodeAtRate(clip.lr, codec, h264.bitsPerPixel, clip.fps, dir) }));
+      // Labelled by the H.264 CRF whose rate they took.
+      return [{ codec: 'h264' as const, ...h264 }, ...others].map((e) => ({ ...e, clip, crf }));
+    }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -134,21 +136,29 @@ function score(truth: Image[], out: Image[]): CompressedScores {
   };
 }
 
-/** Per codec: bicubic and the filter on the decoded frames, against the truth (means over clips and frames). */
-export function evaluateCompressed(clips: CompressedClip[], upscale: Upscaler): Record<Codec, { bicubic: CompressedScores; model: CompressedScores }> {
+/** Bicubic's scores, the same for every filter judged. */
+const bicubicScores = new WeakMap<EncodedClip, CompressedScores>();
+
+export interface CompressedRow { codec: Codec; crf: number; bitsPerPixel: number; bicubic: CompressedScores; model: CompressedScores }
+
+/** Per codec and H.264 CRF: bicubic and the filter on the decoded frames, against the truth (means over clips and frames). */
+export function evaluateCompressed(encoded: EncodedClip[], upscale: Upscaler): CompressedRow[] {
   const up = (f: Image): Image => {
     const t = tf.tidy(() => tf.clipByValue(upscale(toTensor(f)), 0, 1));
     const data = t.dataSync() as Float32Array;
     t.dispose();
     return { width: f.width * 2, height: f.height * 2, data };
   };
-  const result = {} as Record<Codec, { bicubic: CompressedScores; model: CompressedScores }>;
-  for (const codec of Object.keys(CODECS) as Codec[]) {
-    const mine = clips.filter((c) => c.codec === codec);
-    result[codec] = {
-      bicubic: meanScores(mine.map((c) => score(c.truth, c.decoded.map((f) => resizeBicubic(f, f.width * 2, f.height * 2))))),
-      model: meanScores(mine.map((c) => score(c.truth, c.decoded.map(up)))),
-    };
-  }
-  return result;
+  const bicubic = (e: EncodedClip) => {
+    if (!bicubicScores.has(e)) bicubicScores.set(e, score(e.clip.truth, e.decoded.map((f) => resizeBicubic(f, f.width * 2, f.height * 2))));
+    return bicubicScores.get(e)!;
+  };
+  const groups = new Map<string, EncodedClip[]>();
+  for (const e of encoded) groups.set(`${e.codec} ${e.crf}`, [...(groups.get(`${e.codec} ${e.crf}`) ?? []), e]);
+  return [...groups.values()].map((mine) => ({
+    codec: mine[0].codec, crf: mine[0].crf,
+    bitsPerPixel: mine.reduce((s, e) => s + e.bitsPerPixel, 0) / mine.length,
+    bicubic: meanScores(mine.map(bicubic)),
+    model: meanScores(mine.map((e) => score(e.clip.truth, e.decoded.map(up)))),
+  }));
 }

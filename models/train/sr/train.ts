@@ -38,6 +38,10 @@ export interface TrainConfig extends GanRunConfig {
   threads: number;
   /** Share of training samples whose low-res side went through a real video codec (codec-pairs.ts). */
   codecMix: number;
+  /** "compressed": the filter is for compressed video (its registry entry says so, workers/types.ts); '' = clean sources. */
+  source: '' | 'compressed';
+  /** Codec pairs made per training photo (codec and quality drawn for each). */
+  codecVariants: number;
   /** Weight of the gradient L1 across the codec's block borders (steps.ts); 0 = off. */
   blockWeight: number;
   /** An exported model.json whose weights a fresh run starts from (fine-tuning a shipped filter); '' = random init. */
@@ -84,8 +88,8 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const { train: trainFiles, heldOut } = splitPhotos(cfg.data, cfg.holdOutEvery);
   log(`data: ${trainFiles.length} training photos, ${heldOut.length} held out: ${heldOut.map((p) => basename(p)).join(', ')}`);
   const pairs = loadPairs(trainFiles, cfg.scale, cfg.lrCrop * cfg.scale);
-  const codec = cfg.codecMix > 0 ? { pairs: codecPairs(pairs, cfg.scale, cfg.seed + 5000), share: cfg.codecMix } : undefined;
-  if (codec) log(`codec pairs: ${codec.pairs.length} (H.264 or VP9, 0.04-0.2 bits per pixel), ${Math.round(100 * cfg.codecMix)}% of samples`);
+  const codec = cfg.codecMix > 0 ? { pairs: codecPairs(pairs, cfg.scale, cfg.seed + 5000, cfg.codecVariants), share: cfg.codecMix } : undefined;
+  if (codec) log(`codec pairs: ${codec.pairs.length} (H.264, VP9 or AV1 at web video's low bitrates), ${Math.round(100 * cfg.codecMix)}% of samples`);
   const evalSet = heldOut.map((p) => ({ name: basename(p), img: readPng(p) }));
   const evalNow = () => evaluate(evalSet, cfg.scale, cfg.evalSize, (x) => generate(exported, x));
   const writePictures = () => {

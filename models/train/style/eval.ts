@@ -2,7 +2,6 @@
 // against the input), closeness of simple image statistics to the style set, and stability
 // (a shifted input gives the shifted output; frame-to-frame change on a panning clip).
 import * as tf from '@tensorflow/tfjs';
-import { execFileSync } from 'node:child_process';
 import { crop, type Image } from '../imaging/image.js';
 import { lumaY, ssimY } from '../imaging/metrics.js';
 import { toTensor } from '../sr/evaluate.js';
@@ -138,15 +137,6 @@ export function stillShimmer(outs: Image[], frames: Image[], still = 2, radius =
 
 /** Mean absolute difference of one RGB pixel, 0-255 levels. */
 const meanAbsDiff3 = (a: Float32Array, b: Float32Array, p: number) => (255 * (Math.abs(a[p] - b[p]) + Math.abs(a[p + 1] - b[p + 1]) + Math.abs(a[p + 2] - b[p + 2]))) / 3;
-
-/** Decodes `count` frames of a clip at width x height with ffmpeg, from `start` seconds in. */
-export function readClip(path: string, width: number, height: number, count: number, start = 0): Image[] {
-  const raw = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(start), '-i', path, '-frames:v', String(count), '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
-  const size = width * height * 3;
-  return Array.from({ length: Math.floor(raw.length / size) }, (_, f) => ({
-    width, height, data: Float32Array.from(raw.subarray(f * size, (f + 1) * size), (v) => v / 255),
-  }));
-}
 
 export interface StyleScores {
   /** SSIM of luma, output vs input: 1 = structure untouched. */

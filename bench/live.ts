@@ -1,4 +1,4 @@
-// npm run bench:live [-- --filters auto,style-anime --sources camera-640x480,file-1280x720 --seconds 10]:
+// npm run bench:live [-- --filters auto,style-anime --sources camera-640x480,file-1280x720,file-640x360-150k --seconds 10]:
 // the PWA's live path as a user meets it (dist/pwa in Debian's Chromium, its own backend and Auto):
 // a fake camera playing a clip at its size, or a file opened with the picker, through each
 // filter; frames per second in and shown, latency, and the working size the app shows.
@@ -25,12 +25,13 @@ const stats = (page: Page) => page.evaluate(() => (window as unknown as { __filt
 /**
  * The demo clip at w x h and 30 fps (a camera's rate; the clip's own 15 could never show the 24
  * the live bar asks for): a y4m for the fake camera (it plays the file looped, scaled to what the
- * page asks for: the PWA asks 640x480), or a WebM to open.
+ * page asks for: the PWA asks 640x480), or a WebM to open (at 4 Mbps, or `kbps`: "file-640x360-150k"
+ * is low-bitrate web video, which Auto gives its filters for compressed video).
  */
-function clip(kind: 'camera' | 'file', w: number, h: number): string {
+function clip(kind: 'camera' | 'file', w: number, h: number, kbps = 4000): string {
   const vf = `scale=${w}:${h},setsar=1,fps=30`;
   if (kind === 'camera') return made(`bench-camera-${w}x${h}-30.y4m`, (out) => ['-i', DEMO_CLIP, '-vf', vf, '-frames:v', '120', '-pix_fmt', 'yuv420p', out]);
-  return made(`bench-${w}x${h}-30.webm`, (out) => ['-stream_loop', '-1', '-i', DEMO_CLIP, '-t', '4', '-vf', vf, '-c:v', 'libvpx-vp9', '-b:v', '4M', '-deadline', 'realtime', '-cpu-used', '8', out]);
+  return made(`bench-${w}x${h}-30${kbps === 4000 ? '' : `-${kbps}k`}.webm`, (out) => ['-stream_loop', '-1', '-i', DEMO_CLIP, '-t', '4', '-vf', vf, '-c:v', 'libvpx-vp9', '-b:v', `${kbps}k`, '-deadline', 'realtime', '-cpu-used', '8', out]);
 }
 
 /** `source`: the file's name, null for the camera (what the test hook reports). */
@@ -45,7 +46,7 @@ async function measure(page: Page, filter: string, source: string | null): Promi
   const a = await stats(page), t0 = Date.now();
   await page.waitForTimeout(SECONDS * 1000);
   const b = await stats(page), seconds = (Date.now() - t0) / 1000;
-  const lines = await page.evaluate(() => ({ size: document.getElementById('size')!.textContent, tier: document.getElementById('tier')!.textContent, backend: document.getElementById('backend')!.textContent }));
+  const lines = await page.evaluate(() => ({ size: document.getElementById('size')!.textContent, tier: document.getElementById('tier')!.textContent, why: document.getElementById('why')!.textContent, backend: document.getElementById('backend')!.textContent }));
   return {
     filter, ...lines, fpsIn: Number(b.fpsIn.toFixed(1)),
     // Over the whole window, not the meter's last 2 s (a filter switch by Auto resets the count: then the meter).
@@ -62,9 +63,9 @@ async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
   try {
     for (const source of SOURCES) {
-      const [kind, size] = source.split('-') as ['camera' | 'file', string];
+      const [kind, size, rate] = source.split('-') as ['camera' | 'file', string, string?];
       const [w, h] = size.split('x').map(Number);
-      const file = clip(kind, w, h);
+      const file = clip(kind, w, h, rate ? parseInt(rate, 10) : undefined);
       const fake = kind === 'camera' ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`] : [];
       const opts = await chromiumLaunchOptions(fake);
       const browser = await chromium.launch({ ...opts, args: [...(opts.args ?? []), ...fake] });

@@ -26,7 +26,7 @@ import { centerCrop, evaluateStyle, stylize } from '../style/eval.js';
 import { probeVideo, readClip } from '../imaging/video.js';
 import { CLASSES, trainClassifier, type Classifier, type StyleClass } from '../style/score.js';
 import { splitPhotos } from '../core/data.js';
-import { encodeClips, evaluateCompressed, photoClips, videoClips, type CompressedRow } from '../sr/compressed.js';
+import { compressedCrops, encodeClips, evaluateCompressed, photoClips, videoClips, type CompressedRow } from '../sr/compressed.js';
 import { CODEC_LABELS } from '../sr/codecs.js';
 import { frameRun } from '../../../workers/execute.js';
 import { useTransposeDepthToSpaceOnWasm } from '../../../workers/wasm-depth-to-space.js';
@@ -139,6 +139,12 @@ async function main() {
     const file = join(args.out, 'sheet-style.png');
     writePng(file, tile(cells, stylers.length + 1));
     console.log(`\ncontact sheet ${file}: columns input, ${stylers.map((f) => f.id).join(', ')}`);
+  }
+  if (encoded) {
+    const x2 = results.filter((r) => r.scale === 2);
+    const file = join(args.out, 'sheet-compressed.png');
+    writePng(file, tile(compressedCrops([...encoded.videos, ...encoded.photos], x2.map((r) => r.upscale)), x2.length + 2));
+    console.log(`\ncontact sheet ${file}: H.264 at the highest CRF, the middle frame of each clip; columns bicubic, ${x2.map((r) => r.id).join(', ')}, ground truth`);
   }
   for (const scale of new Set(results.map((r) => r.scale))) {
     const group = results.filter((r) => r.scale === scale);

@@ -41,6 +41,8 @@ function parseArgs<T extends object>(argv: string[], defaults: T): T {
   }
   if ('ganLoss' in cfg && !GAN_LOSSES.includes(cfg.ganLoss as GanLoss)) throw new Error(`--gan-loss must be one of ${GAN_LOSSES.join(', ')}`);
   if ('dView' in cfg && !['image', 'residual'].includes(cfg.dView as string)) throw new Error('--d-view must be image or residual');
+  if ('pixelLoss' in cfg && !['l1', 'l2'].includes(cfg.pixelLoss as string)) throw new Error('--pixel-loss must be l1 or l2');
+  if ('source' in cfg && !['', 'compressed'].includes(cfg.source as string)) throw new Error('--source must be compressed or empty');
   return cfg as T;
 }
 

@@ -73,6 +73,7 @@ export function discriminatorObjective(cfg: PenaltyConfig, critic: Critic, real:
 }
 
 export const l1 = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => mean(tf.abs(tf.sub(a, b)));
+export const l2 = (a: tf.Tensor, b: tf.Tensor): tf.Scalar => mean(tf.square(tf.sub(a, b)));
 
 /** L1 between horizontal and vertical image gradients: rewards edges in the right place. */
 export function gradientL1(a: tf.Tensor4D, b: tf.Tensor4D): tf.Scalar {

@@ -136,6 +136,27 @@ function score(truth: Image[], out: Image[]): CompressedScores {
   };
 }
 
+function upscaleFrame(f: Image, upscale: Upscaler): Image {
+  const t = tf.tidy(() => tf.clipByValue(upscale(toTensor(f)), 0, 1));
+  const data = t.dataSync() as Float32Array;
+  t.dispose();
+  return { width: f.width * 2, height: f.height * 2, data };
+}
+
+/**
+ * Crops to look at: for each clip through H.264 at its highest CRF, the middle frame's `size`
+ * square around the centre, as bicubic, each filter and the truth show it (one row per clip).
+ */
+export function compressedCrops(encoded: EncodedClip[], upscalers: Upscaler[], size = 192): Image[] {
+  const worst = Math.max(...encoded.map((e) => e.crf));
+  return encoded.filter((e) => e.codec === 'h264' && e.crf === worst).flatMap((e) => {
+    const i = e.decoded.length >> 1, lr = e.decoded[i], truth = e.clip.truth[i];
+    const s = Math.min(size, truth.width, truth.height), x = (truth.width - s) >> 1, y = (truth.height - s) >> 1;
+    const cut = (img: Image) => crop(img, x, y, s, s);
+    return [cut(resizeBicubic(lr, truth.width, truth.height)), ...upscalers.map((u) => cut(upscaleFrame(lr, u))), cut(truth)];
+  });
+}
+
 /** Bicubic's scores, the same for every filter judged. */
 const bicubicScores = new WeakMap<EncodedClip, CompressedScores>();
 
@@ -143,12 +164,7 @@ export interface CompressedRow { codec: Codec; crf: number; bitsPerPixel: number
 
 /** Per codec and H.264 CRF: bicubic and the filter on the decoded frames, against the truth (means over clips and frames). */
 export function evaluateCompressed(encoded: EncodedClip[], upscale: Upscaler): CompressedRow[] {
-  const up = (f: Image): Image => {
-    const t = tf.tidy(() => tf.clipByValue(upscale(toTensor(f)), 0, 1));
-    const data = t.dataSync() as Float32Array;
-    t.dispose();
-    return { width: f.width * 2, height: f.height * 2, data };
-  };
+  const up = (f: Image) => upscaleFrame(f, upscale);
   const bicubic = (e: EncodedClip) => {
     if (!bicubicScores.has(e)) bicubicScores.set(e, score(e.clip.truth, e.decoded.map((f) => resizeBicubic(f, f.width * 2, f.height * 2))));
     return bicubicScores.get(e)!;

@@ -1,7 +1,7 @@
 // One training step's loss and gradients on one (half) batch. Shared by the trainer's own
 // thread and the second-core gradient worker (grad-worker.ts), so both compute the same thing.
 import * as tf from '@tensorflow/tfjs';
-import { discriminatorObjective, generatorAdvLoss, gradientL1, gridGradientL1, l1, type PenaltyConfig } from '../core/losses.js';
+import { discriminatorObjective, generatorAdvLoss, gradientL1, gridGradientL1, l1, l2, type PenaltyConfig } from '../core/losses.js';
 import { CODEC_BLOCK } from '../core/data.js';
 import { discriminate, generate, skipUpsample, variablesOf, type ConvLayer, type Generator } from '../core/nets.js';
 
@@ -21,6 +21,11 @@ export interface LossConfig extends PenaltyConfig {
   gradWeight: number;
   /** Weight of the gradient L1 across the codec's block borders (losses.ts gridGradientL1); 0 = off. */
   blockWeight?: number;
+  /**
+   * The content loss: l1, or l2 (what PSNR measures: the mean, where L1 learns the median of
+   * what a compressed input may have been). Logged as "l1" either way.
+   */
+  pixelLoss?: 'l1' | 'l2';
   dView?: DiscriminatorView;
 }
 
@@ -35,7 +40,7 @@ export const stepVariables = (kind: StepKind, g: Generator, d: ConvLayer[]): tf.
 export function stepGrads(kind: StepKind, g: Generator, d: ConvLayer[], lr: tf.Tensor4D, hr: tf.Tensor4D, cfg: LossConfig, seed: number): StepGrads {
   const losses: StepLosses = {};
   const content = (sr: tf.Tensor4D) => {
-    let loss = l1(sr, hr);
+    let loss = cfg.pixelLoss === 'l2' ? tf.mul(l2(sr, hr), 10) : l1(sr, hr);
     losses.l1 = loss.dataSync()[0];
     if (cfg.gradWeight > 0) loss = tf.add(loss, tf.mul(gradientL1(sr, hr), cfg.gradWeight));
     if (cfg.blockWeight) loss = tf.add(loss, tf.mul(gridGradientL1(sr, hr, CODEC_BLOCK * (hr.shape[1] / lr.shape[1])), cfg.blockWeight));

@@ -22,12 +22,16 @@ export interface TrainConfig extends GanRunConfig {
   skip?: Skip;
   channels: number;
   blocks: number;
+  /** Channels of the quarter-resolution branch (core/nets.ts `coarse`); 0 = none. */
+  coarse: number;
   l1Steps: number;
   ganSteps: number;
   batch: number;
   lrCrop: number;
   lrG: number;
   lrGanG: number;
+  /** The content loss (steps.ts): l1, or l2 for the last steps of a filter judged by PSNR. */
+  pixelLoss: 'l1' | 'l2';
   /** Weight of the image-gradient L1 loss (0 = off). */
   gradWeight: number;
   /** What the discriminator sees: the image, or the detail over the fixed upsampling (steps.ts). */
@@ -59,7 +63,7 @@ type Log = (line: string) => void;
 
 export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   mkdirSync(cfg.run, { recursive: true });
-  const g = createGenerator({ scale: cfg.scale, channels: cfg.channels, blocks: cfg.blocks, skip: cfg.skip }, cfg.seed);
+  const g = createGenerator({ scale: cfg.scale, channels: cfg.channels, blocks: cfg.blocks, skip: cfg.skip, ...(cfg.coarse ? { coarse: cfg.coarse } : {}) }, cfg.seed);
   const d = createDiscriminator(cfg.seed, cfg.spectralNorm);
   const ema = cfg.emaDecay > 0 ? createEma(g) : null;
   const named = [...namedVariables(g.layers), ...namedVariables(d), ...(ema ? namedVariables(ema.layers).map((n) => ({ ...n, name: `ema/${n.name}` })) : [])];
@@ -104,7 +108,7 @@ export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   const total = cfg.l1Steps + cfg.ganSteps;
   let evalAfterL1: EvalRow[] | undefined;
   if (cfg.threads === 2 && cfg.batch % 2) throw new Error('--threads 2 needs an even --batch');
-  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, gradWeight: cfg.gradWeight, blockWeight: cfg.blockWeight, dView: cfg.dView, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
+  const lossCfg = { ganLoss: cfg.ganLoss, advWeight: cfg.advWeight, gradWeight: cfg.gradWeight, blockWeight: cfg.blockWeight, pixelLoss: cfg.pixelLoss, dView: cfg.dView, r1Weight: cfg.r1Weight, gpWeight: cfg.gpWeight };
   const cores = cfg.threads === 2 ? await TwoCores.start(g.config, cfg.spectralNorm, lossCfg) : null;
   const runStep = async (kind: StepKind, opt: tf.Optimizer, lr: tf.Tensor4D, hr: tf.Tensor4D): Promise<StepLosses> => {
     const seed = cfg.seed * 1_000_003 + state.step;

@@ -14,7 +14,7 @@ export function trainDefaults(repoRoot: string) {
     sr: {
       id: 'sr-x2-quality', title: 'Super-resolution x2 (quality)', quantization: 'float16',
       data: shared('photos'), run: resolve(repoRoot, 'models/runs/sr-x2-quality'),
-      scale: 2, channels: 32, blocks: 3, coarse: 0, skip: 'bicubic', l1Steps: 3000, ganSteps: 500, batch: 16, lrCrop: 48,
+      scale: 2, channels: 32, blocks: 3, skip: 'bicubic', l1Steps: 3000, ganSteps: 500, batch: 16, lrCrop: 48,
       lrG: 1e-3, lrGanG: 1e-4, lrD: 2e-4, advWeight: 2e-3, ganLoss: 'ns', gradWeight: 0, pixelLoss: 'l1', dView: 'image', emaDecay: 0, spectralNorm: false, r1Weight: 0, gpWeight: 10, seed: 1, holdOutEvery: 12, webMix: 0, codecMix: 0, codecVariants: 1, source: '', blockWeight: 0, init: '', threads: 1, checkpointEvery: 100, sampleEvery: 500, evalSize: 256,
     } as TrainConfig & Common,
     style: {

@@ -35,18 +35,8 @@ export function loadGeneratorWeights(g: Generator, modelJson: string): void {
   const { artifacts } = readModelFiles(dirname(modelJson), basename(modelJson));
   const named = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
   for (const l of g.layers) {
-    // A branch the file's network lacks (sr `coarse`) keeps its initialization.
-    if (l.name.startsWith('g/coarse') && !named[`${l.name}/w`]) continue;
     for (const [v, key] of [[l.w, `${l.name}/w`], [l.b, `${l.name}/b`]] as [tf.Variable, string][]) {
       const t = named[key];
-      const [kh, kw, cin, cout] = v.shape as number[];
-      const fileCin = t && v.rank === 4 ? t.size / (kh * kw * cout) : cin;
-      if (t && l.concatWith && Number.isInteger(fileCin) && fileCin < cin) {
-        // The last layer reads the branch's channels after the body's: the file's kernel for the
-        // body's, zeros for the branch's, so the network starts as the file's exactly.
-        v.assign(tf.tidy(() => tf.pad(tf.reshape(t, [kh, kw, fileCin, cout]), [[0, 0], [0, 0], [0, cin - fileCin], [0, 0]])));
-        continue;
-      }
       if (!t || t.size !== v.size) throw new Error(`${modelJson}: no ${key} of shape ${v.shape.join('x')} (a generator of another shape?)`);
       v.assign(tf.reshape(t, v.shape));
     }

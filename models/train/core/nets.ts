@@ -35,12 +35,6 @@ export type Architecture = 'sr' | 'style';
 export type Skip = 'bicubic' | 'bilinear';
 
 /**
- * Super-resolution option `coarse`: channels of a branch from the input image down to a quarter
- * of its width (two stride-2 convolutions), one convolution there and two depthToSpace steps
- * back, concatenated into the last layer. It sees about 29 pixels across (the body alone 5-11),
- * so a codec's 8- and 16-pixel blocks, for about a quarter more MACs than the fast tier's body
- * (`coarse` 12). Input sides must then be multiples of 4. 0 or absent = none.
- *
  * Style-only options:
  * - `fine`: channels of a full-resolution branch from the input image, concatenated into the
  *   last layer, so the output can remove photo texture (flat, painted regions) where the
@@ -61,7 +55,7 @@ export type Skip = 'bicubic' | 'bilinear';
  *   (guided.ts), radius UPSAMPLE_RADIUS: a quarter of the cost, with the input's own edges.
  *   Training runs at the look's scale (`generate`); `render` is the whole filter. Absent = 1.
  */
-export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; coarse?: number; fine?: number; head?: number; smoothSkip?: boolean; guided?: number; look?: Look; lookScale?: number }
+export interface GeneratorConfig { scale: number; channels: number; blocks: number; arch?: Architecture; skip?: Skip; fine?: number; head?: number; smoothSkip?: boolean; guided?: number; look?: Look; lookScale?: number }
 
 /** Radius of the guided upsampling's windows, at half resolution. */
 export const UPSAMPLE_RADIUS = 1;
@@ -117,7 +111,7 @@ export function upsampleSkipKernel(scale: number, kind: Skip = 'bicubic'): tf.Te
 }
 
 /** Input sides must be a multiple of this for the output to be exactly `scale` times the input. */
-export const inputMultiple = (config: GeneratorConfig): number => (config.arch === 'style' ? 4 * (config.lookScale ?? 1) : config.coarse ? 4 : 1);
+export const inputMultiple = (config: GeneratorConfig): number => (config.arch === 'style' ? 4 * (config.lookScale ?? 1) : 1);
 
 /** The guided upsampling's fixed 2x bilinear kernel (3 -> 12 channels before DepthToSpace); export.ts writes the same. */
 export const upsampleKernel = (): tf.Tensor4D => upsampleSkipKernel(2, 'bilinear');
@@ -147,20 +141,8 @@ export function createGenerator(config: GeneratorConfig, seed: number): Generato
       ],
     };
   }
-  const layers: ConvLayer[] = [convLayer('g/in', 3, 3, c, 1, 'relu', 1, seed), ...bodies];
-  const k = config.coarse ?? 0, half = k / 2;
-  if (k) {
-    if (k % 2) throw new Error('coarse must be even');
-    layers.push(
-      { ...convLayer('g/coarse0', 3, 3, k, 2, 'relu', 1, seed + 200), fromImage: true },
-      convLayer('g/coarse1', 3, k, k, 2, 'relu', 1, seed + 201),
-      convLayer('g/coarse2', 3, k, k, 1, 'relu', 1, seed + 202),
-      { ...convLayer('g/coarse3', 3, k, 4 * half, 1, 'relu', 1, seed + 203), shuffle: 2 },
-      { ...convLayer('g/coarse4', 3, half, 4 * half, 1, 'relu', 1, seed + 204), shuffle: 2 },
-    );
-  }
-  const last = layers[blocks].name; // the body's output (g/in without blocks)
-  layers.push({ ...convLayer('g/out', 3, c + half, 3 * scale * scale, 1, 'linear', 0, seed + blocks + 1), ...(k ? { concatWith: last } : {}) });
+  const layers = [convLayer('g/in', 3, 3, c, 1, 'relu', 1, seed), ...bodies];
+  layers.push(convLayer('g/out', 3, c, 3 * scale * scale, 1, 'linear', 0, seed + blocks + 1));
   return { config, layers, skipKernel: upsampleSkipKernel(scale, config.skip) };
 }
 

@@ -22,8 +22,6 @@ export interface TrainConfig extends GanRunConfig {
   skip?: Skip;
   channels: number;
   blocks: number;
-  /** Channels of the quarter-resolution branch (core/nets.ts `coarse`); 0 = none. */
-  coarse: number;
   l1Steps: number;
   ganSteps: number;
   batch: number;
@@ -63,7 +61,7 @@ type Log = (line: string) => void;
 
 export async function train(cfg: TrainConfig, log: Log): Promise<TrainResult> {
   mkdirSync(cfg.run, { recursive: true });
-  const g = createGenerator({ scale: cfg.scale, channels: cfg.channels, blocks: cfg.blocks, skip: cfg.skip, ...(cfg.coarse ? { coarse: cfg.coarse } : {}) }, cfg.seed);
+  const g = createGenerator({ scale: cfg.scale, channels: cfg.channels, blocks: cfg.blocks, skip: cfg.skip }, cfg.seed);
   const d = createDiscriminator(cfg.seed, cfg.spectralNorm);
   const ema = cfg.emaDecay > 0 ? createEma(g) : null;
   const named = [...namedVariables(g.layers), ...namedVariables(d), ...(ema ? namedVariables(ema.layers).map((n) => ({ ...n, name: `ema/${n.name}` })) : [])];

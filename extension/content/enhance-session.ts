@@ -175,10 +175,11 @@ export class EnhanceSession {
         this.fps.tick();
         // The size this frame was sent at, not the newest tier's: with two in flight they differ for a frame after a change.
         const tier = sent.scale < 1 ? ` @${Math.round(sent.scale * 100)}%` : '';
-        const filter = `${this.tier?.auto ? 'Auto: ' : ''}${this.tier?.filterId ?? this.ready?.filter.id ?? ''}${tier}${this.tier?.auto ? sourceReason(this.tier.source) : ''}`;
+        const filter = `${this.tier?.auto ? 'Auto: ' : ''}${this.tier?.filterId ?? this.ready?.filter.id ?? ''}${tier}`;
         this.view.setBadge(
           `${this.fps.fps.toFixed(1)} fps · ${msg.timing.totalMs.toFixed(0)} ms/frame · ${this.ready?.backend.backend ?? '?'}\n` +
             `${filter} · ${this.video.videoWidth}×${this.video.videoHeight} → ${msg.width}×${msg.height}` +
+            (this.tier?.auto ? sourceReason(this.tier.source) : '') +
             (msg.timing.totalMs > 150 ? `\n${t('tooSlow')}` : ''),
           'figures',
         );

@@ -409,7 +409,7 @@ test('Auto on a low-bitrate video runs the filter for compressed video, and the 
     // Judged once the page has decoded enough of the video (host/source-quality.ts), then the ladder changes.
     await expect.poll(async () => (await debugState(frame)).tier?.filterId, { timeout: 60_000 }).toMatch(/^sr-x2-\w+-compressed$/);
     const badge = await expect.poll(async () => (await overlayOver(page, '#main'))?.badge.text ?? '', { timeout: 30_000 });
-    await badge.toMatch(/Auto: sr-x2-\w+-compressed.*\nCompressed video \(0\.0\d\d bits\/pixel\)/s);
+    await badge.toMatch(/Auto: sr-x2-\w+-compressed.*\nCompressed video \(0\.0\d\d bits\/pixel\): the filter for compressed video/s);
     console.log(`extension badge on a 150 kbps 640x360 video: ${(await overlayOver(page, '#main'))?.badge.text.replace(/\n/g, ' | ')}`);
     expect((await debugState(frame)).error).toBeNull();
   } finally {

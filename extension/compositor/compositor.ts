@@ -100,6 +100,10 @@ class CompositorSession {
       await this.session.loadFilter(tier.filterId);
     }
     this.tier = tier;
+    this.announceTier(tier);
+  }
+
+  private announceTier(tier: Tier): void {
     const info = { filterId: tier.filterId, workScale: tier.workScale, scale: this.session.entry?.scale ?? 1, auto: this.plan?.auto ?? false, source: this.source };
     debug.tier = info;
     this.send({ type: 'tier', ...info });
@@ -114,11 +118,13 @@ class CompositorSession {
         if (typeof msg.objectFit === 'string') canvas.style.objectFit = msg.objectFit;
         return;
       case 'source': {
-        // Judged again here from the number alone; a new judgement re-plans (Auto's ladder may change).
+        // Judged again here from the number alone; a new judgement re-plans (Auto's ladder may
+        // change) and is told with the tier either way (the badge gives the reason).
         const source = this.kind === 'video' ? judgeSource(Number(msg.bitsPerPixel), 'decoded') : UNKNOWN;
         if (source.kind === this.source.kind) return;
         this.source = source;
         if (this.site) await this.configure(this.site).catch((err) => this.fail(err));
+        if (this.tier) this.announceTier(this.tier);
         return;
       }
       case 'stop':

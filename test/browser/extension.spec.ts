@@ -386,7 +386,7 @@ test('Auto on a 640x360 video: a tier and working size from measured frames; fra
     expect(s1.tier?.filterId).not.toMatch(/compressed/);
     expect(s1.error).toBeNull();
     // Its 2 Mbps are 0.28 bits per pixel: a clean source, and the badge says so.
-    await expect.poll(async () => (await overlayOver(page, '#main'))?.badge.text ?? '', { timeout: 30_000 }).toMatch(/\nClean video \(0\.\d+ bits\/pixel\)$/);
+    await expect.poll(async () => (await overlayOver(page, '#main'))?.badge.text ?? '', { timeout: 30_000 }).toMatch(/\nClean video \(0\.\d+ bits\/pixel\)/);
     // The output has the tier's working size x2, once the frames sent before a tier change (two in flight) are shown.
     await expect.poll(async () => {
       const [{ tier }, { output }] = [await debugState(frame), await debugPixels(frame)];

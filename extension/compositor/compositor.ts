@@ -120,7 +120,7 @@ class CompositorSession {
       case 'source': {
         // Judged again here from the number alone; a new judgement re-plans (Auto's ladder may
         // change) and is told with the tier either way (the badge gives the reason).
-        const source = this.kind === 'video' ? judgeSource(Number(msg.bitsPerPixel), 'decoded') : UNKNOWN;
+        const source = this.kind === 'video' ? judgeSource(Number(msg.bitsPerPixel)) : UNKNOWN;
         if (source.kind === this.source.kind) return;
         this.source = source;
         if (this.site) await this.configure(this.site).catch((err) => this.fail(err));

@@ -11,15 +11,15 @@ const filters = [f('lite', 1674), f('fast', 4554), f('lite-c', 1674, 'compressed
 describe('source quality', () => {
   it('judges a source by its bits per pixel per frame', () => {
     // 640x360 at 24 fps in 400 kbps, a low web bitrate; the demo clip's 0.16; a camera-quality 1080p file.
-    expect(fileQuality(400_000, 24, 640, 360)).toMatchObject({ kind: 'compressed', how: 'file' });
+    expect(fileQuality(400_000, 24, 640, 360)).toMatchObject({ kind: 'compressed' });
     expect(fileQuality(185_000, 15, 320, 240)).toMatchObject({ kind: 'clean' });
     expect(fileQuality(15e6, 30, 1920, 1080)).toMatchObject({ kind: 'clean' });
-    expect(judgeSource(COMPRESSED_BELOW * 0.99, 'decoded').kind).toBe('compressed');
-    expect(judgeSource(COMPRESSED_BELOW, 'decoded').kind).toBe('clean');
+    expect(judgeSource(COMPRESSED_BELOW * 0.99).kind).toBe('compressed');
+    expect(judgeSource(COMPRESSED_BELOW).kind).toBe('clean');
   });
 
   it('knows nothing from a rate that is no rate', () => {
-    for (const bad of [0, -1, NaN, Infinity]) expect(judgeSource(bad, 'decoded').kind).toBe('unknown');
+    for (const bad of [0, -1, NaN, Infinity]) expect(judgeSource(bad).kind).toBe('unknown');
     expect(fileQuality(400_000, 0, 640, 360).kind).toBe('unknown');
   });
 

@@ -5,6 +5,7 @@
 // keeps crashing), videos in shadow trees, Auto on a 640x360 video, the keyboard command, and that
 // nothing but the page's server and the extension itself is ever requested.
 import type { Frame, Page } from '@playwright/test';
+import { basename } from 'node:path';
 import { PNG } from 'pngjs';
 import {
   clickOverlayButton, compositorFrames, debugPixels, debugState, launchExtension, overlayOver, setDefaults,
@@ -361,17 +362,25 @@ test('videos in open, closed and late shadow trees get an overlay, and the close
   await page.close();
 });
 
-test('Auto on a 640x360 video: a tier and working size from measured frames; frames per second shown', async () => {
-  test.setTimeout(120_000);
-  clip640x360();
+/** Enhance with Auto on `clip` (a made file the fixture server serves): `check` gets the page and its compositor frame; the fixed filter comes back after. */
+async function withAuto(clip: string, check: (page: Page, frame: Frame) => Promise<void>): Promise<void> {
   await setDefaults(env, { videoFilter: 'auto' });
   const page = await env.context.newPage();
   try {
-    await page.goto(env.url('video-page.html', { clip: 'clip-640x360.webm' }));
+    await page.goto(env.url('video-page.html', { clip: basename(clip) }));
     await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
     await clickOverlayButton(page, '#main');
     await expect.poll(() => compositorFrames(page).length).toBe(1);
-    const frame = compositorFrames(page)[0];
+    await check(page, compositorFrames(page)[0]);
+  } finally {
+    await setDefaults(env, { videoFilter: FILTER });
+    await page.close();
+  }
+}
+
+test('Auto on a 640x360 video: a tier and working size from measured frames; frames per second shown', async () => {
+  test.setTimeout(120_000);
+  await withAuto(clip640x360(), async (page, frame) => {
     await expect.poll(async () => (await debugState(frame)).framesDone, { timeout: 60_000 }).toBeGreaterThanOrEqual(12);
     const s0 = await debugState(frame);
     const t0 = Date.now();
@@ -392,33 +401,19 @@ test('Auto on a 640x360 video: a tier and working size from measured frames; fra
       const [{ tier }, { output }] = [await debugState(frame), await debugPixels(frame)];
       return [output.width, output.height].join('x') === [Math.round(640 * tier!.workScale) * 2, Math.round(360 * tier!.workScale) * 2].join('x');
     }, { timeout: 30_000 }).toBe(true);
-  } finally {
-    await setDefaults(env, { videoFilter: FILTER });
-    await page.close();
-  }
+  });
 });
 
 test('Auto on a low-bitrate video runs the filter for compressed video, and the badge says why', async () => {
   test.setTimeout(120_000);
-  clipLowBitrate();
-  await setDefaults(env, { videoFilter: 'auto' });
-  const page = await env.context.newPage();
-  try {
-    await page.goto(env.url('video-page.html', { clip: 'clip-640x360-150k.webm' }));
-    await page.waitForFunction(() => (document.getElementById('main') as HTMLVideoElement).readyState >= 2);
-    await clickOverlayButton(page, '#main');
-    await expect.poll(() => compositorFrames(page).length).toBe(1);
-    const frame = compositorFrames(page)[0];
+  await withAuto(clipLowBitrate(), async (page, frame) => {
     // Judged once the page has decoded enough of the video (host/source-quality.ts), then the ladder changes.
     await expect.poll(async () => (await debugState(frame)).tier?.filterId, { timeout: 60_000 }).toMatch(/^sr-x2-\w+-compressed$/);
     const badge = await expect.poll(async () => (await overlayOver(page, '#main'))?.badge.text ?? '', { timeout: 30_000 });
     await badge.toMatch(/Auto: sr-x2-\w+-compressed.*\nCompressed video \(0\.0\d\d bits\/pixel\): the filter for compressed video/s);
     console.log(`extension badge on a 150 kbps 640x360 video: ${(await overlayOver(page, '#main'))?.badge.text.replace(/\n/g, ' | ')}`);
     expect((await debugState(frame)).error).toBeNull();
-  } finally {
-    await setDefaults(env, { videoFilter: FILTER });
-    await page.close();
-  }
+  });
 });
 
 test('the keyboard command toggles Enhance on the video under the pointer', async () => {

@@ -4,7 +4,8 @@
 // gives a bitrate (rate control misses by 2-3x on clips this short: VP9 asked for 0.10 bits per
 // pixel took 0.27 on 8-frame pans).
 import { execFileSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Image } from '../imaging/image.js';
 
@@ -29,8 +30,17 @@ function codecArgs({ codec, crf }: Encoding): string[] {
 
 export const CODEC_LABELS: Record<Codec, string> = { h264: 'H.264', vp9: 'VP9', av1: 'AV1' };
 
-/** Encodes `frames` (even sides) at `fps` and decodes them again, in `dir`; 4:2:0 as the web streams it. */
-export function encodeDecode(frames: Image[], e: Encoding, fps: number, dir: string): { decoded: Image[]; bitsPerPixel: number } {
+/** Encodes `frames` (even sides) at `fps` and decodes them again, 4:2:0 as the web streams it, in a scratch folder of its own. */
+export function encodeDecode(frames: Image[], e: Encoding, fps: number): { decoded: Image[]; bitsPerPixel: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'codec-'));
+  try {
+    return roundTrip(frames, e, fps, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function roundTrip(frames: Image[], e: Encoding, fps: number, dir: string): { decoded: Image[]; bitsPerPixel: number } {
   const { width: w, height: h } = frames[0];
   const raw = Buffer.alloc(frames.length * w * h * 3);
   frames.forEach((f, i) => f.data.forEach((v, k) => { raw[i * w * h * 3 + k] = Math.round(Math.min(1, Math.max(0, v)) * 255); }));
@@ -46,12 +56,12 @@ export function encodeDecode(frames: Image[], e: Encoding, fps: number, dir: str
 }
 
 /** The encoding of `codec` whose bits per pixel come nearest `target` (bisection on its CRF; bits fall as the CRF rises). */
-export function encodeAtRate(frames: Image[], codec: Codec, target: number, fps: number, dir: string): { decoded: Image[]; bitsPerPixel: number; crf: number } {
+export function encodeAtRate(frames: Image[], codec: Codec, target: number, fps: number): { decoded: Image[]; bitsPerPixel: number; crf: number } {
   let [lo, hi] = CRF_RANGE[codec];
   let best: { decoded: Image[]; bitsPerPixel: number; crf: number } | null = null;
   while (lo <= hi) {
     const crf = (lo + hi) >> 1;
-    const r = { ...encodeDecode(frames, { codec, crf }, fps, dir), crf };
+    const r = { ...encodeDecode(frames, { codec, crf }, fps), crf };
     if (!best || Math.abs(Math.log(r.bitsPerPixel / target)) < Math.abs(Math.log(best.bitsPerPixel / target))) best = r;
     if (r.bitsPerPixel > target) lo = crf + 1;
     else hi = crf - 1;

@@ -9,9 +9,7 @@
 // ringing (the error beside the truth's strong edges) and speckle (isolated pixels at least 32
 // levels brighter than every neighbour, where the truth has none), per megapixel.
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { crop, type Image } from '../imaging/image.js';
 import { lumaY, psnrY } from '../imaging/metrics.js';
 import { resizeBicubic } from '../imaging/resample.js';
@@ -55,17 +53,12 @@ export function videoClips(specs: { path: string; width: number; height: number;
 
 /** Each clip through H.264 at each CRF, and through VP9 and AV1 at the bitrate H.264 took there. */
 export function encodeClips(clips: Clip[], crfs = CRFS): EncodedClip[] {
-  const dir = mkdtempSync(join(tmpdir(), 'sr-compressed-'));
-  try {
-    return clips.flatMap((clip) => crfs.flatMap((crf) => {
-      const h264 = encodeDecode(clip.lr, { codec: 'h264', crf }, clip.fps, dir);
-      const others = (['vp9', 'av1'] as const).map((codec) => ({ codec, ...encodeAtRate(clip.lr, codec, h264.bitsPerPixel, clip.fps, dir) }));
-      // Labelled by the H.264 CRF whose rate they took.
-      return [{ codec: 'h264' as const, ...h264 }, ...others].map((e) => ({ ...e, clip, crf }));
-    }));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return clips.flatMap((clip) => crfs.flatMap((crf) => {
+    const h264 = encodeDecode(clip.lr, { codec: 'h264', crf }, clip.fps);
+    const others = (['vp9', 'av1'] as const).map((codec) => ({ codec, ...encodeAtRate(clip.lr, codec, h264.bitsPerPixel, clip.fps) }));
+    // Labelled by the H.264 CRF whose rate they took.
+    return [{ codec: 'h264' as const, ...h264 }, ...others].map((e) => ({ ...e, clip, crf }));
+  }));
 }
 
 /** Luma step across 8-pixel block borders (of the half-size frame, so 16 in the output) over the step inside blocks. */

@@ -23,7 +23,8 @@ export interface LossConfig extends PenaltyConfig {
   blockWeight?: number;
   /**
    * The content loss: l1, or l2 (what PSNR measures: the mean, where L1 learns the median of
-   * what a compressed input may have been). Logged as "l1" either way.
+   * what a compressed input may have been), times 10 to keep its gradients near L1's. Logged as
+   * "l1" either way.
    */
   pixelLoss?: 'l1' | 'l2';
   dView?: DiscriminatorView;

@@ -38,6 +38,15 @@ describe('models/registry.json', () => {
     }
   });
 
+  it('each filter for compressed video costs what its clean sibling does (Auto swaps one for the other on the same tier)', () => {
+    const compressed = registry.filters.filter((f) => f.source === 'compressed');
+    expect(compressed.length).toBeGreaterThan(0);
+    for (const f of compressed) {
+      const clean = registry.filters.find((c) => c.id === f.id.replace(/-compressed$/, ''));
+      expect(clean && { kind: clean.kind, scale: clean.scale, macs: clean.macsPerInputPixel, source: clean.source }).toEqual({ kind: f.kind, scale: f.scale, macs: f.macsPerInputPixel, source: undefined });
+    }
+  });
+
   for (const f of registry.filters) {
     it(`${f.id}: weights stored as ${f.quantization}, output [1,H*${f.scale},W*${f.scale},3] at odd sizes, changed from ${f.kind === 'style' ? 'the input' : 'bicubic'} but the same picture`, async () => {
       const { json, artifacts } = readModelFiles(root, f.modelUrl);

@@ -1,4 +1,4 @@
-// npm run bench:extension [-- --seconds 10 --camera-filters style-anime,style-cartoon --camera-sizes 640x480,1280x720]: frame rates of the real extension (dist/extension,
+// npm run bench:extension [-- --seconds 10 --camera-filters style-anime,style-cartoon --camera-sizes 640x480,1280x720 --compositing software|gpu]: frame rates of the real extension (dist/extension,
 // loaded unpacked in Debian's Chromium, debug copies off) as a user sees them:
 //  - Enhance with Auto on a 640x360 24 fps video, --enhance-runs times (4): frames the overlay
 //    shows per second, beside the video's own frame rate in the same run; at 800 kbps (clean) and
@@ -6,6 +6,8 @@
 //  - the camera filter (each style filter) on a 30 fps camera of each size: frames per second of
 //    the filtered track in the page's preview, alone, and at the first size the first filter during
 //    a peer-connection call on the same machine, beside the same camera unfiltered in the same run.
+// Pages are composited in software (default) as on a machine without a GPU, or by the probed GPU
+// flags (test/browser/chromium.ts Compositing).
 // Writes bench/results-extension.json. Shared, noisy machines: read the rates beside their references.
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -13,12 +15,14 @@ import type { Page } from '@playwright/test';
 import { clickOverlayButton, compositorFrames, debugState, launchExtensionForScript, overlayOver, setDefaults, stillCamera } from '../test/browser/extension-helpers.js';
 import { DEMO_CLIP, REPO_ROOT, made } from '../test/browser/helpers.js';
 import { readFlags } from '../models/train/cli/flags.js';
+import type { Compositing } from '../test/browser/chromium.js';
 
 const flags = readFlags(process.argv.slice(2));
 const SECONDS = Number(flags.seconds ?? 10);
 /** Enhance runs (a fresh browser each: Auto measures again), since one run's rate moves with the machine's load. */
 const ENHANCE_RUNS = Number(flags['enhance-runs'] ?? 4);
 const CAMERA_FILTERS = (flags['camera-filters'] ?? 'style-anime,style-cartoon,style-painting').split(',').filter(Boolean);
+const COMPOSITING = (flags.compositing ?? 'software') as Compositing;
 const CAMERA_SIZES = (flags['camera-sizes'] ?? '640x480,1280x720').split(',').map((s) => s.split('x').map(Number) as [number, number]);
 
 /** Frames a video element presents in the measuring window (requestVideoFrameCallback). */
@@ -39,7 +43,7 @@ const clip24 = ({ kbps, name }: { kbps: number; name: string }) => made(name, (o
 
 async function enhanceAuto(run: number, clip: { kbps: number; name: string }): Promise<Record<string, unknown>> {
   clip24(clip);
-  const env = await launchExtensionForScript();
+  const env = await launchExtensionForScript({ compositing: COMPOSITING });
   try {
     await setDefaults(env, { videoFilter: 'auto' });
     const page = await env.context.newPage();
@@ -65,7 +69,7 @@ async function enhanceAuto(run: number, clip: { kbps: number; name: string }): P
 }
 
 async function camera([width, height]: [number, number], withCall: boolean): Promise<Record<string, unknown>[]> {
-  const env = await launchExtensionForScript({ camera: stillCamera(width, height) });
+  const env = await launchExtensionForScript({ camera: stillCamera(width, height), compositing: COMPOSITING });
   const rows: Record<string, unknown>[] = [];
   try {
     const open = async (filter: string, call: boolean) => {
@@ -107,7 +111,7 @@ async function main(): Promise<void> {
   for (let run = 1; run <= ENHANCE_RUNS; run++) for (const clip of Object.values(CLIPS)) results.push(await enhanceAuto(run, clip));
   if (CAMERA_FILTERS.length) for (const [i, size] of CAMERA_SIZES.entries()) results.push(...(await camera(size, i === 0)));
   const machine = { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), date: new Date().toISOString() };
-  writeFileSync(`${REPO_ROOT}bench/results-extension.json`, `${JSON.stringify({ machine, seconds: SECONDS, results }, null, 2)}\n`);
+  writeFileSync(`${REPO_ROOT}bench/results-extension.json`, `${JSON.stringify({ machine, seconds: SECONDS, compositing: COMPOSITING, results }, null, 2)}\n`);
   for (const r of results) console.log(JSON.stringify(r));
 }
 

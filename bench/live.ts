@@ -1,14 +1,16 @@
-// npm run bench:live [-- --filters auto,style-anime --sources camera-640x480,file-1280x720,file-640x360-150k --seconds 10]:
+// npm run bench:live [-- --filters auto,style-anime --sources camera-640x480,file-1280x720,file-640x360-150k --seconds 10 --compositing software|gpu]:
 // the PWA's live path as a user meets it (dist/pwa in Debian's Chromium, its own backend and Auto):
 // a fake camera playing a clip at its size, or a file opened with the picker, through each
-// filter; frames per second in and shown, latency, and the working size the app shows.
+// filter; frames per second in and shown, latency, and the working size the app shows. The page
+// is composited in software (default), as on a machine without a GPU, or by the probed GPU flags
+// (test/browser/chromium.ts Compositing).
 // Writes bench/results-live.json. Figures, not pass/fail: these machines are shared and noisy.
 import { chromium, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { basename } from 'node:path';
 import { preview } from 'vite';
-import { chromiumLaunchOptions } from '../test/browser/chromium.js';
+import { launchOptionsFor, type Compositing } from '../test/browser/chromium.js';
 import { DEMO_CLIP, REPO_ROOT, made } from '../test/browser/helpers.js';
 
 const argv = process.argv.slice(2);
@@ -16,6 +18,7 @@ const arg = (k: string, d: string) => { const i = argv.indexOf(`--${k}`); return
 const FILTERS = arg('filters', 'auto,style-anime,style-cartoon,style-painting,sr-x2-fast').split(',');
 const SOURCES = arg('sources', 'camera-640x480,file-1280x720,file-3840x2160').split(',');
 const SECONDS = Number(arg('seconds', '10'));
+const COMPOSITING = arg('compositing', 'software') as Compositing;
 /** Auto measures and settles before the measured window. */
 const SETTLE_MS = 6000;
 
@@ -67,8 +70,7 @@ async function main(): Promise<void> {
       const [w, h] = size.split('x').map(Number);
       const file = clip(kind, w, h, rate ? parseInt(rate, 10) : undefined);
       const fake = kind === 'camera' ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${file}`] : [];
-      const opts = await chromiumLaunchOptions(fake);
-      const browser = await chromium.launch({ ...opts, args: [...(opts.args ?? []), ...fake] });
+      const browser = await chromium.launch(await launchOptionsFor(COMPOSITING, fake));
       try {
         for (const filter of FILTERS) {
           const page = await browser.newPage();
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
             await page.getByRole('button', { name: 'Open a video file…' }).click();
             await (await chooser).setFiles(file);
           }
-          const row = { source, ...(await measure(page, filter, kind === 'camera' ? null : basename(file))) };
+          const row = { source, compositing: COMPOSITING, ...(await measure(page, filter, kind === 'camera' ? null : basename(file))) };
           console.log(JSON.stringify(row));
           results.push(row);
           await page.close();

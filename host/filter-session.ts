@@ -9,6 +9,9 @@
 // starts a worker per core and splits each frame into horizontal bands, one per worker, each
 // run with enough context rows that the joined output equals the whole frame's
 // (workers/tile-plan.ts): one frame in flight still, in about half the time on two cores.
+// Where WASM has threads a host may ask for several workers, each taking whole frames
+// while it keeps as many in flight (the PWA's styles: at a small working size a second thread
+// mostly waits, so two one-thread workers beat one two-thread worker).
 import { TILE_OVERLAP, lcm, planBands, type Band } from '../workers/tile-plan.js';
 import { guideAlign } from '../workers/guided-work.js';
 import type { BackendChoice, BackendName, FilterEntry, FrameImage, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame, RgbaPixels, WorkerDeath } from '../workers/types.js';
@@ -55,6 +58,8 @@ const MIN_BAND_ROWS = 64;
 
 interface LiveWorker {
   handle: FilterWorkerHandle;
+  /** Whole frames sent to it and not yet answered. */
+  frames: number;
   /** Rejects when the worker crashes or is replaced. */
   dead: Promise<never>;
   kill(reason: Error): void;
@@ -72,14 +77,19 @@ function startWorker(onCrash: (msg: string) => void): LiveWorker {
   };
   handle.worker.addEventListener('error', crash);
   handle.worker.addEventListener('messageerror', crash);
-  return { handle, dead, kill };
+  return { handle, dead, kill, frames: 0 };
 }
 
 
-/** Whether one worker leaves cores idle: WASM without threads (see backend.ts). */
-function bandWorkers(choice: BackendChoice): number {
-  if (choice.backend !== 'wasm' || globalThis.crossOriginIsolated) return 1;
-  return Math.max(1, Math.min(MAX_WORKERS, globalThis.navigator?.hardwareConcurrency ?? 1));
+/**
+ * How many workers a crew has on `choice`: one per core where WASM runs without threads (one
+ * worker would leave cores idle, see backend.ts), else `asked` (WASM only: GPU work has one
+ * device to share).
+ */
+function crewSize(choice: BackendChoice, asked: number): number {
+  if (choice.backend !== 'wasm') return 1;
+  const cores = Math.max(1, Math.min(MAX_WORKERS, globalThis.navigator?.hardwareConcurrency ?? 1));
+  return globalThis.crossOriginIsolated ? Math.min(cores, Math.max(1, asked)) : cores;
 }
 
 export class FilterSession {
@@ -89,7 +99,7 @@ export class FilterSession {
   /** Frame buffers joined from bands, reused while the size stays (the host hands them back with release). */
   private joined: Uint8ClampedArray<ArrayBuffer>[] = [];
   private readonly ownBuffers = new WeakSet<ArrayBuffer>();
-  /** The worker whose buffer a whole frame's output is, to hand it back to (whole frames go to the workers in turn). */
+  /** The worker whose buffer a whole frame's output is, to hand it back to (whole frames go to the least busy worker). */
   private readonly origin = new WeakMap<ArrayBuffer, LiveWorker>();
   private turn = 0;
   private loaded: LoadedFilter | null = null;
@@ -100,16 +110,22 @@ export class FilterSession {
   backend: BackendName | 'auto' = 'auto';
   /** WASM threads asked of the workers (undefined: one per core). */
   threads: number | undefined;
+  /** Workers asked for where WASM has threads, each taking whole frames in turn (crewSize). */
+  asked = 1;
   choice: BackendChoice | null = null;
   filterId: string | null = null;
 
   constructor(private assetBase: string, private events: SessionEvents) {}
 
-  /** Starts (or restarts) the workers on a backend (WASM: with `threads`, default one per core); reloads the current filter if there is one. */
-  async start(backend: BackendName | 'auto', threads?: number): Promise<BackendChoice> {
+  /**
+   * Starts (or restarts) the workers on a backend (WASM: `workers` of them, default one, each with
+   * `threads`, default one per core); reloads the current filter if there is one.
+   */
+  async start(backend: BackendName | 'auto', threads?: number, workers = 1): Promise<BackendChoice> {
     this.stop();
     this.backend = backend;
     this.threads = threads;
+    this.asked = workers;
     this.choice = null;
     const crew: LiveWorker[] = [];
     const hire = () => {
@@ -127,7 +143,7 @@ export class FilterSession {
       const first = hire();
       this.choice = await this.call(first, first.handle.api.init({ assetBase: this.assetBase, backend, threads }), this.watchdog.setup);
       // The others run the backend the first one settled on.
-      const others = Array.from({ length: bandWorkers(this.choice) - 1 }, hire);
+      const others = Array.from({ length: crewSize(this.choice, workers) - 1 }, hire);
       await Promise.all(others.map((w) => this.call(w, w.handle.api.init({ assetBase: this.assetBase, backend: this.choice!.backend, threads }), this.watchdog.setup)));
       if (this.filterId) await this.loadFilter(this.filterId);
       return this.choice;
@@ -154,7 +170,7 @@ export class FilterSession {
       return;
     }
     this.restarts.push(now);
-    this.start(this.backend, this.threads).then((c) => this.events.onRestarted(c), (e) => {
+    this.start(this.backend, this.threads, this.asked).then((c) => this.events.onRestarted(c), (e) => {
       // A worker that died again while starting has its own restart under way (or has given up).
       if (!(e instanceof WorkerGoneError)) this.events.onGaveUp(`restart failed: ${(e as Error).message}`);
     });
@@ -193,7 +209,7 @@ export class FilterSession {
     return this.loaded?.entry ?? null;
   }
 
-  /** How many workers share each frame (1 unless WASM runs without threads on several cores). */
+  /** How many workers the session runs (1 unless WASM runs without threads on several cores, or more were asked). */
   get workers(): number {
     return this.crew.length;
   }
@@ -229,11 +245,14 @@ export class FilterSession {
       ? planBands(height, this.crew.length, overlap, align)
       : null;
     if (!bands || bands.length < 2) {
-      const live = this.crew[this.turn++ % this.crew.length];
+      // The least busy worker, in turn among equals: a frame queued behind a slow one while the other waits would halve the rate.
+      const start = this.turn++;
+      const live = this.crew.map((_, i) => this.crew[(start + i) % this.crew.length]).reduce((a, b) => (b.frames < a.frames ? b : a));
+      live.frames++;
       return this.call(live, processFrame(live.handle, isRgba(frame) ? rgbaFrame(frame) : frame, opts)).then((out) => {
         if (!(out.image instanceof ImageBitmap)) this.origin.set(out.image.data.buffer, live);
         return out;
-      });
+      }).finally(() => { live.frames--; });
     }
     return this.processBands(frame, bands, opts);
   }

@@ -9,9 +9,12 @@ export class FramePacer {
   /** Source frames that were never processed because a newer one replaced them. */
   dropped = 0;
 
-  /** `take` grabs the source's current frame and starts processing it; it must end in done(). */
-  /** `depth` 2 overlaps reading and sending the next frame with the filtering of this one. */
-  constructor(private readonly take: () => void, private readonly depth = 1) {}
+  /**
+   * `take` grabs the source's current frame and starts processing it; it must end in done().
+   * `depth` 2 overlaps reading and sending the next frame with the filtering of this one, or
+   * gives each of two workers a frame.
+   */
+  constructor(private readonly take: () => void, public depth = 1) {}
 
   /** The source has a new frame. */
   offer(): void {

@@ -1,5 +1,5 @@
-// Pulls frames from the source and paces them with the shared latest-frame-wins FramePacer: one
-// frame in the worker, the newest one next. A camera stream is read as VideoFrames with a
+// Pulls frames from the source and paces them with the shared latest-frame-wins FramePacer: a
+// frame in each worker (`depth`), the newest one next. A camera stream is read as VideoFrames with a
 // MediaStreamTrackProcessor where the browser has one (no copy to get a frame); files and the
 // demo clip (and cameras elsewhere) use requestVideoFrameCallback on the video element.
 import { FramePacer } from '../host/frame-pacer.js';
@@ -25,6 +25,11 @@ export class FrameLoop {
       this.latest = null;
       onFrame(this.video, frame).finally(() => this.pacer.done());
     });
+  }
+
+  /** Frames in flight at most: one per worker of the session. */
+  set depth(n: number) {
+    this.pacer.depth = n;
   }
 
   get dropped(): number {

@@ -1,5 +1,5 @@
-// The live filter: the video element's frames through the filter worker onto the stage, one
-// frame in flight (frame-loop.ts), composited with the source (before/after split, strength),
+// The live filter: the video element's frames through the filter workers onto the stage, a
+// frame in flight per worker (frame-loop.ts), the newest shown, composited with the source (before/after split, strength),
 // with Auto's tiers, a working size capped for huge sources, and statistics that start over
 // whenever the source or the filter changes.
 import { STYLE_SCALES, chainMacs, scaleLadder, tierLadder } from '../host/adaptive.js';
@@ -22,6 +22,9 @@ export const AUTO = 'auto';
  */
 const MAX_LIVE_PIXELS = { gpu: 1920 * 1080, cpu: 1280 * 720 };
 
+/** One-thread workers a style runs on (WASM), each with a frame in flight (no more than the cores: host/filter-session.ts). */
+const STYLE_WORKERS = 2;
+
 /** The video's current picture as a VideoFrame, where the browser makes one (else null: a bitmap is sent). */
 function videoFrameOf(v: HTMLVideoElement): VideoFrame | null {
   try {
@@ -37,7 +40,8 @@ export interface LiveEvents {
   stopped(message: string): void;
   /** The worker is running again after a crash or a hang: errors about it are over. */
   recovered(): void;
-  backend(choice: BackendChoice | null): void;
+  /** The backend the workers run (null: starting), and how many workers share the frames. */
+  backend(choice: BackendChoice | null, workers?: number): void;
   /** A shown frame (for the stats view), with the source size and tier it was filtered at. */
   frame(out: ProcessedFrame, shown: ShownFrame): void;
   /** The source is filtered smaller than it is (`from` -> `to` pixels); null: at its own size. */
@@ -72,6 +76,9 @@ export class LiveFilter {
   private paused = false;
   /** Counts source changes: a frame in flight from an earlier source is not shown or counted. */
   private generation = 0;
+  /** Frames sent and the newest shown (with a frame per worker in flight, one may finish after a newer one: it is not shown). */
+  private sent = 0;
+  private newestShown = 0;
   /** The cap last reported (events.capped), so the notice is touched only when it changes, not per frame. */
   private cappedKey = '';
 
@@ -79,22 +86,24 @@ export class LiveFilter {
     this.compositor = new Compositor(canvas);
     this.session = new FilterSession(assetBase, {
       onCrash: (msg) => { this.switching = true; events.error(msg); },
-      onRestarted: (choice) => { this.switching = false; events.backend(choice); events.recovered(); },
+      onRestarted: (choice) => { this.loop.depth = this.session.workers; this.switching = false; events.backend(choice, this.session.workers); events.recovered(); },
       onGaveUp: (msg) => { this.switching = true; events.stopped(msg); },
     });
     this.loop = new FrameLoop(video, (v, f) => this.onFrame(v, f), () => this.stats.sourceFrame());
   }
 
   startBackend(backend: BackendName | 'auto'): Promise<void> {
-    return this.startWorker(backend, this.session.threads);
+    return this.startWorker(backend, this.session.threads, this.session.asked);
   }
 
-  /** (Re)starts the worker on a backend with `threads` (WASM), frames held meanwhile and the UI told. */
-  private async startWorker(backend: BackendName | 'auto', threads: number | undefined): Promise<void> {
+  /** (Re)starts the workers on a backend (WASM: `workers` with `threads` each), frames held meanwhile and the UI told. */
+  private async startWorker(backend: BackendName | 'auto', threads: number | undefined, workers: number): Promise<void> {
     this.switching = true;
     this.events.backend(null);
     try {
-      this.events.backend(await this.session.start(backend, threads));
+      const choice = await this.session.start(backend, threads, workers);
+      this.loop.depth = this.session.workers;
+      this.events.backend(choice, this.session.workers);
     } finally {
       this.switching = false;
     }
@@ -141,12 +150,13 @@ export class LiveFilter {
   /**
    * WASM threads for the kind of work: a style runs at a small working size, where a second
    * thread only waits on the first and on the page's own work (a 640x480 camera's cartoon at 3/16:
-   * 75 ms per frame with two threads, 39 with one, on 2 cores); x2 super-resolution runs large
-   * convolutions, which two threads speed up (Auto 10.9 fps against 6.7). A change restarts the worker.
+   * 75 ms per frame with two threads, 39 with one, on 2 cores), so it gets STYLE_WORKERS
+   * one-thread workers taking frames in turn; x2 super-resolution runs large convolutions, which
+   * two threads speed up (Auto 10.9 fps against 6.7). A change restarts the workers.
    */
   private async threadsFor(style: boolean): Promise<void> {
-    const threads = style ? 1 : undefined;
-    if (this.session.choice?.backend === 'wasm' && this.session.threads !== threads) await this.startWorker(this.session.backend, threads);
+    const threads = style ? 1 : undefined, workers = style ? STYLE_WORKERS : 1;
+    if (this.session.choice?.backend === 'wasm' && (this.session.threads !== threads || this.session.asked !== workers)) await this.startWorker(this.session.backend, threads, workers);
   }
 
   /**
@@ -230,7 +240,7 @@ export class LiveFilter {
       return;
     }
     const t0 = performance.now();
-    const generation = this.generation;
+    const generation = this.generation, seq = ++this.sent;
     const want = this.capture;
     const keepBefore = !want && this.compositor.needsBefore;
     const source = frame ?? v;
@@ -263,11 +273,12 @@ export class LiveFilter {
       if (!(e instanceof WorkerGoneError)) this.events.error(e instanceof Error ? e.message : String(e));
       return;
     }
-    if (generation !== this.generation) {
+    if (generation !== this.generation || seq < this.newestShown) {
       before?.close();
       this.session.release(out.image);
       return;
     }
+    this.newestShown = seq;
     this.compositor.draw(out.image, before);
     this.session.release(out.image);
     this.stats.frame(performance.now() - t0, out.timing);

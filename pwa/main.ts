@@ -50,7 +50,7 @@ function showError(e: unknown): void {
 const clearError = () => { errorBox.hidden = true; errorBox.textContent = ''; };
 
 /** The backend in plain words on the badge; the technical reason when opened. */
-function showBackend(c: BackendChoice | null): void {
+function showBackend(c: BackendChoice | null, workers = 1): void {
   if (!c) {
     backendBadge.textContent = t('pwaStarting');
     backendBadge.classList.remove('ok');
@@ -58,7 +58,7 @@ function showBackend(c: BackendChoice | null): void {
   }
   const threads = c.reason.match(/(\d+) threads/)?.[1];
   backendBadge.textContent = c.backend === 'webgpu' ? t('pwaOnGpu', 'WebGPU') : c.backend === 'webgl' ? t('pwaOnGpu', 'WebGL')
-    : threads ? t('pwaOnCpuThreads', threads) : t('pwaOnCpu');
+    : workers > 1 ? t('pwaOnCpuWorkers', String(workers)) : threads ? t('pwaOnCpuThreads', threads) : t('pwaOnCpu');
   backendBadge.classList.add('ok');
   $('reason').textContent = c.reason;
 }

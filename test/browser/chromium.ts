@@ -151,6 +151,20 @@ export async function chromiumLaunchOptions(extra: string[] = []): Promise<Launc
 }
 
 /**
+ * How the page is composited: 'gpu' with the probed flags (on a machine without a GPU, SwiftShader
+ * draws every frame of the page in software GL in the GPU process), or 'software', as Chromium
+ * does on a machine without a GPU (--disable-gpu: no WebGPU or WebGL, WASM only). The live
+ * benchmarks measure WASM in 'software': on a 640x480 camera page SwiftShader's compositing took
+ * 0.8 of a core here (2026-12-06), which a GPU-less machine's browser does not spend.
+ */
+export type Compositing = 'gpu' | 'software';
+
+/** Launch options for `compositing` (see chromiumLaunchOptions), plus `extra`. */
+export async function launchOptionsFor(compositing: Compositing, extra: string[] = []): Promise<LaunchOptions & { executablePath: string; args: string[] }> {
+  return compositing === 'gpu' ? chromiumLaunchOptions(extra) : { executablePath: CHROMIUM, headless: true, args: [...BASE_ARGS, '--disable-gpu', ...extra] };
+}
+
+/**
  * Launch options for pictures that need no GPU (icons, store images): Chromium's own defaults. With
  * the probed WebGPU flags a page screenshot never finished (156.0.8078.114, 30 s, twice).
  */

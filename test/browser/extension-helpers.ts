@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebugHook } from '../../extension/protocol';
 import type { SiteSettings } from '../../extension/settings';
-import { chromiumLaunchOptions } from './chromium';
+import { launchOptionsFor, type Compositing } from './chromium';
 import { serveFixtures } from './fixture-server';
 import { REPO_ROOT, made, type Pixels } from './helpers';
 
@@ -38,14 +38,14 @@ export function stillCamera(width = 640, height = 480): string {
 }
 
 /** `dir`: the unpacked extension to load (default dist/extension, built if missing). */
-export async function launchExtension(opts: { camera?: string; viewport?: { width: number; height: number }; args?: string[]; debug?: boolean; dir?: string } = {}): Promise<ExtensionEnv> {
+export async function launchExtension(opts: { camera?: string; viewport?: { width: number; height: number }; args?: string[]; debug?: boolean; dir?: string; compositing?: Compositing } = {}): Promise<ExtensionEnv> {
   const dir = opts.dir ?? EXT_DIR;
   if (!opts.dir && !existsSync(join(EXT_DIR, 'manifest.json'))) execFileSync('npm', ['run', 'build:extension'], { cwd: REPO_ROOT, stdio: 'inherit' });
   const server = await serveFixtures();
   const userDir = mkdtempSync(join(tmpdir(), 'gvf-ext-'));
   const camera = opts.camera ? ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${opts.camera}`] : [];
   const context = await chromium.launchPersistentContext(userDir, {
-    ...(await chromiumLaunchOptions([`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...camera, ...(opts.args ?? [])])),
+    ...(await launchOptionsFor(opts.compositing ?? 'gpu', [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...camera, ...(opts.args ?? [])])),
     viewport: opts.viewport ?? { width: 720, height: 480 },
   });
   const requests: string[] = [];

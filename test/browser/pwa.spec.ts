@@ -318,6 +318,9 @@ test('a chosen style filter keeps its filter and takes a working size that keeps
   expect(shown.workScale).toBeGreaterThanOrEqual(0.37); // shown as a whole percent: 38%
   // The compare (on by default) draws the clip's own 320x240 beside the filtered picture.
   expect(await page.evaluate(() => { const c = document.getElementById('view') as HTMLCanvasElement; return [c.width, c.height]; })).toEqual([320, 240]);
+  // A style on WASM runs on one-thread workers, one per core up to two, each with a frame (pwa/live.ts threadsFor).
+  const workers = Math.min(2, await page.evaluate(() => navigator.hardwareConcurrency));
+  await expect(page.locator('#backend')).toHaveText(workers > 1 ? `Running on your CPU: WASM, ${workers} workers of one thread` : 'Running on your CPU: WASM, one thread');
   expect((await stats(page)).errors).toEqual([]);
 });
 

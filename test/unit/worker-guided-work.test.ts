@@ -113,6 +113,21 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
     model.dispose();
   });
 
+  it('draws a larger camera\'s outlines as the 640x480 camera\'s, enlarged (the same lines for the same face)', async () => {
+    const { entry, model } = await loadFilterFromDisk(repoRoot, 'style-cartoon');
+    const run = (t: tf.Tensor4D) => executeFilter(model, entry, t);
+    // How much the outlines darken each pixel, for a frame at `scale` of its size (a 240x180 working size each time).
+    const darkening = (x: tf.Tensor4D, scale: number) => tf.tidy(() => tf.mean(tf.sub(guidedWork(run, x, scale), guidedWork(run, x, scale, entry.lines)), 3, true));
+    const small = card(640, 480), large = tf.image.resizeNearestNeighbor(small, [960, 1280]);
+    const [d480, d960] = [darkening(small, 0.375), darkening(large, 0.1875)];
+    const { apart, drawn } = tf.tidy(() => ({ apart: meanAbs(tf.avgPool(d960 as tf.Tensor4D, 2, 2, 'valid'), d480), drawn: tf.mean(d480).dataSync()[0] }));
+    console.log(`style-cartoon's outlines: 1280x960 halved against 640x480: ${(255 * apart).toFixed(2)} levels apart (the lines darken ${(255 * drawn).toFixed(2)} on average)`);
+    expect(drawn).toBeGreaterThan(1 / 255);
+    expect(apart).toBeLessThan(drawn / 2);
+    tf.dispose([small, large, d480, d960]);
+    model.dispose();
+  });
+
   it('runs the shipped style filters at 3/8 of a 640x480 frame into a 640x480 picture sharper than the enlarged one', async () => {
     const x = card(640, 480);
     for (const { id } of readRegistry(repoRoot).filters.filter((f) => f.kind === 'style')) {

@@ -86,7 +86,7 @@ export class LiveFilter {
     this.compositor = new Compositor(canvas);
     this.session = new FilterSession(assetBase, {
       onCrash: (msg) => { this.switching = true; events.error(msg); },
-      onRestarted: (choice) => { this.loop.depth = this.session.workers; this.switching = false; events.backend(choice, this.session.workers); events.recovered(); },
+      onRestarted: (choice) => { this.started(choice); this.switching = false; events.recovered(); },
       onGaveUp: (msg) => { this.switching = true; events.stopped(msg); },
     });
     this.loop = new FrameLoop(video, (v, f) => this.onFrame(v, f), () => this.stats.sourceFrame());
@@ -101,12 +101,16 @@ export class LiveFilter {
     this.switching = true;
     this.events.backend(null);
     try {
-      const choice = await this.session.start(backend, threads, workers);
-      this.loop.depth = this.session.workers;
-      this.events.backend(choice, this.session.workers);
+      this.started(await this.session.start(backend, threads, workers));
     } finally {
       this.switching = false;
     }
+  }
+
+  /** The workers run (after a start or a restart): a frame in flight for each, and the UI told. */
+  private started(choice: BackendChoice): void {
+    this.loop.depth = this.session.workers;
+    this.events.backend(choice, this.session.workers);
   }
 
   async listFilters(): Promise<FilterEntry[]> {

@@ -161,7 +161,9 @@ export type Compositing = 'gpu' | 'software';
 
 /** Launch options for `compositing` (see chromiumLaunchOptions), plus `extra`. */
 export async function launchOptionsFor(compositing: Compositing, extra: string[] = []): Promise<LaunchOptions & { executablePath: string; args: string[] }> {
-  return compositing === 'gpu' ? chromiumLaunchOptions(extra) : { executablePath: CHROMIUM, headless: true, args: [...BASE_ARGS, '--disable-gpu', ...extra] };
+  if (compositing === 'gpu') return chromiumLaunchOptions(extra);
+  const plain = plainLaunchOptions();
+  return { ...plain, args: [...plain.args, '--disable-gpu', ...extra] };
 }
 
 /**

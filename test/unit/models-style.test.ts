@@ -8,16 +8,18 @@ import { executeFilter } from '../../workers/execute';
 import { buildGraphModel } from '../../models/train/core/export';
 import { readPng, writePng, type Image } from '../../models/train/imaging/image';
 import { guidedFilter } from '../../models/train/imaging/guided';
-import { chromaL2, flatten, multiScaleGradientL1, shiftL2 } from '../../models/train/core/losses';
+import { chromaL2, flatten, l1, multiScaleGradientL1, shiftL2 } from '../../models/train/core/losses';
 import { Rng } from '../../models/train/core/data';
 import { contentCrop, hasContent, loadStyleSet } from '../../models/train/style/data';
 import { createTextureNet, styleGrams, textureL2 } from '../../models/train/style/texture';
 import { TEACHERS, teach } from '../../models/train/style/teachers';
 import { LOOKS } from '../../models/train/imaging/looks';
-import { createGenerator, generate, inputMultiple, macsPerInputPixel, render } from '../../models/train/core/nets';
+import { createGenerator, generate, inputMultiple, macsPerInputPixel, render, variablesOf } from '../../models/train/core/nets';
 import { borderStep, changedShare, flicker, shiftError, stillShimmer, styleShift, styleFeatures, evaluateStyle } from '../../models/train/style/eval';
 import { trainStyle, type StyleTrainConfig } from '../../models/train/style/train';
 import { tally } from '../../models/train/style/blind';
+import { liveView } from '../../models/train/style/live-view';
+import { guidedWork } from '../../workers/guided-work';
 
 const synthetic = (w: number, h: number, k: number): Image => {
   const data = new Float32Array(w * h * 3);
@@ -136,6 +138,23 @@ describe('style generator', () => {
     const half = createGenerator({ arch: 'style', scale: 1, channels: 48, blocks: 4, lookScale: 2 }, 1);
     expect(macsPerInputPixel(half)).toBeLessThan(macsPerInputPixel(full) / 3);
     tf.dispose([x, ref, y]);
+  });
+
+  it('the live view trains on what the worker shows: G at 1/k, guided back up, and gradients reach G', () => {
+    const g = trainedLikeGenerator(4);
+    const x = tensor(synthetic(80, 64, 1));
+    const trained = liveView(g, x, 4);
+    const shown = guidedWork((t) => generate(g, t), x, 0.25);
+    expect(trained.shape).toEqual([1, 64, 80, 3]);
+    // Inside the frame the same picture (the borders differ by mirrored against zero-padded windows).
+    const inner = (t: tf.Tensor4D) => tf.slice(t, [0, 12, 12, 0], [1, 40, 56, 3]);
+    expect(maxDiff(inner(trained), inner(shown))).toBeLessThan(0.02);
+    // Not the input, not G's own full-size picture: the look as the live path makes it.
+    expect(maxDiff(trained, x)).toBeGreaterThan(0.05);
+    expect(maxDiff(trained, generate(g, x))).toBeGreaterThan(0.05);
+    const { grads } = tf.variableGrads(() => l1(liveView(g, x, 4), tf.zerosLike(x)), variablesOf(g.layers));
+    expect(Object.values(grads).every((d) => tf.max(tf.abs(d)).dataSync()[0] > 0)).toBe(true);
+    tf.dispose([x, trained, shown, ...Object.values(grads)]);
   });
 
   it('each look exports as graph nodes that compute what training computes, and costs its ops per pixel', async () => {
@@ -363,7 +382,7 @@ describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
     data: photos, style, run, channels: 8, blocks: 1, fine: 0, head: 0, smoothSkip: false, guided: 0, look: '', dScales: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
     ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, neutralWeight: 0, teacher: '', teacherWeight: 0, teacherScales: 1, emaDecay: 0.9, spectralNorm: true,
-    r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, pairs: '', lookScale: 1, ...more,
+    r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, pairs: '', lookScale: 1, liveWork: 0, ...more,
   });
   let photos: string, style: string;
   const weightsOf = (g: { layers: { w: tf.Tensor; b: tf.Tensor }[] }) => g.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);
@@ -405,6 +424,21 @@ describe('style trainer (few steps on tiny images)', () => {
     const [x, t] = [readPng(join(pairs, 'p0.in.png')), readPng(join(pairs, 'p0.out.png'))].map(tensor);
     const l1 = (a: tf.Tensor, b: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, b))).dataSync()[0];
     expect(l1(generate(r.generator, x), t)).toBeLessThan(0.9 * l1(x, t));
+  });
+
+  it('distils a teacher\'s pairs through the live view (--live-work): what the worker would show nears the teacher', async () => {
+    const pairs = mkdtempSync(join(tmpdir(), 'pairs-'));
+    for (let k = 0; k < 5; k++) {
+      const im = synthetic(48, 40, k), drawn = synthetic(48, 40, k);
+      drawn.data.forEach((v, i) => { drawn.data[i] = 0.6 * v + 0.1; });
+      writePng(join(pairs, `p${k}.in.png`), im);
+      writePng(join(pairs, `p${k}.out.png`), drawn);
+    }
+    await expect(trainStyle(cfg(tmpRun(), 1, { pairs, liveWork: 3, advWeight: 0 }), () => {})).rejects.toThrow(/multiple of 12/);
+    const r = await trainStyle(cfg(tmpRun(), 12, { pairs, liveWork: 2, advWeight: 0, teacherWeight: 10, teacherScales: 3, structureWeight: 0, colorWeight: 0, shiftWeight: 0, lrG: 3e-3, emaDecay: 0, sampleEvery: 12 }), () => {});
+    expect(r.generator.config.lookScale).toBeUndefined();
+    const [x, t] = [readPng(join(pairs, 'p0.in.png')), readPng(join(pairs, 'p0.out.png'))].map(tensor);
+    expect(l1(liveView(r.generator, x, 2), t).dataSync()[0]).toBeLessThan(0.9 * l1(x, t).dataSync()[0]);
   });
 
   it('wgan-gp with R1 trains with finite losses', async () => {

@@ -23,7 +23,7 @@ export function guidedFormula<T>(y: T, ops: GuidedOps<T>): T {
 }
 
 /** Reflect-padded by r along `axis` (1: rows, 2: columns), from slices and reverses, whose gradients are exact (tf.mirrorPad's is not at the border). */
-function reflectPad(x: tf.Tensor4D, r: number, axis: 1 | 2): tf.Tensor4D {
+export function reflectPad(x: tf.Tensor4D, r: number, axis: 1 | 2): tf.Tensor4D {
   const n = x.shape[axis];
   const part = (start: number) => tf.reverse(tf.slice(x, axis === 1 ? [0, start, 0, 0] : [0, 0, start, 0], axis === 1 ? [-1, r, -1, -1] : [-1, -1, r, -1]), axis);
   return tf.concat([part(1), x, part(n - 1 - r)], axis);

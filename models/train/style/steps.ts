@@ -5,6 +5,7 @@ import { boxDown, chromaL2, colorL2, discriminatorObjective, flatStructureL2, fl
 import { teach, type Teacher } from './teachers.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from '../core/nets.js';
 import { textureL2, type TextureNet } from './texture.js';
+import { liveView } from './live-view.js';
 
 export interface StyleLossConfig extends PenaltyConfig {
   advWeight: number; structureWeight: number; colorWeight: number; shiftWeight: number;
@@ -28,6 +29,8 @@ export interface StyleLossConfig extends PenaltyConfig {
   teacherWeight: number;
   /** Scales the teacher term compares gradients at (losses.ts multiScaleGradientL1): 1 = full resolution only. */
   teacherScales: number;
+  /** 0: G judged at the crop's size; k > 1: as the live path shows it, run at 1/k and guided back up (live-view.ts). */
+  liveWork: number;
 }
 
 /** The random texture network and the style set's Grams it is compared with (texture.ts). */
@@ -71,7 +74,8 @@ export function styleStep(
   const read = (t: tf.Scalar) => t.dataSync()[0];
   const critics = ds.map((d, s) => (x: tf.Tensor4D) => discriminate(d, s ? boxDown(x, 2 ** s) : x));
   const adversarial = cfg.advWeight > 0;
-  const fake = adversarial ? tf.tidy(() => generate(g, photo)) : null;
+  const view = (x: tf.Tensor4D) => (cfg.liveWork > 1 ? liveView(g, x, cfg.liveWork) : generate(g, x));
+  const fake = adversarial ? tf.tidy(() => view(photo)) : null;
   // Blurred once per step, shared by every scale's D.
   const soft = adversarial && cfg.softFakesWeight > 0 ? tf.tidy(() => softened(style)) : null;
   const greyed = adversarial && cfg.greyFakesWeight > 0 ? tf.tidy(() => grey(style)) : null;
@@ -93,13 +97,13 @@ export function styleStep(
   const taught = target ? null : cfg.teacher && cfg.teacherWeight > 0 ? teach(cfg.teacher, photo, g.config.guided ?? 0) : null;
   const teacherPicture = target ?? taught;
   opt.g.minimize(() => {
-    const out = generate(g, photo);
+    const out = view(photo);
     const adv = adversarial ? tf.mean(tf.stack(critics.map((critic) => generatorAdvLoss(cfg.ganLoss, cfg.ganLoss === 'ragan' ? critic(style) : null, critic(out))))) as tf.Scalar : null;
     const terms: [keyof StyleLosses, tf.Scalar, number][] = [
       ...(adv ? [['adv', adv, cfg.advWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ['structure', structureL2(out, photo, cfg.structureScale), cfg.structureWeight],
       ['color', colorL2(out, photo), cfg.colorWeight],
-      ['shift', shiftL2((x) => generate(g, x), photo, out, shift.dy, shift.dx, shift.frac), cfg.shiftWeight],
+      ...(cfg.shiftWeight > 0 ? [['shift', shiftL2(view, photo, out, shift.dy, shift.dx, shift.frac), cfg.shiftWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(flat ? [['flat', flatStructureL2(out, flat), cfg.flatWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(texture && cfg.textureWeight > 0 ? [['texture', textureL2(texture.net, out, texture.grams), cfg.textureWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(cfg.chromaWeight > 0 ? [['chroma', chromaL2(out, photo), cfg.chromaWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),

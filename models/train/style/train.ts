@@ -17,6 +17,7 @@ import { runLoop, type LoopState } from '../core/run-loop.js';
 import { restoreRun, saveRun, type GanRunConfig } from '../core/run-state.js';
 import { plotCurves, tile } from '../imaging/sheet.js';
 import { centerCrop, stylize } from './eval.js';
+import { liveView } from './live-view.js';
 import { styleStep, type StyleLossConfig, type StyleLosses, type TextureTarget } from './steps.js';
 
 /** A style run: the loop's settings, the loss weights of one step (steps.ts), and the generator and its crops. */
@@ -75,6 +76,7 @@ export interface StyleTrainResult { generator: Generator; heldOut: string[]; sec
 
 export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => void): Promise<StyleTrainResult> {
   if (cfg.crop % 8) throw new Error('--crop must be a multiple of 8');
+  if (cfg.liveWork > 1 && cfg.crop % (4 * cfg.liveWork)) throw new Error(`--crop must be a multiple of ${4 * cfg.liveWork} with --live-work ${cfg.liveWork}`);
   if (cfg.teacher && !TEACHERS.includes(cfg.teacher)) throw new Error(`--teacher must be one of ${TEACHERS.join(', ')}`);
   mkdirSync(cfg.run, { recursive: true });
   if (cfg.look && !LOOKS.includes(cfg.look)) throw new Error(`--look must be one of ${LOOKS.join(', ')}`);
@@ -110,16 +112,19 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
     texture = { net, grams: styleGrams(net, crops) };
     crops.dispose();
   }
-  // Held-out crops at the look's scale: with pairs, the teacher's own picture beside each.
+  // Held-out crops at the look's scale: with pairs, the teacher's own picture beside each (shown
+  // as the live path would, with --live-work: crops of whole working-size blocks).
+  const side = cfg.liveWork > 1 ? 32 * cfg.liveWork : 128;
+  const show = (x: tf.Tensor4D) => (cfg.liveWork > 1 ? liveView(exported, x, cfg.liveWork) : generate(exported, x));
   const samples: { input: Image; target?: Image }[] = pairs
-    ? pairs.heldOut.slice(0, 4).map((p) => ({ input: centerCrop(p.input, 128), target: centerCrop(p.target, 128) }))
-    : heldOut.slice(0, 4).map((p) => ({ input: centerCrop(readPng(p), 128) }));
+    ? pairs.heldOut.slice(0, 4).map((p) => ({ input: centerCrop(p.input, side), target: centerCrop(p.target, side) }))
+    : heldOut.slice(0, 4).map((p) => ({ input: centerCrop(readPng(p), side) }));
   const writePictures = () => {
     mkdirSync(join(cfg.run, 'samples'), { recursive: true });
     // Input, output (and the teacher's picture) per sample.
     const teacher = cfg.teacher;
     const cells = samples.flatMap(({ input, target }) => [
-      input, stylize((x) => generate(exported, x), input),
+      input, stylize(show, input),
       ...(teacher ? [stylize((x) => teach(teacher, x, cfg.guided), input)] : target ? [target] : []),
     ]);
     writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(cells, pairs || teacher ? 6 : 4));

@@ -382,7 +382,7 @@ describe('style trainer (few steps on tiny images)', () => {
   const cfg = (run: string, steps: number, more: Partial<StyleTrainConfig> = {}): StyleTrainConfig => ({
     data: photos, style, run, channels: 8, blocks: 1, fine: 0, head: 0, smoothSkip: false, guided: 0, look: '', dScales: 1, steps, batch: 2, crop: 32, lrG: 1e-3, lrD: 2e-4,
     ganLoss: 'lsgan', advWeight: 1, structureWeight: 10, structureScale: 2, colorWeight: 10, shiftWeight: 100, shiftSubpixel: true, softFakesWeight: 0, flatWeight: 0, webMix: 0, greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, neutralWeight: 0, teacher: '', teacherWeight: 0, teacherScales: 1, emaDecay: 0.9, spectralNorm: true,
-    r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, pairs: '', lookScale: 1, liveWork: 0, ...more,
+    r1Weight: 0, gpWeight: 10, seed: 3, holdOutEvery: 4, checkpointEvery: 2, sampleEvery: 2, pairs: '', lookScale: 1, liveWork: 0, liveWeight: 0, ...more,
   });
   let photos: string, style: string;
   const weightsOf = (g: { layers: { w: tf.Tensor; b: tf.Tensor }[] }) => g.layers.flatMap((l) => [...l.w.dataSync(), ...l.b.dataSync()]);
@@ -435,7 +435,7 @@ describe('style trainer (few steps on tiny images)', () => {
       writePng(join(pairs, `p${k}.out.png`), drawn);
     }
     await expect(trainStyle(cfg(tmpRun(), 1, { pairs, liveWork: 3, advWeight: 0 }), () => {})).rejects.toThrow(/multiple of 12/);
-    const r = await trainStyle(cfg(tmpRun(), 12, { pairs, liveWork: 2, advWeight: 0, teacherWeight: 10, teacherScales: 3, structureWeight: 0, colorWeight: 0, shiftWeight: 0, lrG: 3e-3, emaDecay: 0, sampleEvery: 12 }), () => {});
+    const r = await trainStyle(cfg(tmpRun(), 12, { pairs, liveWork: 2, liveWeight: 1, advWeight: 0, teacherWeight: 10, teacherScales: 3, structureWeight: 0, colorWeight: 0, shiftWeight: 0, lrG: 3e-3, emaDecay: 0, sampleEvery: 12 }), () => {});
     expect(r.generator.config.lookScale).toBeUndefined();
     const [x, t] = [readPng(join(pairs, 'p0.in.png')), readPng(join(pairs, 'p0.out.png'))].map(tensor);
     expect(l1(liveView(r.generator, x, 2), t).dataSync()[0]).toBeLessThan(0.9 * l1(x, t).dataSync()[0]);

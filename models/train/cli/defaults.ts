@@ -23,7 +23,7 @@ export function trainDefaults(repoRoot: string) {
       clip: shared('videos/panzoom_valendas_720p.mp4'),
       channels: 48, blocks: 4, fine: 0, head: 0, smoothSkip: false, guided: 0, look: '', dScales: 1, steps: 2500, batch: 4, crop: 96, lrG: 1e-3, lrD: 2e-4, ganLoss: 'lsgan',
       advWeight: 10, structureWeight: 10, structureScale: 2, colorWeight: 2, shiftWeight: 100, shiftSubpixel: false, softFakesWeight: 0, flatWeight: 0, webMix: 0, emaDecay: 0.995, spectralNorm: true, r1Weight: 0, gpWeight: 10,
-      greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, neutralWeight: 0, teacher: '', teacherWeight: 0, teacherScales: 1, pairs: '', lookScale: 1, liveWork: 0,
+      greyFakesWeight: 0, textureWeight: 0, chromaWeight: 0, neutralWeight: 0, teacher: '', teacherWeight: 0, teacherScales: 1, pairs: '', lookScale: 1, liveWork: 0, liveWeight: 0,
       seed: 1, holdOutEvery: 12, checkpointEvery: 100, sampleEvery: 100,
     } as StyleTrainConfig & Common & { clip: string },
   };

@@ -1,8 +1,10 @@
 // G as a user sees it live: the worker runs a style at a fraction of the camera's frame and
 // guides the look back up to the frame's size (workers/guided-work.ts). A student trained on
 // the full-size output alone learned to draw at a scale it never runs at: the Hosoda student
-// drew a paler photo at 640x480 through 3/16 (named photo 35 of 36). Trained through this view,
-// its loss is taken on what the guided fit makes of its low-resolution picture.
+// drew a paler photo at 640x480 through 3/16 (named photo 35 of 36). Trained this way, its
+// teacher term compares its picture at the working size with the teacher's averaged to that
+// size (the guided fit of that average is what a perfect student would show), and the `live`
+// term what the guided fit makes of it with the teacher's full-size picture.
 import * as tf from '@tensorflow/tfjs';
 import { boxDown } from '../core/losses.js';
 import { convValid, depthToSpace } from '../core/ops.js';
@@ -20,10 +22,14 @@ function enlarge(t: tf.Tensor4D, k: number): tf.Tensor4D {
 
 /**
  * The crop x [B,H,W,3] averaged over k x k blocks (the worker's box prefilter; Auto's 3/16 of a
- * 640x480 camera is about 1/5), G at that size, and the worker's guided fit back up to H x W
- * (its radius, and the same regularizer as UPSAMPLE_EPS). Sides must divide by 4k.
+ * 640x480 camera is about 1/5), G's picture at that size (`low`), and the worker's guided fit
+ * back up to H x W (`shown`: its radius, and the same regularizer as UPSAMPLE_EPS). Sides must
+ * divide by 4k.
  */
-export function liveView(g: Generator, x: tf.Tensor4D, k: number): tf.Tensor4D {
-  const low = boxDown(x, k);
-  return guidedUpsample(x, low, generate(g, low), GUIDE_RADIUS, (t) => enlarge(t, k));
+export function livePictures(g: Generator, x: tf.Tensor4D, k: number): { low: tf.Tensor4D; shown: tf.Tensor4D } {
+  const small = boxDown(x, k), low = generate(g, small);
+  return { low, shown: guidedUpsample(x, small, low, GUIDE_RADIUS, (t) => enlarge(t, k)) };
 }
+
+/** What the worker shows of G on x run at 1/k. */
+export const liveView = (g: Generator, x: tf.Tensor4D, k: number): tf.Tensor4D => livePictures(g, x, k).shown;

@@ -5,7 +5,7 @@ import { boxDown, chromaL2, colorL2, discriminatorObjective, flatStructureL2, fl
 import { teach, type Teacher } from './teachers.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from '../core/nets.js';
 import { textureL2, type TextureNet } from './texture.js';
-import { liveView } from './live-view.js';
+import { livePictures, liveView } from './live-view.js';
 
 export interface StyleLossConfig extends PenaltyConfig {
   advWeight: number; structureWeight: number; colorWeight: number; shiftWeight: number;
@@ -31,6 +31,8 @@ export interface StyleLossConfig extends PenaltyConfig {
   teacherScales: number;
   /** 0: G judged at the crop's size; k > 1: as the live path shows it, run at 1/k and guided back up (live-view.ts). */
   liveWork: number;
+  /** With liveWork: weight of the teacher term on the picture the worker shows (the teacher term itself compares at the working size). */
+  liveWeight: number;
 }
 
 /** The random texture network and the style set's Grams it is compared with (texture.ts). */
@@ -58,7 +60,7 @@ function neutralChroma(g: Generator, photo: tf.Tensor4D): tf.Scalar {
 }
 
 /** `d`: the full-resolution D's loss; `dCoarse`: the mean of the coarser Ds' (with several scales). */
-export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; texture?: number; chroma?: number; neutral?: number; teacher?: number; d?: number; dCoarse?: number }
+export interface StyleLosses { live?: number; adv?: number; structure?: number; color?: number; shift?: number; flat?: number; texture?: number; chroma?: number; neutral?: number; teacher?: number; d?: number; dCoarse?: number }
 
 /**
  * Applies one step to each D (`ds[s]` judges crops averaged over 2^s x 2^s; none when the
@@ -96,8 +98,10 @@ export function styleStep(
   const flat = cfg.flatWeight > 0 ? flatten(photo) : null;
   const taught = target ? null : cfg.teacher && cfg.teacherWeight > 0 ? teach(cfg.teacher, photo, g.config.guided ?? 0) : null;
   const teacherPicture = target ?? taught;
+  const taughtTerm = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.add(l1(a, b), multiScaleGradientL1(a, b, cfg.teacherScales)) as tf.Scalar;
   opt.g.minimize(() => {
-    const out = view(photo);
+    const live = cfg.liveWork > 1 ? livePictures(g, photo, cfg.liveWork) : null;
+    const out = live?.shown ?? generate(g, photo);
     const adv = adversarial ? tf.mean(tf.stack(critics.map((critic) => generatorAdvLoss(cfg.ganLoss, cfg.ganLoss === 'ragan' ? critic(style) : null, critic(out))))) as tf.Scalar : null;
     const terms: [keyof StyleLosses, tf.Scalar, number][] = [
       ...(adv ? [['adv', adv, cfg.advWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
@@ -108,7 +112,8 @@ export function styleStep(
       ...(texture && cfg.textureWeight > 0 ? [['texture', textureL2(texture.net, out, texture.grams), cfg.textureWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(cfg.chromaWeight > 0 ? [['chroma', chromaL2(out, photo), cfg.chromaWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
       ...(cfg.neutralWeight > 0 ? [['neutral', neutralChroma(g, photo), cfg.neutralWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
-      ...(teacherPicture && cfg.teacherWeight > 0 ? [['teacher', tf.add(l1(out, teacherPicture), multiScaleGradientL1(out, teacherPicture, cfg.teacherScales)), cfg.teacherWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
+      ...(teacherPicture && cfg.teacherWeight > 0 ? [['teacher', live ? taughtTerm(live.low, boxDown(teacherPicture, cfg.liveWork)) : taughtTerm(out, teacherPicture), cfg.teacherWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
+      ...(teacherPicture && live && cfg.liveWeight > 0 ? [['live', taughtTerm(out, teacherPicture), cfg.liveWeight] as [keyof StyleLosses, tf.Scalar, number]] : []),
     ];
     terms.forEach(([k, t]) => { losses[k] = read(t); });
     return tf.addN(terms.map(([, t, w]) => tf.mul(t, w))) as tf.Scalar;

@@ -128,7 +128,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
       ...(teacher ? [stylize((x) => teach(teacher, x, cfg.guided), input)] : target ? [target] : []),
     ]);
     writePng(join(cfg.run, 'samples', `step-${String(state.step).padStart(6, '0')}.png`), tile(cells, pairs || teacher ? 6 : 4));
-    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', 'texture', 'chroma', 'neutral', 'teacher', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
+    const keys: (keyof StyleLosses)[] = ['adv', 'd', 'structure', 'color', 'shift', 'flat', 'texture', 'chroma', 'neutral', 'teacher', 'live', ...(cfg.dScales > 1 ? ['dCoarse' as const] : [])];
     writePng(join(cfg.run, 'losses.png'), plotCurves(keys.map((k) => ({ values: state.history.map((r) => r[k]) }))));
   };
 

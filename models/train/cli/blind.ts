@@ -1,5 +1,5 @@
 // A blind naming test: "someone shown an output names the style without being told".
-//   npm run blind -- --id style-anime,style-cartoon,style-painting --images DIR[,DIR...] [--videos FILE,...] [--sets DIR,... --per-set N] [--frame 640x480 --work S] --out DIR [--seed N]
+//   npm run blind -- --id style-anime,style-cartoon,style-painting --images DIR[,DIR...] [--videos FILE,...] [--sets DIR,... --per-set N] [--frame 640x480 --work S] [--teacher hosoda] --out DIR [--seed N]
 //   npm run blind -- --score DIR
 // The first form writes DIR/images/001.png... (the inputs themselves, as controls, and each
 // filter's output on them, shuffled; frame scale: shorter side 256, centre 256x256, or with
@@ -8,7 +8,9 @@
 // (people, or vision models that see nothing else) write DIR/answers/<rater>.txt, one
 // "NNN word" line per image. `--sets` adds N images of each style set (source "set-<folder>"):
 // whether raters name the style when it is really there, so that a filter's miss is the filter's,
-// not the raters'. The second form tallies the answers per source into DIR/scores.json.
+// not the raters'. `--teacher` adds the CartoonGAN teacher's own rendering of each input at the
+// frame's size (source "teacher-<style>"; about 90 s per 640x480 frame here): whether the look a
+// student distils reads as its style at that scale at all. The second form tallies the answers per source into DIR/scores.json.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { stylize } from '../style/eval.js';
 import { probeVideo, readClip } from '../imaging/video.js';
 import { readFlags } from './flags.js';
 import { tally } from '../style/blind.js';
+import { CARTOONGAN_STYLES, renderTeacher, type CartoonStyle } from '../style/cartoongan.js';
 import { frameRun, type FrameModel } from '../../../workers/execute.js';
 import type { FilterEntry } from '../../../workers/types.js';
 
@@ -84,6 +87,11 @@ async function make(args: Record<string, string>): Promise<void> {
     const { entry, model } = await loadFilterFromDisk(repoRoot, id);
     inputs.forEach((im, input) => items.push({ im: live(model, entry, im, work), source: id, input }));
   }
+  const teachers = (args.teacher ?? '').split(',').filter(Boolean) as CartoonStyle[];
+  for (const style of teachers) {
+    if (!CARTOONGAN_STYLES.includes(style)) throw new Error(`--teacher must be among ${CARTOONGAN_STYLES.join(', ')}`);
+    for (const [input, im] of inputs.entries()) items.push({ im: await renderTeacher(style, im), source: `teacher-${style}`, input });
+  }
   const pick = new Rng(Number(args.seed ?? 1) + 1);
   for (const dir of (args.sets ?? '').split(',').filter(Boolean)) {
     pick.shuffle(pngsIn(dir)).slice(0, Number(args['per-set'] ?? 22)).forEach((p, input) => items.push({ im: atFrameScale(readPng(p)), source: `set-${basename(dir)}`, input }));
@@ -95,8 +103,8 @@ async function make(args: Record<string, string>): Promise<void> {
   items.forEach((it, k) => writePng(join(args.out, 'images', file(k)), it.im));
   writeFileSync(join(args.out, 'brief.md'), brief(items.length));
   writeFileSync(join(args.out, 'key.json'), JSON.stringify(items.map((it, k) => ({ file: file(k), source: it.source, input: it.input }))));
-  const setImages = items.length - inputs.length * (ids.length + 1);
-  console.log(`${items.length} images (${inputs.length} inputs x ${ids.length + 1} sources${setImages ? `, ${setImages} style-set images` : ''}) in ${join(args.out, 'images')}; raters read ${join(args.out, 'brief.md')}`);
+  const setImages = items.length - inputs.length * (ids.length + teachers.length + 1);
+  console.log(`${items.length} images (${inputs.length} inputs x ${ids.length + teachers.length + 1} sources${setImages ? `, ${setImages} style-set images` : ''}) in ${join(args.out, 'images')}; raters read ${join(args.out, 'brief.md')}`);
 }
 
 function score(dir: string): void {

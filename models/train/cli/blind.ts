@@ -1,5 +1,5 @@
 // A blind naming test: "someone shown an output names the style without being told".
-//   npm run blind -- --id style-anime,style-cartoon,style-painting --images DIR[,DIR...] [--videos FILE,...] [--sets DIR,... --per-set N] [--frame 640x480 --work S] [--teacher hosoda] --out DIR [--seed N]
+//   npm run blind -- --id style-anime,style-cartoon,style-painting --images DIR[,DIR...] [--videos FILE,...] [--sets DIR,... --per-set N] [--frame 640x480 --work S] [--teacher hosoda [--teacher-lines FILTER]] --out DIR [--seed N]
 //   npm run blind -- --score DIR
 // The first form writes DIR/images/001.png... (the inputs themselves, as controls, and each
 // filter's output on them, shuffled; frame scale: shorter side 256, centre 256x256, or with
@@ -10,7 +10,9 @@
 // whether raters name the style when it is really there, so that a filter's miss is the filter's,
 // not the raters'. `--teacher` adds the CartoonGAN teacher's own rendering of each input at the
 // frame's size (source "teacher-<style>"; about 90 s per 640x480 frame here): whether the look a
-// student distils reads as its style at that scale at all. The second form tallies the answers per source into DIR/scores.json.
+// student distils reads as its style at that scale at all; with --work below 1 also that picture
+// averaged to the working size and guided back up with --teacher-lines (a registry filter's
+// outlines, or none): the most a student run at that size could show. The second form tallies the answers per source into DIR/scores.json.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { readFlags } from './flags.js';
 import { tally } from '../style/blind.js';
 import { CARTOONGAN_STYLES, renderTeacher, type CartoonStyle } from '../style/cartoongan.js';
 import { frameRun, type FrameModel } from '../../../workers/execute.js';
+import { guidedWork } from '../../../workers/guided-work.js';
 import type { FilterEntry } from '../../../workers/types.js';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -88,9 +91,15 @@ async function make(args: Record<string, string>): Promise<void> {
     inputs.forEach((im, input) => items.push({ im: live(model, entry, im, work), source: id, input }));
   }
   const teachers = (args.teacher ?? '').split(',').filter(Boolean) as CartoonStyle[];
+  const outlines = args['teacher-lines'] ? (await loadFilterFromDisk(repoRoot, args['teacher-lines'])).entry.lines : undefined;
   for (const style of teachers) {
     if (!CARTOONGAN_STYLES.includes(style)) throw new Error(`--teacher must be among ${CARTOONGAN_STYLES.join(', ')}`);
-    for (const [input, im] of inputs.entries()) items.push({ im: await renderTeacher(style, im), source: `teacher-${style}`, input });
+    for (const [input, im] of inputs.entries()) {
+      const drawn = await renderTeacher(style, im);
+      items.push({ im: drawn, source: `teacher-${style}`, input });
+      // The most a student run at --work could show: the teacher's picture at the working size, guided back up.
+      if (work < 1) items.push({ im: stylize((x) => guidedWork((low) => tf.image.resizeBilinear(tf.tensor4d(drawn.data, [1, drawn.height, drawn.width, 3]), [low.shape[1], low.shape[2]], false, true), x, work, outlines), im), source: `teacher-${style}-at-work`, input });
+    }
   }
   const pick = new Rng(Number(args.seed ?? 1) + 1);
   for (const dir of (args.sets ?? '').split(',').filter(Boolean)) {
@@ -103,8 +112,9 @@ async function make(args: Record<string, string>): Promise<void> {
   items.forEach((it, k) => writePng(join(args.out, 'images', file(k)), it.im));
   writeFileSync(join(args.out, 'brief.md'), brief(items.length));
   writeFileSync(join(args.out, 'key.json'), JSON.stringify(items.map((it, k) => ({ file: file(k), source: it.source, input: it.input }))));
-  const setImages = items.length - inputs.length * (ids.length + teachers.length + 1);
-  console.log(`${items.length} images (${inputs.length} inputs x ${ids.length + teachers.length + 1} sources${setImages ? `, ${setImages} style-set images` : ''}) in ${join(args.out, 'images')}; raters read ${join(args.out, 'brief.md')}`);
+  const perInput = ids.length + 1 + teachers.length * (work < 1 ? 2 : 1);
+  const setImages = items.length - inputs.length * perInput;
+  console.log(`${items.length} images (${inputs.length} inputs x ${perInput} sources${setImages ? `, ${setImages} style-set images` : ''}) in ${join(args.out, 'images')}; raters read ${join(args.out, 'brief.md')}`);
 }
 
 function score(dir: string): void {

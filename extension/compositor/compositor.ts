@@ -34,7 +34,7 @@ class CompositorSession {
   private plan: FilterPlan | null = null;
   private auto: AutoTier | null = null;
   private tier: Tier | null = null;
-  /** Frames being filtered (Enhance keeps up to two in flight, the camera three), and the newest drawn. */
+  /** Frames being filtered (the host keeps up to two in flight), and the newest drawn. */
   private inFlight = 0;
   private drawnSeq = -1;
   private stopped = false;
@@ -214,8 +214,8 @@ class CompositorSession {
   }
 }
 
-/** Frames filtered at once: the page's next frame is read and sent while these are filtered (camera-session.ts). */
-const MAX_IN_FLIGHT = 3;
+/** Frames filtered at once: the page's next frame is read and sent while this one is filtered. */
+const MAX_IN_FLIGHT = 2;
 
 /** Connect attempts a page load answers at most (each costs the background a lookup). */
 const MAX_ATTEMPTS = 16;

@@ -81,13 +81,8 @@ export class CameraSession {
   private readonly output = makeOutput();
   private readonly stopReading: () => void;
   private latest: VideoFrame | null = null;
-  /**
-   * Three frames in flight: the compositor's two workers filter one each, whole, at a small
-   * working size (host/filter-session.ts), and the third is read, sent and answered meanwhile.
-   * With two, a 1280x720 camera kept each worker busy 58% of the time (14.0-15.6 fps for
-   * style-cartoon); with three, 15.7 / 17.5 / 19.9 fps for anime / cartoon / painting.
-   */
-  private readonly pacer = new FramePacer(() => { void this.filterLatest(); }, 3);
+  /** Two frames in flight: the compositor's workers filter one each, whole, at a small working size (host/filter-session.ts). */
+  private readonly pacer = new FramePacer(() => { void this.filterLatest(); }, 2);
   /** Frames taken, and the newest one written: one that finishes after a newer one is dropped, never shown out of order. */
   private taken = 0;
   private written = 0;

@@ -12,7 +12,8 @@
 // frame's size (source "teacher-<style>"; about 90 s per 640x480 frame here): whether the look a
 // student distils reads as its style at that scale at all; with --work below 1 also that picture
 // averaged to the working size and guided back up with --teacher-lines (a registry filter's
-// outlines, or none): the most a student run at that size could show. The second form tallies the answers per source into DIR/scores.json.
+// outlines, or none): the most a student run at that size could show. The second form tallies
+// the answers per source into DIR/scores.json.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,10 +1,11 @@
 // G as a user sees it live: the worker runs a style at a fraction of the camera's frame and
 // guides the look back up to the frame's size (workers/guided-work.ts). A student trained on
-// the full-size output alone learned to draw at a scale it never runs at: the Hosoda student
-// drew a paler photo at 640x480 through 3/16 (named photo 35 of 36). Trained this way, its
-// teacher term compares its picture at the working size with the teacher's averaged to that
-// size (the guided fit of that average is what a perfect student would show), and the `live`
-// term what the guided fit makes of it with the teacher's full-size picture.
+// the full-size output alone learns to draw at a scale it never runs at (the Hosoda student was
+// named photo 35 of 36 through the live path). Trained this way (--live-work), its teacher term
+// compares its picture at the working size with the teacher's averaged to that size (the guided
+// fit of that average is what a perfect student would show), and the `live` term what the guided
+// fit makes of it with the teacher's full-size picture. The lite student did not learn the Hosoda
+// teacher this way either (models/README.md, "Trained through the live view").
 import * as tf from '@tensorflow/tfjs';
 import { boxDown } from '../core/losses.js';
 import { convValid, depthToSpace } from '../core/ops.js';

@@ -15,7 +15,7 @@ import { GUIDE_RADIUS } from '../../../workers/guided-work.js';
 
 const kernels = new Map<number, tf.Tensor4D>();
 
-/** Bilinear enlargement by a whole factor k (half-pixel centres, as the worker's resizeBilinear), from ops with gradients. */
+/** Bilinear enlargement by a whole factor k from ops with gradients: the worker's resizeBilinear (half-pixel centres) inside the frame; at its edge a mirrored border, where resizeBilinear clamps. */
 function enlarge(t: tf.Tensor4D, k: number): tf.Tensor4D {
   if (!kernels.has(k)) kernels.set(k, tf.keep(upsampleSkipKernel(k, 'bilinear')));
   return depthToSpace(convValid(reflectPad(reflectPad(t, 1, 1), 1, 2), kernels.get(k)!, 1, 1), k);
@@ -34,3 +34,6 @@ export function livePictures(g: Generator, x: tf.Tensor4D, k: number): { low: tf
 
 /** What the worker shows of G on x run at 1/k. */
 export const liveView = (g: Generator, x: tf.Tensor4D, k: number): tf.Tensor4D => livePictures(g, x, k).shown;
+
+/** G as training judges it: at the crop's size (`liveWork` 0 or 1), or as the worker shows it run at 1/liveWork. */
+export const shownBy = (g: Generator, liveWork: number) => (x: tf.Tensor4D): tf.Tensor4D => (liveWork > 1 ? liveView(g, x, liveWork) : generate(g, x));

@@ -5,7 +5,7 @@ import { boxDown, chromaL2, colorL2, discriminatorObjective, flatStructureL2, fl
 import { teach, type Teacher } from './teachers.js';
 import { discriminate, generate, variablesOf, type ConvLayer, type Generator } from '../core/nets.js';
 import { textureL2, type TextureNet } from './texture.js';
-import { livePictures, liveView } from './live-view.js';
+import { livePictures, shownBy } from './live-view.js';
 
 export interface StyleLossConfig extends PenaltyConfig {
   advWeight: number; structureWeight: number; colorWeight: number; shiftWeight: number;
@@ -60,7 +60,7 @@ function neutralChroma(g: Generator, photo: tf.Tensor4D): tf.Scalar {
 }
 
 /** `d`: the full-resolution D's loss; `dCoarse`: the mean of the coarser Ds' (with several scales). */
-export interface StyleLosses { live?: number; adv?: number; structure?: number; color?: number; shift?: number; flat?: number; texture?: number; chroma?: number; neutral?: number; teacher?: number; d?: number; dCoarse?: number }
+export interface StyleLosses { adv?: number; structure?: number; color?: number; shift?: number; flat?: number; texture?: number; chroma?: number; neutral?: number; teacher?: number; live?: number; d?: number; dCoarse?: number }
 
 /**
  * Applies one step to each D (`ds[s]` judges crops averaged over 2^s x 2^s; none when the
@@ -76,7 +76,7 @@ export function styleStep(
   const read = (t: tf.Scalar) => t.dataSync()[0];
   const critics = ds.map((d, s) => (x: tf.Tensor4D) => discriminate(d, s ? boxDown(x, 2 ** s) : x));
   const adversarial = cfg.advWeight > 0;
-  const view = (x: tf.Tensor4D) => (cfg.liveWork > 1 ? liveView(g, x, cfg.liveWork) : generate(g, x));
+  const view = shownBy(g, cfg.liveWork);
   const fake = adversarial ? tf.tidy(() => view(photo)) : null;
   // Blurred once per step, shared by every scale's D.
   const soft = adversarial && cfg.softFakesWeight > 0 ? tf.tidy(() => softened(style)) : null;

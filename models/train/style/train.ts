@@ -12,12 +12,12 @@ import { LOOKS, type Look } from '../imaging/looks.js';
 import { degradeWeb } from '../imaging/degrade.js';
 import { createEma, updateEma } from '../core/ema.js';
 import { readPng, writePng, type Image } from '../imaging/image.js';
-import { createDiscriminator, createGenerator, generate, namedVariables, variablesOf, type Generator, type GeneratorConfig } from '../core/nets.js';
+import { createDiscriminator, createGenerator, namedVariables, variablesOf, type Generator, type GeneratorConfig } from '../core/nets.js';
 import { runLoop, type LoopState } from '../core/run-loop.js';
 import { restoreRun, saveRun, type GanRunConfig } from '../core/run-state.js';
 import { plotCurves, tile } from '../imaging/sheet.js';
 import { centerCrop, stylize } from './eval.js';
-import { liveView } from './live-view.js';
+import { shownBy } from './live-view.js';
 import { styleStep, type StyleLossConfig, type StyleLosses, type TextureTarget } from './steps.js';
 
 /** A style run: the loop's settings, the loss weights of one step (steps.ts), and the generator and its crops. */
@@ -115,7 +115,7 @@ export async function trainStyle(cfg: StyleTrainConfig, log: (line: string) => v
   // Held-out crops at the look's scale: with pairs, the teacher's own picture beside each (shown
   // as the live path would, with --live-work: crops of whole working-size blocks).
   const side = cfg.liveWork > 1 ? 32 * cfg.liveWork : 128;
-  const show = (x: tf.Tensor4D) => (cfg.liveWork > 1 ? liveView(exported, x, cfg.liveWork) : generate(exported, x));
+  const show = shownBy(exported, cfg.liveWork);
   const samples: { input: Image; target?: Image }[] = pairs
     ? pairs.heldOut.slice(0, 4).map((p) => ({ input: centerCrop(p.input, side), target: centerCrop(p.target, side) }))
     : heldOut.slice(0, 4).map((p) => ({ input: centerCrop(readPng(p), side) }));

@@ -4,7 +4,7 @@
 // every side (and up to the multiple), and the output is cropped back: callers never see it.
 import * as tf from '@tensorflow/tfjs';
 import { PACKED_BLOCKS } from './wasm-pixels.js';
-import { guidedWork } from './guided-work.js';
+import { guideParts, guidedWork, type GuidedLuma, type GuideParts } from './guided-work.js';
 import type { LineParams } from './outlines.js';
 
 /** What a filter model must offer: a graph model, or an adapter around another model (bench peers). */
@@ -32,10 +32,15 @@ export function executeFilter(model: FrameModel, entry: { scale: number; inputMu
   });
 }
 
-/** How the readback path runs a filter: the network, and the DepthToSpace block it leaves to the pixel packing (1: none). */
+/**
+ * How the readback path runs a filter: the network, and the DepthToSpace block it leaves to the
+ * pixel packing (1: none). A guided run also offers its parts, for the packing to apply at the
+ * frame's size (wasm-guide.ts).
+ */
 export interface FrameRun {
   block: number;
   execute(x: tf.Tensor4D): tf.Tensor4D;
+  parts?(x: tf.Tensor4D, lumaOf?: GuidedLuma): GuideParts;
 }
 
 /** Whether a frame runs at a working size and is guided back up (style filters only: they keep the frame's size). */
@@ -47,7 +52,10 @@ export const guidesUp = (spec: { scale: number }, workScale = 1): boolean => spe
  * before its final DepthToSpace.
  */
 export function frameRun(model: FrameModel, spec: { scale: number; inputMultiple?: number; lines?: LineParams }, packsShuffle: boolean, workScale = 1): FrameRun {
-  if (guidesUp(spec, workScale)) return { block: 1, execute: (x) => guidedWork((t) => executeFilter(model, spec, t), x, workScale, spec.lines) };
+  if (guidesUp(spec, workScale)) {
+    const run = (t: tf.Tensor4D) => executeFilter(model, spec, t);
+    return { block: 1, execute: (x) => guidedWork(run, x, workScale, spec.lines), parts: (x, lumaOf) => guideParts(run, x, workScale, spec.lines, lumaOf) };
+  }
   const pre = model.beforeShuffle;
   if (packsShuffle && pre && pre.block === spec.scale && (spec.inputMultiple ?? 1) === 1 && PACKED_BLOCKS.includes(pre.block)) return pre;
   return { block: 1, execute: (x) => executeFilter(model, spec, x) };

@@ -1,12 +1,13 @@
 // One frame through a loaded filter, in the worker: on the GPU end to end (gpu-frame.ts) or
 // through one readback (ReadbackPath below), whose RGBA bytes the host draws.
 import * as tf from '@tensorflow/tfjs';
-import type { InputFrame, ProcessOptions, ProcessedFrame } from './types.js';
+import type { InputFrame, ProcessOptions, ProcessedFrame, RgbaPixels } from './types.js';
 import type { RunSpec } from './chain.js';
-import { frameRun, guidesUp, type FrameModel } from './execute.js';
+import { frameRun, guidesUp, type FrameModel, type FrameRun } from './execute.js';
 import { TILE_ABOVE_PIXELS } from './tile-plan.js';
 import { executeTiled } from './tiling.js';
 import { GpuFramePath } from './gpu-frame.js';
+import type { GuideParts } from './guided-work.js';
 import { checkFrameSize, rgbaToRgbFloats, type ByteOrder } from './pixels.js';
 import { readRgba } from './read-rgba.js';
 import { WasmPixels } from './wasm-pixels.js';
@@ -141,6 +142,28 @@ export class ReadbackPath {
     return tf.tensor4d(rgbaToRgbFloats(bytes, this.floats.get(width * height * 3)), [1, height, width, 3]);
   }
 
+  /** A guided run's parts (the network at the working size), applied over the frame's bytes in one SIMD pass. */
+  private guideInPlace(simd: WasmPixels, run: FrameRun, x: tf.Tensor4D, image: RgbaPixels): void {
+    const parts = tf.tidy(() => run.parts!(x, (fit, xs) => simd.guidedLuma(fit, xs)) as unknown as tf.TensorContainerObject) as unknown as GuideParts;
+    try {
+      image.data.set(simd.guide(parts, image.width, image.height));
+    } finally {
+      tf.dispose([parts.a, parts.b, ...(parts.keep ? [parts.keep] : [])]);
+    }
+  }
+
+  /** The run's output read back once into the image. */
+  private async readOnce(run: FrameRun, x: tf.Tensor4D, image: RgbaPixels): Promise<void> {
+    const out = tf.tidy(() => run.execute(x));
+    try {
+      const [, oh, ow] = out.shape;
+      if (oh * run.block !== image.height || ow * run.block !== image.width) throw new Error(`model returned ${ow * run.block}x${oh * run.block} pixels, expected ${image.width}x${image.height}`);
+      await readRgba(out, run.block, image);
+    } finally {
+      out.dispose();
+    }
+  }
+
   async filter(model: FrameModel, spec: RunSpec, frame: InputFrame, opts: ProcessOptions = {}): Promise<ProcessedFrame> {
     const t0 = performance.now();
     const { width, height } = frameSize(frame);
@@ -152,9 +175,13 @@ export class ReadbackPath {
     }
     const w = width * spec.scale, h = height * spec.scale;
     const simd = WasmPixels.current();
+    const run = frameRun(model, spec, simd !== null, opts.workScale);
+    const tiled = modelPixels(width, height, spec, opts.workScale) > TILE_ABOVE_PIXELS;
+    // A guided run's full-size pass works on the frame's bytes in place (WasmPixels.guide).
+    const guidesInPlace = simd?.guides === true && run.parts !== undefined && !tiled;
     let inputPixels: Uint8ClampedArray<ArrayBuffer> | undefined;
-    // The SIMD unpacker takes either byte order; the JS loop and the host's copy want RGBA.
-    const anyOrder = simd !== null && !opts.returnInputPixels;
+    // The SIMD unpacker takes either byte order; the JS loop, the guided pass and the host's copy want RGBA.
+    const anyOrder = simd !== null && !opts.returnInputPixels && !guidesInPlace;
     const read = async (dst: Uint8Array | Uint8ClampedArray) => {
       const order = await this.reader.read(frame, dst, anyOrder);
       if (opts.returnInputPixels) inputPixels = new Uint8ClampedArray(dst);
@@ -164,18 +191,9 @@ export class ReadbackPath {
     const t1 = performance.now();
     const image = { data: this.pool.take(w * h * 4), width: w, height: h };
     try {
-      const run = frameRun(model, spec, simd !== null, opts.workScale);
-      if (modelPixels(width, height, spec, opts.workScale) > TILE_ABOVE_PIXELS) await executeTiled(run, spec, x, image);
-      else {
-        const out = tf.tidy(() => run.execute(x));
-        try {
-          const [, oh, ow] = out.shape;
-          if (oh * run.block !== h || ow * run.block !== w) throw new Error(`model returned ${ow * run.block}x${oh * run.block} pixels, expected ${w}x${h}`);
-          await readRgba(out, run.block, image);
-        } finally {
-          out.dispose();
-        }
-      }
+      if (tiled) await executeTiled(run, spec, x, image);
+      else if (guidesInPlace) this.guideInPlace(simd, run, x, image);
+      else await this.readOnce(run, x, image);
     } finally {
       x.dispose();
     }

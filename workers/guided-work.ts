@@ -31,52 +31,67 @@ export function guideAlign(scale: number): number {
   return (d * k) / gcd(d, k);
 }
 
-/**
- * The frame x [1,H,W,3] downsized to `scale` (a box prefilter by the whole factor, then bilinear:
- * no aliasing from skipped pixels), filtered by `run`, and guided back up to H x W.
- */
-export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, lines?: LineParams): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [, H, W] = x.shape;
-    const { width: w, height: h } = scaledSize(W, H, scale);
-    const k = Math.floor(Math.min(H / h, W / w));
-    const pre = k >= 2 ? tf.avgPool(x, k, k, 'valid') : x;
-    const low = tf.image.resizeBilinear(pre, [h, w], false, true);
-    const y = run(low);
-    const box = (t: tf.Tensor4D) => tf.avgPool(t, 2 * GUIDE_RADIUS + 1, 1, 'same');
-    const mx = box(low), my = box(y);
-    const cov = tf.sub(box(tf.mul(low, y)), tf.mul(mx, my));
-    const v = tf.sub(box(tf.mul(low, low)), tf.mul(mx, mx));
-    const a = tf.div(cov, tf.add(v, GUIDE_EPS));
-    const b = tf.sub(my, tf.mul(a, mx));
-    const up = (t: tf.Tensor4D) => tf.image.resizeBilinear(box(t), [H, W], false, true);
-    const out = tf.add(tf.mul(up(a as tf.Tensor4D), x), up(b as tf.Tensor4D)) as tf.Tensor4D;
-    return lines ? outlined(out, lines) : out;
-  });
-}
+/** The fit's a and b at the working size, already averaged over each window. */
+export interface GuideFit { a: tf.Tensor4D; b: tf.Tensor4D }
 
 /**
- * The look's outlines drawn again at the frame's size, from the guided picture's own luma (the
- * frame's luma drew every freckle and hair as a dot; the guided picture's is flat where the look
- * is): the cartoon at 3/8 of a 640x480 camera gets crisp lines on brows, eyes, nose and mouth.
+ * What a guided frame needs besides the frame itself: the fit, and the outlines' keep factor
+ * (1 - strength x line map, one channel) at the size they are drawn at, or null for a look
+ * without outlines. The frame's full size is touched only by applyGuide (or its WASM SIMD twin,
+ * wasm-guide.ts), in one pass: a 1280x720 frame's guided stage took 56 ms on one thread as
+ * separate tfjs ops.
  */
-function outlined(y: tf.Tensor4D, p: LineParams): tf.Tensor4D {
+export interface GuideParts extends GuideFit { keep: tf.Tensor4D | null }
+
+/** The luma [1,h,w,1] of the fit applied to a frame xs [1,h,w,3]: what the outlines are drawn from. */
+export type GuidedLuma = (fit: GuideFit, xs: tf.Tensor4D) => tf.Tensor4D;
+
+/** BT.601 luma as a 1x1 convolution: 2 ms for 640x480 on tfjs-wasm, a multiply and channel sum 18. */
+export const guidedLuma: GuidedLuma = (fit, xs) => tf.conv2d(applyGuide({ ...fit, keep: null }, xs), tf.tensor4d([0.299, 0.587, 0.114], [1, 1, 3, 1]), 1, 'valid');
+
+/**
+ * The frame x [1,H,W,3] downsized to `scale` (a box prefilter by the whole factor, then bilinear:
+ * no aliasing from skipped pixels), filtered by `run`, and fitted: GuideParts.
+ */
+export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, lines?: LineParams, lumaOf = guidedLuma): GuideParts {
+  const [, H, W] = x.shape;
+  const { width: w, height: h } = scaledSize(W, H, scale);
+  const k = Math.floor(Math.min(H / h, W / w));
+  const pre = k >= 2 ? tf.avgPool(x, k, k, 'valid') : x;
+  const low = tf.image.resizeBilinear(pre, [h, w], false, true);
+  const y = run(low);
+  const box = (t: tf.Tensor4D) => tf.avgPool(t, 2 * GUIDE_RADIUS + 1, 1, 'same');
+  const mx = box(low), my = box(y);
+  const cov = tf.sub(box(tf.mul(low, y)), tf.mul(mx, my));
+  const v = tf.sub(box(tf.mul(low, low)), tf.mul(mx, mx));
+  const a = tf.div(cov, tf.add(v, GUIDE_EPS)) as tf.Tensor4D;
+  const b = tf.sub(my, tf.mul(a, mx)) as tf.Tensor4D;
+  const fit = { a: box(a), b: box(b) };
+  if (!lines) return { ...fit, keep: null };
   // Drawn at no more than LINE_SIDE rows (a larger frame's lines from its downsized picture, the
   // map enlarged back): the same outlines for the same face whatever the camera's size, and a
   // 1280x720 frame's in 25 ms instead of 42 on one thread (Node, tfjs-wasm).
-  const [, H, W] = y.shape;
-  const k = Math.min(H, W) / LINE_SIDE;
-  const small = k > 1 ? tf.image.resizeBilinear(y, [Math.round(H / k), Math.round(W / k)], false, true) : y;
-  // BT.601 luma as a 1x1 convolution: 2 ms for 640x480 on tfjs-wasm, a multiply and channel sum 18.
-  const luma = tf.conv2d(small, tf.tensor4d([0.299, 0.587, 0.114], [1, 1, 3, 1]), 1, 'valid');
-  const map = lineMap(luma, lineOps(), p);
-  // 1 - strength x map as a 1x1 convolution out to the three channels: a broadcast multiply
-  // of 640x480x3 by one channel took 4 ms on tfjs-wasm, this and a same-shape one 1.5. Made
-  // before the enlarging (bilinear weights sum to 1, so the same picture): for 1280x720 the
-  // convolution at 853x480 and a 3-channel resize take 14 ms, the map's resize and the
-  // convolution at 1280x720 20 (Node, one thread, beside a training run).
-  const keep = tf.fused.conv2d({ x: map, filter: tf.fill([1, 1, 1, 3], -p.strength) as tf.Tensor4D, strides: 1, pad: 'valid', bias: tf.ones([3]) });
-  return tf.mul(y, k > 1 ? tf.image.resizeBilinear(keep, [H, W], false, true) : keep) as tf.Tensor4D;
+  const f = Math.min(H, W) / LINE_SIDE;
+  const xs = f > 1 ? tf.image.resizeBilinear(x, [Math.round(H / f), Math.round(W / f)], false, true) : x;
+  return { ...fit, keep: tf.sub(1, tf.mul(lineMap(lumaOf(fit, xs), lineOps(), lines), lines.strength)) as tf.Tensor4D };
+}
+
+/** The fit applied to the frame x at its own size: a·x + b, darkened by the outlines' keep factor. */
+export function applyGuide(p: GuideParts, x: tf.Tensor4D): tf.Tensor4D {
+  const [, H, W] = x.shape;
+  const up = (t: tf.Tensor4D) => (t.shape[1] === H && t.shape[2] === W ? t : tf.image.resizeBilinear(t, [H, W], false, true));
+  const out = tf.add(tf.mul(up(p.a), x), up(p.b)) as tf.Tensor4D;
+  return p.keep ? tf.mul(out, up(p.keep)) as tf.Tensor4D : out;
+}
+
+/**
+ * The frame x [1,H,W,3] downsized to `scale`, filtered by `run`, and guided back up to H x W,
+ * with the look's outlines drawn again at the frame's size when it has them (their keep factor
+ * from the guided picture's own luma: the frame's luma drew every freckle and hair as a dot; the
+ * guided picture's is flat where the look is).
+ */
+export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, lines?: LineParams): tf.Tensor4D {
+  return tf.tidy(() => applyGuide(guideParts(run, x, scale, lines), x));
 }
 
 /**

@@ -3,41 +3,17 @@
 // bytes, undoing a final DepthToSpace on the way (so the model can stop before it: that
 // rearrangement alone took about a third of an x2 filter's time). The JS loops in pixels.ts
 // took 2.3 ms to pack a 1280x720 output and 0.6 ms to unpack a 640x360 frame; these take about
-// a tenth of that. The module is assembled below (a few hundred bytes) and imports the
-// backend's WebAssembly.Memory, so no pixel is copied to reach it.
+// a tenth of that. The module is assembled below (a few hundred bytes, wasm-asm.ts) and imports
+// the backend's WebAssembly.Memory, so no pixel is copied to reach it.
 import * as tf from '@tensorflow/tfjs';
 import type { ByteOrder } from './pixels.js';
 import { noteReadback } from './readback-counter.js';
-
-// --- A minimal WASM assembler: just what the two functions below need. ---
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    const b = n & 0x7f;
-    n >>>= 7;
-    out.push(n ? b | 0x80 : b);
-  } while (n);
-  return out;
-};
-const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const I32 = 0x7f, V128 = 0x7b;
-const get = (i: number) => [0x20, i], set = (i: number) => [0x21, i], tee = (i: number) => [0x22, i];
-const i32 = (n: number) => [0x41, n]; // small non-negative constants only (< 64)
-const ADD = [0x6a], SUB = [0x6b], EQZ = [0x45];
-const simd = (op: number, ...imm: number[]) => [0xfd, ...leb(op), ...imm];
-const load = (offset: number) => simd(0x00, 0, ...leb(offset));
-const store = (offset: number) => simd(0x0b, 0, ...leb(offset));
-const store64Lane = (lane: number) => simd(0x5b, 0, 0, lane);
-const bytes = (b: ArrayLike<number>) => simd(0x0c, ...Array.from(b));
-const f32s = (v: number) => bytes(new Uint8Array(new Float32Array([v, v, v, v]).buffer));
-const shuffle = (lanes: number[]) => simd(0x0d, ...lanes);
-const [NARROW_U16_TO_U8, NARROW_I32_TO_I16, EXT_LOW_U8, EXT_HIGH_U8, EXT_LOW_U16, EXT_HIGH_U16, I32_SUB, ADD_F, MUL, DIV, PMAX, CONVERT_U] =
-  [0x66, 0x85, 0x89, 0x8a, 0xa9, 0xaa, 0xb1, 0xe4, 0xe6, 0xe7, 0xeb, 0xfb].map((op) => simd(op));
-/** `block; if (count == 0) break; loop { body; if (--count) continue } end` */
-const countedLoop = (count: number, body: number[]) =>
-  [0x02, 0x40, ...get(count), ...EQZ, 0x0d, 0, 0x03, 0x40, ...body, ...get(count), ...i32(1), ...SUB, ...tee(count), 0x0d, 0, 0x0b, 0x0b];
+import type { GuideFit, GuideParts } from './guided-work.js';
+import { GuideKernels, guideModule, type FitInput, type GuideExports } from './wasm-guide.js';
+import {
+  ADD, CONVERT_U, DIV, EXT_HIGH_U16, EXT_HIGH_U8, EXT_LOW_U16, EXT_LOW_U8, I32, MUL, NARROW_I32_TO_I16, NARROW_U16_TO_U8, V128,
+  assemble, bytes, countedLoop, f32s, func, get, i32, instantiate, load, roundToInts, set, shuffle, store, store64Lane, tee,
+} from './wasm-asm.js';
 
 /**
  * pack(src, dstA, dstB, count, srcStep, dstStep): `count` times, 12 floats at src (4 RGB
@@ -48,11 +24,7 @@ const countedLoop = (count: number, body: number[]) =>
  */
 const packBody = (() => {
   const [src, dstA, dstB, count, srcStep, dstStep, px] = [0, 1, 2, 3, 4, 5, 6];
-  // max(0, x*255) (NaN gives 0), then rounded half to even by adding 1.5*2^23: the integer
-  // lands in the low mantissa bits, and subtracting the constant's bits leaves it as an i32.
-  // Cheaper than nearest + trunc_sat, which V8 expands into several instructions on x64.
-  const magic = f32s(1.5 * 2 ** 23);
-  const toInts = (offset: number) => [...bytes(new Uint8Array(16)), ...get(src), ...load(offset), ...f32s(255), ...MUL, ...PMAX, ...magic, ...ADD_F, ...magic, ...I32_SUB];
+  const toInts = (offset: number) => roundToInts([...get(src), ...load(offset), ...f32s(255), ...MUL]);
   return countedLoop(count, [
     ...toInts(0), ...toInts(16), ...NARROW_I32_TO_I16, ...toInts(32), ...bytes(new Uint8Array(16)), ...NARROW_I32_TO_I16,
     ...NARROW_U16_TO_U8, ...bytes(new Uint8Array(16).fill(255)),
@@ -83,18 +55,11 @@ const unpackBody = (order: ByteOrder) => {
   ]);
 };
 
-function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const fn = (locals: number[][], body: number[]) => { const b = [...vec(locals), ...body, 0x0b]; return [...leb(b.length), ...b]; };
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(Array(6).fill([I32])), 0], [0x60, ...vec(Array(3).fill([I32])), 0]])),
-    // The backend's memory; a shared one (threads) must declare a maximum: the wasm32 limit.
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...(shared ? [0x03, 1, ...leb(65536)] : [0x00, 1])]])),
-    ...section(3, vec([[0], [1], [1]])),
-    ...section(7, vec([[...name('pack'), 0x00, 0], [...name('rgba'), 0x00, 1], [...name('bgra'), 0x00, 2]])),
-    ...section(10, vec([fn([[1, V128]], packBody), fn([[1, V128]], unpackBody('rgba')), fn([[1, V128]], unpackBody('bgra'))])),
-  ]);
-}
+const moduleBytes = (shared: boolean) => assemble(shared, [[Array(6).fill(I32), []], [Array(3).fill(I32), []]], [
+  { name: 'pack', type: 0, body: func([[1, V128]], packBody) },
+  { name: 'rgba', type: 1, body: func([[1, V128]], unpackBody('rgba')) },
+  { name: 'bgra', type: 1, body: func([[1, V128]], unpackBody('bgra')) },
+]);
 
 // --- The backend side. ---
 interface WasmModule {
@@ -119,6 +84,8 @@ export class WasmPixels {
   private scratch = 0;
   private scratchBytes = 0;
 
+  private guideKernels: GuideKernels | null | undefined;
+
   private constructor(private backend: WasmBackend, private memory: WebAssembly.Memory, private fns: Exports) {}
 
   private static cache = new WeakMap<object, WasmPixels | null>();
@@ -133,14 +100,9 @@ export class WasmPixels {
 
   private static build(backend: WasmBackend): WasmPixels | null {
     const memory = backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory;
-    if (!memory) return null;
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    try {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(shared)), { env: { memory } });
-      return new WasmPixels(backend, memory, instance.exports as unknown as Exports);
-    } catch {
-      return null; // no WASM SIMD here: the JS loops in pixels.ts do the work
-    }
+    const fns = memory ? instantiate<Exports>(memory, moduleBytes) : null;
+    // No WASM SIMD here: the JS loops in pixels.ts do the work.
+    return memory && fns ? new WasmPixels(backend, memory, fns) : null;
   }
 
   /** A heap buffer of at least n bytes, reused across frames. */
@@ -204,5 +166,58 @@ export class WasmPixels {
       }
     }
     return new Uint8Array(this.memory.buffer, dst, n * 4);
+  }
+
+  /** Whether guide() runs here (its kernels need the same WASM SIMD as the rest). */
+  get guides(): boolean {
+    if (this.guideKernels === undefined) {
+      const fns = instantiate<GuideExports>(this.memory, guideModule);
+      this.guideKernels = fns ? new GuideKernels(fns, this.backend.wasm, this.memory) : null;
+    }
+    return this.guideKernels !== null;
+  }
+
+  /**
+   * The frame whose RGBA bytes the last toTensor left in the heap, guided (GuideParts) at its own
+   * size in one SIMD pass, in place (wasm-guide.ts). Returns a view into the heap as toRgba does.
+   * Counts as the frame's one readback.
+   */
+  guide(parts: GuideParts, width: number, height: number): Uint8Array {
+    const n = width * height;
+    if (!this.guides || this.scratchBytes < n * 4) throw new Error(`cannot guide a ${width}x${height} frame here`);
+    noteReadback();
+    const fit = this.fitForKernels(parts);
+    try {
+      const keep = parts.keep ? { keep: this.at(parts.keep), kh: parts.keep.shape[1], kw: parts.keep.shape[2] } : { keep: 0, kh: 0, kw: 0 };
+      this.guideKernels!.apply({ ...fit.input, ...keep }, this.scratch, width, height);
+    } finally {
+      fit.dispose();
+    }
+    return new Uint8Array(this.memory.buffer, this.scratch, n * 4);
+  }
+
+  /** guided-work.ts guidedLuma in one SIMD pass: the luma [1,h,w,1] of the fit applied to xs [1,h,w,3]. */
+  guidedLuma(f: GuideFit, xs: tf.Tensor4D): tf.Tensor4D {
+    const [, H, W] = xs.shape;
+    if (!this.guides || xs.dtype !== 'float32') throw new Error('cannot take a guided luma here');
+    const fit = this.fitForKernels(f);
+    try {
+      const info = this.backend.makeOutput([1, H, W, 1], 'float32');
+      this.guideKernels!.luma(fit.input, this.at(xs), this.backend.getMemoryOffset(info.dataId), W, H);
+      return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor4D;
+    } finally {
+      fit.dispose();
+    }
+  }
+
+  private at(t: tf.Tensor): number {
+    return this.backend.getMemoryOffset(t.dataId);
+  }
+
+  /** The fit as the kernels take it, 4 floats a pixel (one v128 each): a's alpha 0; b scaled to bytes, its alpha 255. */
+  private fitForKernels({ a, b }: GuideFit): { input: FitInput; dispose(): void } {
+    const [, h, w] = a.shape;
+    const [a4, b4] = tf.tidy(() => [tf.pad(a, [[0, 0], [0, 0], [0, 0], [0, 1]]), tf.concat([tf.mul(b, 255), tf.fill([1, h, w, 1], 255)], 3)]);
+    return { input: { a: this.at(a4), b: this.at(b4), h, w }, dispose: () => tf.dispose([a4, b4]) };
   }
 }

@@ -7,7 +7,6 @@ import { frameRun, guidesUp, type FrameModel, type FrameRun } from './execute.js
 import { TILE_ABOVE_PIXELS } from './tile-plan.js';
 import { executeTiled } from './tiling.js';
 import { GpuFramePath } from './gpu-frame.js';
-import type { GuideParts } from './guided-work.js';
 import { checkFrameSize, rgbaToRgbFloats, type ByteOrder } from './pixels.js';
 import { readRgba } from './read-rgba.js';
 import { WasmPixels } from './wasm-pixels.js';
@@ -144,11 +143,14 @@ export class ReadbackPath {
 
   /** A guided run's parts (the network at the working size), applied over the frame's bytes in one SIMD pass. */
   private guideInPlace(simd: WasmPixels, run: FrameRun, x: tf.Tensor4D, image: RgbaPixels): void {
-    const parts = tf.tidy(() => run.parts!(x, (fit, xs) => simd.guidedLuma(fit, xs)) as unknown as tf.TensorContainerObject) as unknown as GuideParts;
+    const kept = tf.tidy(() => {
+      const p = run.parts!(x, (fit, xs) => simd.guidedLuma(fit, xs));
+      return p.keep ? [p.a, p.b, p.keep] : [p.a, p.b];
+    });
     try {
-      image.data.set(simd.guide(parts, image.width, image.height));
+      image.data.set(simd.guide({ a: kept[0], b: kept[1], keep: kept[2] ?? null }, image.width, image.height));
     } finally {
-      tf.dispose([parts.a, parts.b, ...(parts.keep ? [parts.keep] : [])]);
+      tf.dispose(kept);
     }
   }
 

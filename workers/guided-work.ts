@@ -37,9 +37,9 @@ export interface GuideFit { a: tf.Tensor4D; b: tf.Tensor4D }
 /**
  * What a guided frame needs besides the frame itself: the fit, and the outlines' keep factor
  * (1 - strength x line map, one channel) at the size they are drawn at, or null for a look
- * without outlines. The frame's full size is touched only by applyGuide (or its WASM SIMD twin,
- * wasm-guide.ts), in one pass: a 1280x720 frame's guided stage took 56 ms on one thread as
- * separate tfjs ops.
+ * without outlines. The output at the frame's full size is made only by applyGuide (or by its
+ * WASM SIMD twin in one pass, wasm-guide.ts: a 1280x720 frame's guided stage took 56 ms on one
+ * thread as separate tfjs ops).
  */
 export interface GuideParts extends GuideFit { keep: tf.Tensor4D | null }
 

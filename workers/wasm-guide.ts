@@ -12,31 +12,23 @@ import {
   roundToInts, set, store, store32Lane, tee,
 } from './wasm-asm.js';
 
-/** expand4(src, dst, taps, count): `count` pixels of 4 floats, each the blend of two at src (taps: their byte offsets and the second's weight). */
-const expand4Body = (() => {
+/**
+ * expand4(src, dst, taps, count): `count` pixels of 4 floats (one v128), each the blend of two at
+ * src (taps: their byte offsets and the second's weight). expand1: the same for one float a pixel.
+ */
+const expandBody = (wide: boolean) => {
   const [src, dst, taps, count, v0] = [0, 1, 2, 3, 4];
+  const [read, write, sub, mul, add] = wide ? [load(0), store(0), SUB_F, MUL, ADD_F] : [f32Load(0), f32Store(0), F32_SUB, F32_MUL, F32_ADD];
+  const weight = wide ? [...f32Load(8), ...SPLAT_F32] : f32Load(8);
   return countedLoop(count, [
     ...get(dst),
-    ...get(src), ...get(taps), ...i32Load(0), ...ADD, ...load(0), ...tee(v0),
-    ...get(src), ...get(taps), ...i32Load(4), ...ADD, ...load(0), ...get(v0), ...SUB_F,
-    ...get(taps), ...f32Load(8), ...SPLAT_F32, ...MUL, ...ADD_F,
-    ...store(0),
-    ...advance(dst, 16), ...advance(taps, 12),
+    ...get(src), ...get(taps), ...i32Load(0), ...ADD, ...read, ...tee(v0),
+    ...get(src), ...get(taps), ...i32Load(4), ...ADD, ...read, ...get(v0), ...sub,
+    ...get(taps), ...weight, ...mul, ...add,
+    ...write,
+    ...advance(dst, wide ? 16 : 4), ...advance(taps, 12),
   ]);
-})();
-
-/** expand1(src, dst, taps, count): the same for one float per pixel. */
-const expand1Body = (() => {
-  const [src, dst, taps, count, v0] = [0, 1, 2, 3, 4];
-  return countedLoop(count, [
-    ...get(dst),
-    ...get(src), ...get(taps), ...i32Load(0), ...ADD, ...f32Load(0), ...tee(v0),
-    ...get(src), ...get(taps), ...i32Load(4), ...ADD, ...f32Load(0), ...get(v0), ...F32_SUB,
-    ...get(taps), ...f32Load(8), ...F32_MUL, ...F32_ADD,
-    ...f32Store(0),
-    ...advance(dst, 4), ...advance(taps, 12),
-  ]);
-})();
+};
 
 /**
  * guide(a0, a1, b0, b1, k0, k1, px, count, fy, gy): `count` RGBA pixels at px become
@@ -90,8 +82,8 @@ const lumaBody = (() => {
 })();
 
 export const guideModule = (shared: boolean) => assemble(shared, [[Array(4).fill(I32), []], [[...Array(8).fill(I32), F32, F32], []], [[...Array(7).fill(I32), F32], []]], [
-  { name: 'expand4', type: 0, body: func([[1, V128]], expand4Body) },
-  { name: 'expand1', type: 0, body: func([[1, F32]], expand1Body) },
+  { name: 'expand4', type: 0, body: func([[1, V128]], expandBody(true)) },
+  { name: 'expand1', type: 0, body: func([[1, F32]], expandBody(false)) },
   { name: 'guide', type: 1, body: func([[2, V128], [1, F32]], guideBody) },
   { name: 'luma', type: 2, body: func([[3, V128]], lumaBody) },
 ]);

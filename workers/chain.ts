@@ -4,7 +4,7 @@ import type { FrameModel } from './execute.js';
 import { executeFilter } from './execute.js';
 import { CHAIN_SEPARATOR, type FilterEntry } from './types.js';
 import { lcm } from './tile-plan.js';
-import type { LineParams } from './outlines.js';
+import type { BandParams, LineParams } from './outlines.js';
 
 /** How the frame pipeline runs a model: its scale, padding need, and tile alignment. */
 export interface RunSpec {
@@ -15,6 +15,8 @@ export interface RunSpec {
   tileAlign?: number;
   /** A style's outlines, drawn again at the frame's size when it runs at a working size (a single stage's; FilterEntry.lines). */
   lines?: LineParams;
+  /** A style's flat bands of luma (a single stage's; FilterEntry.bands). */
+  bands?: BandParams;
 }
 
 /** One model and spec for the stages in order; each stage pads for itself. */

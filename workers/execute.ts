@@ -4,8 +4,7 @@
 // every side (and up to the multiple), and the output is cropped back: callers never see it.
 import * as tf from '@tensorflow/tfjs';
 import { PACKED_BLOCKS } from './wasm-pixels.js';
-import { guideParts, guidedWork, type GuidedLuma, type GuideParts } from './guided-work.js';
-import type { LineParams } from './outlines.js';
+import { guideParts, guidedWork, type GuideLook, type GuidedLuma, type GuideParts } from './guided-work.js';
 
 /** What a filter model must offer: a graph model, or an adapter around another model (bench peers). */
 export interface FrameModel {
@@ -51,10 +50,11 @@ export const guidesUp = (spec: { scale: number }, workScale = 1): boolean => spe
  * guidesUp) or, where the pixel packing can rearrange (`packsShuffle`: WASM SIMD), stopped
  * before its final DepthToSpace.
  */
-export function frameRun(model: FrameModel, spec: { scale: number; inputMultiple?: number; lines?: LineParams }, packsShuffle: boolean, workScale = 1): FrameRun {
+export function frameRun(model: FrameModel, spec: { scale: number; inputMultiple?: number } & GuideLook, packsShuffle: boolean, workScale = 1): FrameRun {
   if (guidesUp(spec, workScale)) {
     const run = (t: tf.Tensor4D) => executeFilter(model, spec, t);
-    return { block: 1, execute: (x) => guidedWork(run, x, workScale, spec.lines), parts: (x, lumaOf) => guideParts(run, x, workScale, spec.lines, lumaOf) };
+    const look = { lines: spec.lines, bands: spec.bands };
+    return { block: 1, execute: (x) => guidedWork(run, x, workScale, look), parts: (x, lumaOf) => guideParts(run, x, workScale, look, lumaOf) };
   }
   const pre = model.beforeShuffle;
   if (packsShuffle && pre && pre.block === spec.scale && (spec.inputMultiple ?? 1) === 1 && PACKED_BLOCKS.includes(pre.block)) return pre;

@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { gcd } from './tile-plan.js';
 import { scaledSize } from './pixels.js';
-import { lineMap, type LineOps, type LineParams } from './outlines.js';
+import { BAND_FLOOR, lineMap, type BandParams, type LineOps, type LineParams } from './outlines.js';
 
 /** Radius of the fitting windows, in working-size pixels: 3x3 windows keep eyes and glasses (a few pixels at 240x180). */
 export const GUIDE_RADIUS = 1;
@@ -34,26 +34,29 @@ export function guideAlign(scale: number): number {
 /** The fit's a and b at the working size, already averaged over each window. */
 export interface GuideFit { a: tf.Tensor4D; b: tf.Tensor4D }
 
+/** What of a style's look the guided stage draws itself at the frame's size (FilterEntry.lines and bands). */
+export interface GuideLook { lines?: LineParams; bands?: BandParams }
+
 /**
- * What a guided frame needs besides the frame itself: the fit, and the outlines' keep factor
+ * What a guided frame needs besides the frame itself: the fit, the outlines' keep factor
  * (1 - strength x line map, one channel) at the size they are drawn at, or null for a look
- * without outlines. The output at the frame's full size is made only by applyGuide (or by its
+ * without outlines, and the look's bands. The output at the frame's full size is made only by applyGuide (or by its
  * WASM SIMD twin in one pass, wasm-guide.ts: a 1280x720 frame's guided stage took 56 ms on one
  * thread as separate tfjs ops).
  */
-export interface GuideParts extends GuideFit { keep: tf.Tensor4D | null }
+export interface GuideParts extends GuideFit { keep: tf.Tensor4D | null; bands?: BandParams }
 
 /** The luma [1,h,w,1] of the fit applied to a frame xs [1,h,w,3]: what the outlines are drawn from. */
 export type GuidedLuma = (fit: GuideFit, xs: tf.Tensor4D) => tf.Tensor4D;
 
 /** BT.601 luma as a 1x1 convolution: 2 ms for 640x480 on tfjs-wasm, a multiply and channel sum 18. */
-export const guidedLuma: GuidedLuma = (fit, xs) => tf.conv2d(applyGuide({ ...fit, keep: null }, xs), tf.tensor4d([0.299, 0.587, 0.114], [1, 1, 3, 1]), 1, 'valid');
+export const guidedLuma: GuidedLuma = (fit, xs) => tf.conv2d(applyGuide({ a: fit.a, b: fit.b, keep: null }, xs), tf.tensor4d([0.299, 0.587, 0.114], [1, 1, 3, 1]), 1, 'valid');
 
 /**
  * The frame x [1,H,W,3] downsized to `scale` (a box prefilter by the whole factor, then bilinear:
  * no aliasing from skipped pixels), filtered by `run`, and fitted: GuideParts.
  */
-export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, lines?: LineParams, lumaOf = guidedLuma): GuideParts {
+export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, look: GuideLook = {}, lumaOf = guidedLuma): GuideParts {
   const [, H, W] = x.shape;
   const { width: w, height: h } = scaledSize(W, H, scale);
   const k = Math.floor(Math.min(H / h, W / w));
@@ -66,7 +69,8 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   const v = tf.sub(box(tf.mul(low, low)), tf.mul(mx, mx));
   const a = tf.div(cov, tf.add(v, GUIDE_EPS)) as tf.Tensor4D;
   const b = tf.sub(my, tf.mul(a, mx)) as tf.Tensor4D;
-  const fit = { a: box(a), b: box(b) };
+  const fit = { a: box(a), b: box(b), ...(look.bands ? { bands: look.bands } : {}) };
+  const { lines } = look;
   if (!lines) return { ...fit, keep: null };
   // Drawn at no more than LINE_SIDE rows (a larger frame's lines from its downsized picture, the
   // map enlarged back): the same outlines for the same face whatever the camera's size, and a
@@ -76,12 +80,23 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   return { ...fit, keep: tf.sub(1, tf.mul(lineMap(lumaOf(fit, xs), lineOps(), lines), lines.strength)) as tf.Tensor4D };
 }
 
-/** The fit applied to the frame x at its own size: a·x + b, darkened by the outlines' keep factor. */
+/** The fit applied to the frame x at its own size: a·x + b, darkened by the outlines' keep factor, banded. */
 export function applyGuide(p: GuideParts, x: tf.Tensor4D): tf.Tensor4D {
   const [, H, W] = x.shape;
   const up = (t: tf.Tensor4D) => (t.shape[1] === H && t.shape[2] === W ? t : tf.image.resizeBilinear(t, [H, W], false, true));
   const out = tf.add(tf.mul(up(p.a), x), up(p.b)) as tf.Tensor4D;
-  return p.keep ? tf.mul(out, up(p.keep)) as tf.Tensor4D : out;
+  const kept = p.keep ? tf.mul(out, up(p.keep)) as tf.Tensor4D : out;
+  return p.bands ? banded(kept, p.bands) : kept;
+}
+
+/** outlines.ts bandFactor as tfjs ops: each pixel scaled into its band of luma. */
+function banded(y: tf.Tensor4D, p: BandParams): tf.Tensor4D {
+  const l = tf.add(tf.conv2d(y, tf.tensor4d([0.299, 0.587, 0.114], [1, 1, 3, 1]), 1, 'valid'), BAND_FLOOR);
+  const t = tf.mul(l, p.levels), f = tf.floor(t);
+  const s = tf.clipByValue(tf.add(tf.div(tf.sub(tf.sub(t, f), 0.5), p.width), 0.5), 0, 1);
+  const q = tf.add(f, tf.mul(tf.square(s), tf.sub(3, tf.mul(s, 2))));
+  const factor = tf.add(tf.div(tf.mul(q, p.strength / p.levels), l), 1 - p.strength);
+  return tf.mul(y, factor) as tf.Tensor4D;
 }
 
 /**
@@ -90,8 +105,8 @@ export function applyGuide(p: GuideParts, x: tf.Tensor4D): tf.Tensor4D {
  * from the guided picture's own luma: the frame's luma drew every freckle and hair as a dot; the
  * guided picture's is flat where the look is).
  */
-export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, lines?: LineParams): tf.Tensor4D {
-  return tf.tidy(() => applyGuide(guideParts(run, x, scale, lines), x));
+export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, look: GuideLook = {}): tf.Tensor4D {
+  return tf.tidy(() => applyGuide(guideParts(run, x, scale, look), x));
 }
 
 /**

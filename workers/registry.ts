@@ -22,6 +22,10 @@ export function parseRegistry(text: string): Registry {
     if (l !== undefined && !(l && [l.sigma, l.dip, l.phi, l.strength].every((v) => Number.isFinite(v)) && l.sigma > 0 && l.sigma <= 8 && l.strength >= 0 && l.strength <= 1)) {
       fail(`filters[${i}].lines needs finite sigma (0-8], dip, phi and strength [0, 1]`);
     }
+    const b = f.bands;
+    if (b !== undefined && !(b && Number.isInteger(b.levels) && b.levels >= 2 && b.levels <= 16 && b.width > 0 && b.width <= 1 && b.strength >= 0 && b.strength <= 1)) {
+      fail(`filters[${i}].bands needs integer levels 2-16, width (0, 1] and strength [0, 1]`);
+    }
   });
   return reg as Registry;
 }

@@ -1,5 +1,5 @@
 // Types at the boundaries between the registry, the filter worker and its hosts (PWA, extension).
-import type { LineParams } from './outlines.js';
+import type { BandParams, LineParams } from './outlines.js';
 
 export type FilterKind = 'super-resolution' | 'style';
 
@@ -30,6 +30,8 @@ export interface FilterEntry {
    * style runs at a smaller working size (guided-work.ts). Absent: none.
    */
   lines?: LineParams;
+  /** A style's flat bands of luma, drawn at the frame's size after the outlines (outlines.ts). Absent: none. */
+  bands?: BandParams;
   /**
    * The source it was trained for: "compressed" (low-bitrate H.264, VP9 and AV1; Auto takes it
    * in place of the clean filter of its tier when the source is compressed, host/source-quality.ts).

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFilterFromDisk, readRegistry } from '../../models/train/core/disk-model';
 import { executeFilter, frameRun } from '../../workers/execute';
 import { boxCascade, guideAlign, guidedWork, lineOps } from '../../workers/guided-work';
+import { bandFactor } from '../../workers/outlines';
 import { scaledSize } from '../../workers/pixels';
 import { TILE_OVERLAP, lcm, planBands } from '../../workers/tile-plan';
 
@@ -62,6 +63,23 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
     x.dispose();
   });
 
+  it('pulls a look\'s luma into flat bands (FilterEntry.bands), as bandFactor says', () => {
+    // A horizontal grey ramp, 0.05 to 0.95, through a look that keeps it.
+    const W = 320, H = 32;
+    const ramp = tf.tidy(() => tf.tile(tf.reshape(tf.linspace(0.05, 0.95, W), [1, 1, W, 1]), [1, H, 1, 3])) as tf.Tensor4D;
+    const bands = { levels: 4, width: 0.36, strength: 0.85 };
+    const keep = (t: tf.Tensor4D) => tf.clone(t);
+    const [plain, banded] = [guidedWork(keep, ramp, 0.5), guidedWork(keep, ramp, 0.5, { bands })];
+    const row = (t: tf.Tensor4D) => Array.from(tf.tidy(() => tf.slice(t, [0, H / 2, 0, 0], [1, 1, W, 1])).dataSync());
+    const [p, b] = [row(plain), row(banded)];
+    for (const i of [10, 100, 200, 300]) expect(b[i], `pixel ${i}`).toBeCloseTo(p[i] * bandFactor(p[i], bands), 3);
+    // Flat inside bands: most steps along the ramp shrink (a few at the band edges grow).
+    const steps = (r: number[]) => r.slice(1).map((v, i) => Math.abs(v - r[i])).sort((x, y) => x - y)[W >> 1];
+    console.log(`a grey ramp's median step: ${(255 * steps(p)).toFixed(2)} levels plain, ${(255 * steps(b)).toFixed(2)} banded`);
+    expect(steps(b)).toBeLessThan(steps(p) / 2);
+    tf.dispose([ramp, plain, banded]);
+  });
+
   it('two bands of a frame (the extension\'s two one-thread workers) join into the whole frame\'s picture', async () => {
     expect(guideAlign(0.375)).toBe(8);
     expect(guideAlign(0.5)).toBe(2);
@@ -95,7 +113,7 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
     const { entry, model } = await loadFilterFromDisk(repoRoot, 'style-cartoon');
     expect(entry.lines).toBeDefined();
     const run = (t: tf.Tensor4D) => executeFilter(model, entry, t);
-    const [drawn, bare] = [guidedWork(run, x, 0.375, entry.lines), guidedWork(run, x, 0.375)];
+    const [drawn, bare] = [guidedWork(run, x, 0.375, { lines: entry.lines }), guidedWork(run, x, 0.375)];
     // Where the frame has an edge (a luma step over 0.1 to the right neighbour) and where it is flat (none within 8 px).
     const { onEdges, onFlat } = tf.tidy(() => {
       const l = tf.mean(x, 3, true);
@@ -117,7 +135,7 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
     const { entry, model } = await loadFilterFromDisk(repoRoot, 'style-cartoon');
     const run = (t: tf.Tensor4D) => executeFilter(model, entry, t);
     // How much the outlines darken each pixel, for a frame at `scale` of its size (a 240x180 working size each time).
-    const darkening = (x: tf.Tensor4D, scale: number) => tf.tidy(() => tf.mean(tf.sub(guidedWork(run, x, scale), guidedWork(run, x, scale, entry.lines)), 3, true));
+    const darkening = (x: tf.Tensor4D, scale: number) => tf.tidy(() => tf.mean(tf.sub(guidedWork(run, x, scale), guidedWork(run, x, scale, { lines: entry.lines })), 3, true));
     const small = card(640, 480), large = tf.image.resizeNearestNeighbor(small, [960, 1280]);
     const [d480, d960] = [darkening(small, 0.375), darkening(large, 0.1875)];
     const { apart, drawn } = tf.tidy(() => ({ apart: meanAbs(tf.avgPool(d960 as tf.Tensor4D, 2, 2, 'valid'), d480), drawn: tf.mean(d480).dataSync()[0] }));

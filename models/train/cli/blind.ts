@@ -99,7 +99,7 @@ async function make(args: Record<string, string>): Promise<void> {
       const drawn = await renderTeacher(style, im);
       items.push({ im: drawn, source: `teacher-${style}`, input });
       // The most a student run at --work could show: the teacher's picture at the working size, guided back up.
-      if (work < 1) items.push({ im: stylize((x) => guidedWork((low) => tf.image.resizeBilinear(tf.tensor4d(drawn.data, [1, drawn.height, drawn.width, 3]), [low.shape[1], low.shape[2]], false, true), x, work, outlines), im), source: `teacher-${style}-at-work`, input });
+      if (work < 1) items.push({ im: stylize((x) => guidedWork((low) => tf.image.resizeBilinear(tf.tensor4d(drawn.data, [1, drawn.height, drawn.width, 3]), [low.shape[1], low.shape[2]], false, true), x, work, { lines: outlines }), im), source: `teacher-${style}-at-work`, input });
     }
   }
   const pick = new Rng(Number(args.seed ?? 1) + 1);

@@ -7,7 +7,6 @@ import { frameRun, guidesUp, type FrameModel, type FrameRun } from './execute.js
 import { TILE_ABOVE_PIXELS } from './tile-plan.js';
 import { executeTiled } from './tiling.js';
 import { GpuFramePath } from './gpu-frame.js';
-import type { BandParams } from './outlines.js';
 import { checkFrameSize, rgbaToRgbFloats, type ByteOrder } from './pixels.js';
 import { readRgba } from './read-rgba.js';
 import { WasmPixels } from './wasm-pixels.js';
@@ -143,13 +142,13 @@ export class ReadbackPath {
   }
 
   /** A guided run's parts (the network at the working size), applied over the frame's bytes in one SIMD pass. */
-  private guideInPlace(simd: WasmPixels, run: FrameRun, x: tf.Tensor4D, image: RgbaPixels, bands?: BandParams): void {
+  private guideInPlace(simd: WasmPixels, run: FrameRun, x: tf.Tensor4D, image: RgbaPixels): void {
     const kept = tf.tidy(() => {
       const p = run.parts!(x, (fit, xs) => simd.guidedLuma(fit, xs));
       return p.keep ? [p.a, p.b, p.keep] : [p.a, p.b];
     });
     try {
-      image.data.set(simd.guide({ a: kept[0], b: kept[1], keep: kept[2] ?? null, bands }, image.width, image.height));
+      image.data.set(simd.guide({ a: kept[0], b: kept[1], keep: kept[2] ?? null }, image.width, image.height));
     } finally {
       tf.dispose(kept);
     }
@@ -195,7 +194,7 @@ export class ReadbackPath {
     const image = { data: this.pool.take(w * h * 4), width: w, height: h };
     try {
       if (tiled) await executeTiled(run, spec, x, image);
-      else if (guidesInPlace) this.guideInPlace(simd, run, x, image, spec.bands);
+      else if (guidesInPlace) this.guideInPlace(simd, run, x, image);
       else await this.readOnce(run, x, image);
     } finally {
       x.dispose();

@@ -38,13 +38,14 @@ export interface GuideFit { a: tf.Tensor4D; b: tf.Tensor4D }
 export interface GuideLook { lines?: LineParams; bands?: BandParams }
 
 /**
- * What a guided frame needs besides the frame itself: the fit, the outlines' keep factor
- * (1 - strength x line map, one channel) at the size they are drawn at, or null for a look
- * without outlines, and the look's bands. The output at the frame's full size is made only by applyGuide (or by its
+ * What a guided frame needs besides the frame itself: the fit, and the keep factor (one
+ * channel) at the size the outlines are drawn at: 1 - strength x line map for the outlines,
+ * times each pixel's band factor for the bands (outlines.ts bandFactor), or null for a look with
+ * neither. The output at the frame's full size is made only by applyGuide (or by its
  * WASM SIMD twin in one pass, wasm-guide.ts: a 1280x720 frame's guided stage took 56 ms on one
  * thread as separate tfjs ops).
  */
-export interface GuideParts extends GuideFit { keep: tf.Tensor4D | null; bands?: BandParams }
+export interface GuideParts extends GuideFit { keep: tf.Tensor4D | null }
 
 /** The luma [1,h,w,1] of the fit applied to a frame xs [1,h,w,3]: what the outlines are drawn from. */
 export type GuidedLuma = (fit: GuideFit, xs: tf.Tensor4D) => tf.Tensor4D;
@@ -69,34 +70,39 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   const v = tf.sub(box(tf.mul(low, low)), tf.mul(mx, mx));
   const a = tf.div(cov, tf.add(v, GUIDE_EPS)) as tf.Tensor4D;
   const b = tf.sub(my, tf.mul(a, mx)) as tf.Tensor4D;
-  const fit = { a: box(a), b: box(b), ...(look.bands ? { bands: look.bands } : {}) };
-  const { lines } = look;
-  if (!lines) return { ...fit, keep: null };
+  const fit = { a: box(a), b: box(b) };
+  const { lines, bands } = look;
+  if (!lines && !bands) return { ...fit, keep: null };
   // Drawn at no more than LINE_SIDE rows (a larger frame's lines from its downsized picture, the
   // map enlarged back): the same outlines for the same face whatever the camera's size, and a
   // 1280x720 frame's in 25 ms instead of 42 on one thread (Node, tfjs-wasm).
   const f = Math.min(H, W) / LINE_SIDE;
   const xs = f > 1 ? tf.image.resizeBilinear(x, [Math.round(H / f), Math.round(W / f)], false, true) : x;
-  return { ...fit, keep: tf.sub(1, tf.mul(lineMap(lumaOf(fit, xs), lineOps(), lines), lines.strength)) as tf.Tensor4D };
+  const luma = lumaOf(fit, xs);
+  const dark = lines ? tf.sub(1, tf.mul(lineMap(luma, lineOps(), lines), lines.strength)) as tf.Tensor4D : null;
+  // The bands are taken at the outlines' size too, from the outlined luma: a factor like theirs,
+  // so the full-size pass costs nothing more (banding each pixel there added 35 ms to a 1280x720
+  // frame's SIMD pass).
+  if (!bands) return { ...fit, keep: dark };
+  const band = bandFactors(dark ? tf.mul(luma, dark) as tf.Tensor4D : luma, bands);
+  return { ...fit, keep: dark ? tf.mul(dark, band) as tf.Tensor4D : band };
 }
 
-/** The fit applied to the frame x at its own size: a·x + b, darkened by the outlines' keep factor, banded. */
+/** The fit applied to the frame x at its own size: a·x + b, times the keep factor (outlines, bands). */
 export function applyGuide(p: GuideParts, x: tf.Tensor4D): tf.Tensor4D {
   const [, H, W] = x.shape;
   const up = (t: tf.Tensor4D) => (t.shape[1] === H && t.shape[2] === W ? t : tf.image.resizeBilinear(t, [H, W], false, true));
   const out = tf.add(tf.mul(up(p.a), x), up(p.b)) as tf.Tensor4D;
-  const kept = p.keep ? tf.mul(out, up(p.keep)) as tf.Tensor4D : out;
-  return p.bands ? banded(kept, p.bands) : kept;
+  return p.keep ? tf.mul(out, up(p.keep)) as tf.Tensor4D : out;
 }
 
-/** outlines.ts bandFactor as tfjs ops: each pixel scaled into its band of luma. */
-function banded(y: tf.Tensor4D, p: BandParams): tf.Tensor4D {
-  const l = tf.add(tf.conv2d(y, tf.tensor4d([0.299, 0.587, 0.114], [1, 1, 3, 1]), 1, 'valid'), BAND_FLOOR);
+/** outlines.ts bandFactor as tfjs ops, for a luma plane [1,h,w,1]. */
+function bandFactors(luma: tf.Tensor4D, p: BandParams): tf.Tensor4D {
+  const l = tf.add(luma, BAND_FLOOR);
   const t = tf.mul(l, p.levels), f = tf.floor(t);
   const s = tf.clipByValue(tf.add(tf.div(tf.sub(tf.sub(t, f), 0.5), p.width), 0.5), 0, 1);
   const q = tf.add(f, tf.mul(tf.square(s), tf.sub(3, tf.mul(s, 2))));
-  const factor = tf.add(tf.div(tf.mul(q, p.strength / p.levels), l), 1 - p.strength);
-  return tf.mul(y, factor) as tf.Tensor4D;
+  return tf.add(tf.div(tf.mul(q, p.strength / p.levels), l), 1 - p.strength) as tf.Tensor4D;
 }
 
 /**

@@ -8,21 +8,12 @@
 export interface LineParams { sigma: number; dip: number; phi: number; strength: number }
 
 /**
- * Flat bands of luma (a cartoon's cel fills): luma pulled toward `levels` steps, each step rising
- * over `width` of a level (a smoothstep, so the picture stays continuous), by `strength`.
+ * Flat bands of luma (a cartoon's cel fills): each pixel scaled by l' / l, where l is its luma
+ * and l' = strength·(floor(t) + smoothstep(t - floor(t))) / levels + (1 - strength)·l with
+ * t = l·levels: luma pulled toward `levels` steps, each rising over `width` of a level (so the
+ * picture stays continuous). guided-work.ts draws them with the outlines.
  */
 export interface BandParams { levels: number; width: number; strength: number }
-
-/**
- * The factor that takes a pixel of luma `l` (0-1) into its band: l' / l, with
- * l' = strength·(floor(t) + smoothstep(t - floor(t))) / levels + (1 - strength)·l, t = l·levels.
- * The same formula as the tfjs ops (guided-work.ts) and the WASM SIMD pass (wasm-guide.ts) run.
- */
-export function bandFactor(l: number, p: BandParams): number {
-  const lum = l + BAND_FLOOR, t = lum * p.levels, f = Math.floor(t);
-  const s = Math.min(1, Math.max(0, (t - f - 0.5) / p.width + 0.5));
-  return (p.strength * (f + s * s * (3 - 2 * s))) / p.levels / lum + 1 - p.strength;
-}
 
 /** Added to luma before banding: black stays black, not a division by zero. */
 export const BAND_FLOOR = 1e-3;

@@ -22,7 +22,7 @@ export const ADD = [0x6a], SUB = [0x6b], EQZ = [0x45];
 export const i32Load = (offset: number) => [0x28, 0, ...leb(offset)];
 export const f32Load = (offset: number) => [0x2a, 0, ...leb(offset)];
 export const f32Store = (offset: number) => [0x38, 0, ...leb(offset)];
-export const [F32_FLOOR, F32_ADD, F32_SUB, F32_MUL, F32_DIV, F32_MIN, F32_MAX] = [[0x8e], [0x92], [0x93], [0x94], [0x95], [0x96], [0x97]];
+export const [F32_ADD, F32_SUB, F32_MUL] = [[0x92], [0x93], [0x94]];
 export const simd = (op: number, ...imm: number[]) => [0xfd, ...leb(op), ...imm];
 export const load = (offset: number) => simd(0x00, 0, ...leb(offset));
 export const store = (offset: number) => simd(0x0b, 0, ...leb(offset));

@@ -9,9 +9,8 @@
 import {
   ADD, ADD_F, CONVERT_U, EXT_LOW_U16, EXT_LOW_U8, F32, F32_ADD, F32_MUL, F32_SUB, I32, MUL, NARROW_I32_TO_I16, NARROW_U16_TO_U8, SPLAT_F32, SUB_F, V128,
   advance, assemble, bytes, countedLoop, extractLaneF32, f32, f32Load, f32Store, f32s, func, get, i32Load, load, load32Zero, load64Zero, replaceLaneF32,
-  F32_DIV, F32_FLOOR, F32_MAX, F32_MIN, roundToInts, set, store, store32Lane, tee,
+  roundToInts, set, store, store32Lane, tee,
 } from './wasm-asm.js';
-import { BAND_FLOOR, type BandParams } from './outlines.js';
 
 /**
  * expand4(src, dst, taps, count): `count` pixels of 4 floats (one v128), each the blend of two at
@@ -35,29 +34,12 @@ const expandBody = (wide: boolean) => {
  * guide(a0, a1, b0, b1, k0, k1, px, count, fy, gy): `count` RGBA pixels at px become
  * (a·x + b)·keep, with a = a0 + (a1 - a0)·fy (4 floats a pixel, alpha's 0), b likewise (scaled
  * by 255, alpha's 255) and keep = k0 + (k1 - k0)·gy (one float a pixel; alpha keeps 1); rounded
- * half to even and saturated as pack() in wasm-pixels.ts does. guideBanded(..., levels, 1/width,
- * strength/levels, 1 - strength): then scaled into its band of luma (outlines.ts bandFactor).
+ * half to even and saturated as pack() in wasm-pixels.ts does.
  */
-const guideBody = (banded: boolean) => {
-  const [a0, a1, b0, b1, k0, k1, px, count, fy, gy] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const [levels, invWidth, share, rest] = [10, 11, 12, 13];
-  // Locals after the parameters: the v128s, then the f32s (their declaration order in guideModule).
-  const p = banded ? 14 : 10;
-  const [t, fyv, o, kf, lum, tt, fl, sm] = [p, p + 1, p + 2, banded ? p + 3 : p + 2, p + 4, p + 5, p + 6, p + 7];
+const guideBody = (() => {
+  const [a0, a1, b0, b1, k0, k1, px, count, fy, gy, t, fyv, kf] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   const blend = (p0: number, p1: number) => [...get(p0), ...load(0), ...tee(t), ...get(p1), ...load(0), ...get(t), ...SUB_F, ...get(fyv), ...MUL, ...ADD_F];
   const zeros = bytes(new Uint8Array(16));
-  const lane = (i: number, w: number) => [...get(o), ...extractLaneF32(i), ...f32(w / 255), ...F32_MUL];
-  // The f32x4 on the stack (bytes' scale) times its band's factor, alpha's lane times 1.
-  const band = [
-    ...set(o),
-    ...lane(0, 0.299), ...lane(1, 0.587), ...F32_ADD, ...lane(2, 0.114), ...F32_ADD, ...f32(BAND_FLOOR), ...F32_ADD, ...set(lum),
-    ...get(lum), ...get(levels), ...F32_MUL, ...tee(tt), ...F32_FLOOR, ...set(fl),
-    ...get(tt), ...get(fl), ...F32_SUB, ...f32(0.5), ...F32_SUB, ...get(invWidth), ...F32_MUL, ...f32(0.5), ...F32_ADD, ...f32(1), ...F32_MIN, ...f32(0), ...F32_MAX, ...set(sm),
-    ...get(o),
-    ...get(fl), ...get(sm), ...get(sm), ...F32_MUL, ...f32(3), ...get(sm), ...f32(2), ...F32_MUL, ...F32_SUB, ...F32_MUL, ...F32_ADD,
-    ...get(share), ...F32_MUL, ...get(lum), ...F32_DIV, ...get(rest), ...F32_ADD,
-    ...SPLAT_F32, ...f32(1), ...replaceLaneF32(3), ...MUL,
-  ];
   return [
     ...get(fy), ...SPLAT_F32, ...set(fyv),
     ...countedLoop(count, [
@@ -68,14 +50,13 @@ const guideBody = (banded: boolean) => {
         ...blend(b0, b1), ...ADD_F,
         ...get(k0), ...f32Load(0), ...tee(kf), ...get(k1), ...f32Load(0), ...get(kf), ...F32_SUB, ...get(gy), ...F32_MUL, ...F32_ADD,
         ...SPLAT_F32, ...f32(1), ...replaceLaneF32(3), ...MUL,
-        ...(banded ? band : []),
       ]),
       ...zeros, ...NARROW_I32_TO_I16, ...zeros, ...NARROW_U16_TO_U8,
       ...store32Lane(0),
       ...advance(a0, 16), ...advance(a1, 16), ...advance(b0, 16), ...advance(b1, 16), ...advance(k0, 4), ...advance(k1, 4), ...advance(px, 4),
     ]),
   ];
-};
+})();
 
 /**
  * luma(a0, a1, b0, b1, x, dst, count, fy): `count` pixels of x (3 floats in [0,1] each) -> the
@@ -100,13 +81,11 @@ const lumaBody = (() => {
   ];
 })();
 
-const guideParams = [...Array(8).fill(I32), F32, F32];
-export const guideModule = (shared: boolean) => assemble(shared, [[Array(4).fill(I32), []], [guideParams, []], [[...Array(7).fill(I32), F32], []], [[...guideParams, F32, F32, F32, F32], []]], [
+export const guideModule = (shared: boolean) => assemble(shared, [[Array(4).fill(I32), []], [[...Array(8).fill(I32), F32, F32], []], [[...Array(7).fill(I32), F32], []]], [
   { name: 'expand4', type: 0, body: func([[1, V128]], expandBody(true)) },
   { name: 'expand1', type: 0, body: func([[1, F32]], expandBody(false)) },
-  { name: 'guide', type: 1, body: func([[2, V128], [1, F32]], guideBody(false)) },
+  { name: 'guide', type: 1, body: func([[2, V128], [1, F32]], guideBody) },
   { name: 'luma', type: 2, body: func([[3, V128]], lumaBody) },
-  { name: 'guideBanded', type: 3, body: func([[3, V128], [5, F32]], guideBody(true)) },
 ]);
 
 type Expand = (src: number, dst: number, taps: number, count: number) => void;
@@ -114,7 +93,6 @@ export interface GuideExports {
   expand4: Expand;
   expand1: Expand;
   guide(a0: number, a1: number, b0: number, b1: number, k0: number, k1: number, px: number, count: number, fy: number, gy: number): void;
-  guideBanded(a0: number, a1: number, b0: number, b1: number, k0: number, k1: number, px: number, count: number, fy: number, gy: number, levels: number, invWidth: number, share: number, rest: number): void;
   luma(a0: number, a1: number, b0: number, b1: number, x: number, dst: number, count: number, fy: number): void;
 }
 
@@ -136,8 +114,8 @@ export function bilinearTaps(src: number, dst: number): { i0: Int32Array; i1: In
 
 /** Where the fit lies in the heap: a and b as [h, w, 4] floats. */
 export interface FitInput { a: number; b: number; h: number; w: number }
-/** The fit, the keep factor as [kh, kw] floats (0: none), and the look's bands. */
-export interface GuideInput extends FitInput { keep: number; kh: number; kw: number; bands?: BandParams }
+/** The fit, and the keep factor as [kh, kw] floats (0: none). */
+export interface GuideInput extends FitInput { keep: number; kh: number; kw: number }
 
 interface Heap { _malloc(n: number): number; _free(p: number): void }
 
@@ -164,12 +142,9 @@ export class GuideKernels {
       new Float32Array(this.memory.buffer, eK, W).fill(1);
     }
     const rows = bilinearTaps(p.h, H), kRows = bilinearTaps(kh, H);
-    const b = p.bands;
     for (let y = 0; y < H; y++) {
       const [r0, r1, k0, k1] = [rows.i0[y] * W * 16, rows.i1[y] * W * 16, kRows.i0[y] * W * 4, kRows.i1[y] * W * 4];
-      const row = [eA + r0, eA + r1, eB + r0, eB + r1, eK + k0, eK + k1, px + y * W * 4, W, rows.f[y], kRows.f[y]] as const;
-      if (b) this.fns.guideBanded(...row, b.levels, 1 / b.width, b.strength / b.levels, 1 - b.strength);
-      else this.fns.guide(...row);
+      this.fns.guide(eA + r0, eA + r1, eB + r0, eB + r1, eK + k0, eK + k1, px + y * W * 4, W, rows.f[y], kRows.f[y]);
     }
   }
 

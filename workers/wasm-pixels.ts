@@ -189,7 +189,7 @@ export class WasmPixels {
     const fit = this.fitForKernels(parts);
     try {
       const keep = parts.keep ? { keep: this.at(parts.keep), kh: parts.keep.shape[1], kw: parts.keep.shape[2] } : { keep: 0, kh: 0, kw: 0 };
-      this.guideKernels!.apply({ ...fit.input, ...keep, ...(parts.bands ? { bands: parts.bands } : {}) }, this.scratch, width, height);
+      this.guideKernels!.apply({ ...fit.input, ...keep }, this.scratch, width, height);
     } finally {
       fit.dispose();
     }

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFilterFromDisk, readRegistry } from '../../models/train/core/disk-model';
 import { executeFilter, frameRun } from '../../workers/execute';
 import { boxCascade, guideAlign, guidedWork, lineOps } from '../../workers/guided-work';
-import { bandFactor } from '../../workers/outlines';
+import { BAND_FLOOR, type BandParams } from '../../workers/outlines';
 import { scaledSize } from '../../workers/pixels';
 import { TILE_OVERLAP, lcm, planBands } from '../../workers/tile-plan';
 
@@ -63,7 +63,12 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
     x.dispose();
   });
 
-  it('pulls a look\'s luma into flat bands (FilterEntry.bands), as bandFactor says', () => {
+  it('pulls a look\'s luma into flat bands (FilterEntry.bands), as BandParams says', () => {
+    const bandFactor = (l: number, p: BandParams) => {
+      const lum = l + BAND_FLOOR, t = lum * p.levels, f = Math.floor(t);
+      const s = Math.min(1, Math.max(0, (t - f - 0.5) / p.width + 0.5));
+      return (p.strength * (f + s * s * (3 - 2 * s))) / p.levels / lum + 1 - p.strength;
+    };
     // A horizontal grey ramp, 0.05 to 0.95, through a look that keeps it.
     const W = 320, H = 32;
     const ramp = tf.tidy(() => tf.tile(tf.reshape(tf.linspace(0.05, 0.95, W), [1, 1, W, 1]), [1, H, 1, 3])) as tf.Tensor4D;

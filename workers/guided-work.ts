@@ -40,7 +40,7 @@ export interface GuideLook { lines?: LineParams; bands?: BandParams }
 /**
  * What a guided frame needs besides the frame itself: the fit, and the keep factor (one
  * channel) at the size the outlines are drawn at: 1 - strength x line map for the outlines,
- * times each pixel's band factor for the bands (outlines.ts bandFactor), or null for a look with
+ * times each pixel's band factor for the bands (outlines.ts BandParams), or null for a look with
  * neither. The output at the frame's full size is made only by applyGuide (or by its
  * WASM SIMD twin in one pass, wasm-guide.ts: a 1280x720 frame's guided stage took 56 ms on one
  * thread as separate tfjs ops).
@@ -96,7 +96,7 @@ export function applyGuide(p: GuideParts, x: tf.Tensor4D): tf.Tensor4D {
   return p.keep ? tf.mul(out, up(p.keep)) as tf.Tensor4D : out;
 }
 
-/** outlines.ts bandFactor as tfjs ops, for a luma plane [1,h,w,1]. */
+/** Each pixel's band factor (outlines.ts BandParams) for a luma plane [1,h,w,1]. */
 function bandFactors(luma: tf.Tensor4D, p: BandParams): tf.Tensor4D {
   const l = tf.add(luma, BAND_FLOOR);
   const t = tf.mul(l, p.levels), f = tf.floor(t);
@@ -107,9 +107,9 @@ function bandFactors(luma: tf.Tensor4D, p: BandParams): tf.Tensor4D {
 
 /**
  * The frame x [1,H,W,3] downsized to `scale`, filtered by `run`, and guided back up to H x W,
- * with the look's outlines drawn again at the frame's size when it has them (their keep factor
- * from the guided picture's own luma: the frame's luma drew every freckle and hair as a dot; the
- * guided picture's is flat where the look is).
+ * with the look's outlines and bands drawn again at the frame's size when it has them (from the
+ * guided picture's own luma: the frame's luma drew every freckle and hair as a dot; the guided
+ * picture's is flat where the look is).
  */
 export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, look: GuideLook = {}): tf.Tensor4D {
   return tf.tidy(() => applyGuide(guideParts(run, x, scale, look), x));

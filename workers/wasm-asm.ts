@@ -2,7 +2,7 @@
 // need. Each kernel module imports the tfjs backend's own WebAssembly.Memory, so the kernels
 // work on tensors and frame bytes where they lie.
 
-export const leb = (n: number): number[] => {
+const leb = (n: number): number[] => {
   const out: number[] = [];
   do {
     const b = n & 0x7f;
@@ -11,14 +11,15 @@ export const leb = (n: number): number[] => {
   } while (n);
   return out;
 };
-export const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
-export const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
+const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
 export const name = (s: string): number[] => [...leb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 export const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
 export const get = (i: number) => [0x20, i], set = (i: number) => [0x21, i], tee = (i: number) => [0x22, i];
 export const i32 = (n: number) => [0x41, n]; // small non-negative constants only (< 64)
 export const f32 = (v: number) => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)];
-export const ADD = [0x6a], SUB = [0x6b], EQZ = [0x45];
+const SUB = [0x6b], EQZ = [0x45];
+export const ADD = [0x6a];
 export const i32Load = (offset: number) => [0x28, 0, ...leb(offset)];
 export const f32Load = (offset: number) => [0x2a, 0, ...leb(offset)];
 export const f32Store = (offset: number) => [0x38, 0, ...leb(offset)];

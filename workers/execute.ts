@@ -53,8 +53,7 @@ export const guidesUp = (spec: { scale: number }, workScale = 1): boolean => spe
 export function frameRun(model: FrameModel, spec: { scale: number; inputMultiple?: number } & GuideLook, packsShuffle: boolean, workScale = 1): FrameRun {
   if (guidesUp(spec, workScale)) {
     const run = (t: tf.Tensor4D) => executeFilter(model, spec, t);
-    const look = { lines: spec.lines, bands: spec.bands };
-    return { block: 1, execute: (x) => guidedWork(run, x, workScale, look), parts: (x, lumaOf) => guideParts(run, x, workScale, look, lumaOf) };
+    return { block: 1, execute: (x) => guidedWork(run, x, workScale, spec), parts: (x, lumaOf) => guideParts(run, x, workScale, spec, lumaOf) };
   }
   const pre = model.beforeShuffle;
   if (packsShuffle && pre && pre.block === spec.scale && (spec.inputMultiple ?? 1) === 1 && PACKED_BLOCKS.includes(pre.block)) return pre;

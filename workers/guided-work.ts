@@ -51,7 +51,9 @@ export interface GuideParts extends GuideFit { keep: tf.Tensor4D | null }
 export type GuidedLuma = (fit: GuideFit, xs: tf.Tensor4D) => tf.Tensor4D;
 
 /** BT.601 luma as a 1x1 convolution: 2 ms for 640x480 on tfjs-wasm, a multiply and channel sum 18. */
-export const guidedLuma: GuidedLuma = (fit, xs) => tf.conv2d(applyGuide({ a: fit.a, b: fit.b, keep: null }, xs), tf.tensor4d([0.299, 0.587, 0.114], [1, 1, 3, 1]), 1, 'valid');
+const lumaOfPicture = (y: tf.Tensor4D): tf.Tensor4D => tf.conv2d(y, tf.tensor4d([0.299, 0.587, 0.114], [1, 1, 3, 1]), 1, 'valid');
+
+export const guidedLuma: GuidedLuma = (fit, xs) => lumaOfPicture(applyGuide({ a: fit.a, b: fit.b, keep: null }, xs));
 
 /**
  * The frame x [1,H,W,3] downsized to `scale` (a box prefilter by the whole factor, then bilinear:
@@ -112,7 +114,17 @@ function bandFactors(luma: tf.Tensor4D, p: BandParams): tf.Tensor4D {
  * picture's is flat where the look is).
  */
 export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, look: GuideLook = {}): tf.Tensor4D {
-  return tf.tidy(() => applyGuide(guideParts(run, x, scale, look), x));
+  return tf.tidy(() => {
+    // A frame of 480 rows or fewer has its outlines drawn from the guided picture at its own
+    // size, which is the output before the keep factor: made once, not again by applyGuide.
+    const seen: { guided?: tf.Tensor4D } = {};
+    const p = guideParts(run, x, scale, look, (fit, xs) => {
+      if (xs !== x) return guidedLuma(fit, xs);
+      seen.guided = applyGuide({ a: fit.a, b: fit.b, keep: null }, x);
+      return lumaOfPicture(seen.guided);
+    });
+    return seen.guided && p.keep ? tf.mul(seen.guided, p.keep) as tf.Tensor4D : applyGuide(p, x);
+  });
 }
 
 /**

@@ -30,7 +30,10 @@ export interface FilterEntry {
    * style runs at a smaller working size (guided-work.ts). Absent: none.
    */
   lines?: LineParams;
-  /** A style's flat bands of luma, drawn at the frame's size after the outlines (outlines.ts). Absent: none. */
+  /**
+   * A style's flat bands of luma (outlines.ts), drawn with its outlines at the frame's own size
+   * when it runs at a smaller working size (guided-work.ts). Absent: none.
+   */
   bands?: BandParams;
   /**
    * The source it was trained for: "compressed" (low-bitrate H.264, VP9 and AV1; Auto takes it

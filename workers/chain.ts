@@ -4,7 +4,7 @@ import type { FrameModel } from './execute.js';
 import { executeFilter } from './execute.js';
 import { CHAIN_SEPARATOR, type FilterEntry } from './types.js';
 import { lcm } from './tile-plan.js';
-import type { BandParams, LineParams } from './outlines.js';
+import type { BandParams, LineParams, PaintParams } from './outlines.js';
 
 /** How the frame pipeline runs a model: its scale, padding need, and tile alignment. */
 export interface RunSpec {
@@ -17,6 +17,8 @@ export interface RunSpec {
   lines?: LineParams;
   /** A style's flat bands of luma (a single stage's; FilterEntry.bands). */
   bands?: BandParams;
+  /** A painting's brushwork (a single stage's; FilterEntry.paint). */
+  paint?: PaintParams;
 }
 
 /** One model and spec for the stages in order; each stage pads for itself. */

@@ -9,7 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { gcd } from './tile-plan.js';
 import { scaledSize } from './pixels.js';
-import { BAND_FLOOR, lineMap, type BandParams, type LineOps, type LineParams } from './outlines.js';
+import { BAND_FLOOR, lineMap, softKuwahara, type BandParams, type LineParams, type PaintParams } from './outlines.js';
+import { planeOps } from './plane-ops.js';
 
 /** Radius of the fitting windows, in working-size pixels: 3x3 windows keep eyes and glasses (a few pixels at 240x180). */
 export const GUIDE_RADIUS = 1;
@@ -34,14 +35,14 @@ export function guideAlign(scale: number): number {
 /** The fit's a and b at the working size, already averaged over each window. */
 export interface GuideFit { a: tf.Tensor4D; b: tf.Tensor4D }
 
-/** What of a style's look the guided stage draws itself at the frame's size (FilterEntry.lines and bands). */
-export interface GuideLook { lines?: LineParams; bands?: BandParams }
+/** What of a style's look the guided stage draws itself at the frame's size (FilterEntry.lines, bands and paint). */
+export interface GuideLook { lines?: LineParams; bands?: BandParams; paint?: PaintParams }
 
 /**
  * What a guided frame needs besides the frame itself: the fit, and the keep factor (one
  * channel) at the size the outlines are drawn at: 1 - strength x line map for the outlines,
- * times each pixel's band factor for the bands (outlines.ts BandParams), or null for a look with
- * neither. The output at the frame's full size is made only by applyGuide (or by its
+ * times each pixel's band factor for the bands (outlines.ts BandParams) and brushwork factor for
+ * the paint (PaintParams), or null for a look with none of them. The output at the frame's full size is made only by applyGuide (or by its
  * WASM SIMD twin in one pass, wasm-guide.ts: a 1280x720 frame's guided stage took 56 ms on one
  * thread as separate tfjs ops).
  */
@@ -73,24 +74,26 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   const a = tf.div(cov, tf.add(v, GUIDE_EPS)) as tf.Tensor4D;
   const b = tf.sub(my, tf.mul(a, mx)) as tf.Tensor4D;
   const fit = { a: box(a), b: box(b) };
-  const { lines, bands } = look;
-  if (!lines && !bands) return { ...fit, keep: null };
+  const { lines, bands, paint } = look;
+  if (!lines && !bands && !paint) return { ...fit, keep: null };
   // Drawn at no more than LINE_SIDE rows (a larger frame's lines from its downsized picture, the
   // map enlarged back): the same outlines for the same face whatever the camera's size, and a
   // 1280x720 frame's in 25 ms instead of 42 on one thread (Node, tfjs-wasm).
   const f = Math.min(H, W) / LINE_SIDE;
   const xs = f > 1 ? tf.image.resizeBilinear(x, [Math.round(H / f), Math.round(W / f)], false, true) : x;
   const luma = lumaOf(fit, xs);
-  const dark = lines ? tf.sub(1, tf.mul(lineMap(luma, lineOps(), lines), lines.strength)) as tf.Tensor4D : null;
-  // The bands are taken at the outlines' size too, from the outlined luma: a factor like theirs,
-  // so the full-size pass costs nothing more (banding each pixel there added 35 ms to a 1280x720
-  // frame's SIMD pass).
-  if (!bands) return { ...fit, keep: dark };
-  const band = bandFactors(dark ? tf.mul(luma, dark) as tf.Tensor4D : luma, bands);
-  return { ...fit, keep: dark ? tf.mul(dark, band) as tf.Tensor4D : band };
+  const ops = planeOps();
+  // Each stage a factor like the outlines', so the full-size pass costs nothing more (banding
+  // each pixel there added 35 ms to a 1280x720 frame's SIMD pass): the bands taken from the
+  // outlined luma, the brushwork from the frame's.
+  const dark = lines ? tf.sub(1, tf.mul(lineMap(luma, ops, lines), lines.strength)) as tf.Tensor4D : null;
+  const band = bands ? bandFactors(dark ? tf.mul(luma, dark) as tf.Tensor4D : luma, bands) : null;
+  const brush = paint ? brushFactors(luma, lumaOfPicture(xs), lumaOfPicture(low), paint, ops) : null;
+  const keep = [dark, band, brush].filter((t): t is tf.Tensor4D => t !== null);
+  return { ...fit, keep: keep.reduce((a, b) => tf.mul(a, b)) };
 }
 
-/** The fit applied to the frame x at its own size: a·x + b, times the keep factor (outlines, bands). */
+/** The fit applied to the frame x at its own size: a·x + b, times the keep factor (outlines, bands, brushwork). */
 export function applyGuide(p: GuideParts, x: tf.Tensor4D): tf.Tensor4D {
   const [, H, W] = x.shape;
   const up = (t: tf.Tensor4D) => (t.shape[1] === H && t.shape[2] === W ? t : tf.image.resizeBilinear(t, [H, W], false, true));
@@ -107,11 +110,36 @@ function bandFactors(luma: tf.Tensor4D, p: BandParams): tf.Tensor4D {
   return tf.add(tf.div(tf.mul(q, p.strength / p.levels), l), 1 - p.strength) as tf.Tensor4D;
 }
 
+/** Most rows the brushwork is drawn at (the outlines' halved): its soft Kuwahara at 480 rows took 26 ms a frame on one thread (Node). */
+const PAINT_SIDE = 240;
+
+/** The smallest luma the brushwork's ratio divides by: near black it adds, not multiplies (hair stays dark, not tinted). */
+const BRUSH_FLOOR = 0.02;
+
+/**
+ * Each pixel's brushwork factor (outlines.ts PaintParams) at the outlines' size: the guided
+ * picture's luma `guided` moved by the soft Kuwahara of the frame's own luma `frame` (its detail
+ * above the working-size frame's luma `low`, enlarged, and its relief), as a ratio; drawn at no
+ * more than PAINT_SIDE rows and enlarged.
+ */
+function brushFactors(guided: tf.Tensor4D, frame: tf.Tensor4D, low: tf.Tensor4D, p: PaintParams, ops: ReturnType<typeof planeOps>): tf.Tensor4D {
+  const [, H, W] = frame.shape;
+  const k = Math.max(1, Math.floor(Math.min(H, W) / PAINT_SIDE));
+  const down = (t: tf.Tensor4D) => (k > 1 ? tf.avgPool(t, k, k, 'valid') as tf.Tensor4D : t);
+  const l = down(frame), g = down(guided);
+  const paint = softKuwahara(l, l, p.radius, ops);
+  const detail = tf.sub(paint, tf.image.resizeBilinear(low, [l.shape[1], l.shape[2]], false, true));
+  const relief = tf.sub(paint, ops.blur(paint, 1));
+  const target = tf.add(g, tf.add(tf.mul(detail, p.detail), tf.mul(relief, p.relief)));
+  const factor = tf.div(tf.add(tf.relu(target), BRUSH_FLOOR), tf.add(g, BRUSH_FLOOR)) as tf.Tensor4D;
+  return k > 1 ? tf.image.resizeBilinear(factor, [H, W], false, true) : factor;
+}
+
 /**
  * The frame x [1,H,W,3] downsized to `scale`, filtered by `run`, and guided back up to H x W,
  * with the look's outlines and bands drawn again at the frame's size when it has them (from the
  * guided picture's own luma: the frame's luma drew every freckle and hair as a dot; the guided
- * picture's is flat where the look is).
+ * picture's is flat where the look is), and its brushwork (from the frame's luma, through paint).
  */
 export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, look: GuideLook = {}): tf.Tensor4D {
   return tf.tidy(() => {
@@ -125,52 +153,4 @@ export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
     });
     return seen.guided && p.keep ? tf.mul(seen.guided, p.keep) as tf.Tensor4D : applyGuide(p, x);
   });
-}
-
-/**
- * Three box means whose cascade has about a Gaussian's variance, sigma² (a box of k adds
- * (k² - 1) / 12; Kovesi's widths): sigma 1.2 -> 3, 3 (1.15); 1.92 -> 3, 3, 5 (1.83). A box of 1 is left out.
- */
-export function boxCascade(sigma: number, n = 3): number[] {
-  let wl = Math.floor(Math.sqrt((12 * sigma * sigma) / n + 1));
-  if (wl % 2 === 0) wl--;
-  const m = Math.round((12 * sigma * sigma - n * wl * wl - 4 * n * wl - 3 * n) / (-4 * wl - 4));
-  return Array.from({ length: n }, (_, i) => (i < m ? wl : wl + 2)).filter((k) => k > 1);
-}
-
-/**
- * Box means of k down the columns of a [1,A,1,B] plane, whose B columns are the pooling's
- * channels: tfjs-wasm pools channels together, and one channel pixel by pixel (one 640x480
- * channel, Node: a 3x3 mean 3.2 ms as [1,H,W,1], a 3x1 one 0.3 this way, a turn 0.2 or less).
- */
-const boxDown = (t: tf.Tensor4D, k: number): tf.Tensor4D => tf.avgPool(t, [k, 1], 1, 'same');
-
-/** [1,A,1,B] -> [1,B,1,A]: the rows become the columns. */
-const turn = (t: tf.Tensor4D): tf.Tensor4D => {
-  const [, a, , b] = t.shape;
-  return tf.reshape(tf.transpose(tf.reshape(t, [a, b])), [1, b, 1, a]);
-};
-
-/**
- * The outlines' tensor ops for one frame. Blurs of one channel are box cascades (a 13-tap
- * convolution of one 640x480 channel took 24 ms on tfjs-wasm), each box separable (boxDown),
- * and a cascade that begins as an earlier one did (sigma 1.2: 3, 3; 1.92: 3, 3, 5) continues
- * from it. The outlines of a 640x480 frame: 21 ms on one thread (Node), now 9.
- */
-export function lineOps(): LineOps<tf.Tensor4D> {
-  const done: { from: tf.Tensor4D; boxes: number[]; out: tf.Tensor4D }[] = [];
-  const blur = (y: tf.Tensor4D, sigma: number): tf.Tensor4D => {
-    const boxes = boxCascade(sigma);
-    const start = done.filter((d) => d.from === y && d.boxes.every((k, i) => boxes[i] === k)).sort((a, b) => b.boxes.length - a.boxes.length)[0];
-    const rest = boxes.slice(start?.boxes.length ?? 0);
-    const [, h, w] = y.shape;
-    const down = (t: tf.Tensor4D) => rest.reduce(boxDown, t);
-    const out = rest.length ? tf.reshape(turn(down(turn(down(tf.reshape(start?.out ?? y, [1, h, 1, w]))))), [1, h, w, 1]) as tf.Tensor4D : start!.out;
-    done.push({ from: y, boxes, out });
-    return out;
-  };
-  return {
-    blur, sigmoid: (t) => tf.sigmoid(t), mul: (a, b) => tf.mul(a, b), add: (a, b) => tf.add(a, b), sub: (a, b) => tf.sub(a, b),
-    constant: (v) => tf.scalar(v) as unknown as tf.Tensor4D,
-  };
 }

@@ -26,6 +26,10 @@ export function parseRegistry(text: string): Registry {
     if (b !== undefined && !(b && Number.isInteger(b.levels) && b.levels >= 2 && b.levels <= 16 && b.width > 0 && b.width <= 1 && b.strength >= 0 && b.strength <= 1)) {
       fail(`filters[${i}].bands needs integer levels 2-16, width (0, 1] and strength [0, 1]`);
     }
+    const p = f.paint;
+    if (p !== undefined && !(p && Number.isInteger(p.radius) && p.radius >= 1 && p.radius <= 8 && [p.detail, p.relief].every((v) => Number.isFinite(v) && v >= 0 && v <= 2))) {
+      fail(`filters[${i}].paint needs integer radius 1-8 and detail and relief in [0, 2]`);
+    }
   });
   return reg as Registry;
 }

@@ -1,5 +1,5 @@
 // Types at the boundaries between the registry, the filter worker and its hosts (PWA, extension).
-import type { BandParams, LineParams } from './outlines.js';
+import type { BandParams, LineParams, PaintParams } from './outlines.js';
 
 export type FilterKind = 'super-resolution' | 'style';
 
@@ -35,6 +35,11 @@ export interface FilterEntry {
    * when it runs at a smaller working size (guided-work.ts). Absent: none.
    */
   bands?: BandParams;
+  /**
+   * A painting's brushwork from the frame's own luma (outlines.ts), drawn at the frame's own size
+   * when it runs at a smaller working size (guided-work.ts). Absent: none.
+   */
+  paint?: PaintParams;
   /**
    * The source it was trained for: "compressed" (low-bitrate H.264, VP9 and AV1; Auto takes it
    * in place of the clean filter of its tier when the source is compressed, host/source-quality.ts).

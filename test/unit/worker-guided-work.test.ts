@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFilterFromDisk, readRegistry } from '../../models/train/core/disk-model';
 import { executeFilter, frameRun } from '../../workers/execute';
-import { boxCascade, guideAlign, guidedWork, lineOps } from '../../workers/guided-work';
-import { BAND_FLOOR, type BandParams } from '../../workers/outlines';
+import { guideAlign, guidedWork } from '../../workers/guided-work';
+import { boxCascade, planeOps } from '../../workers/plane-ops';
+import { BAND_FLOOR, softKuwahara, type BandParams } from '../../workers/outlines';
 import { scaledSize } from '../../workers/pixels';
 import { TILE_OVERLAP, lcm, planBands } from '../../workers/tile-plan';
 
@@ -103,7 +104,7 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
 
   it('blurs the outlines\' luma as the plain box cascades do, by separable boxes and a shared first part', () => {
     const y = tf.randomUniform([1, 61, 83, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
-    const ops = lineOps();
+    const ops = planeOps();
     for (const sigma of [1.2, 1.92, 1, 1.6]) {
       const plain = boxCascade(sigma).reduce((t, k) => tf.avgPool(t, k, 1, 'same'), y);
       const fast = ops.blur(y, sigma);
@@ -111,6 +112,61 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
       expect(tf.max(tf.abs(tf.sub(fast, plain))).dataSync()[0], `sigma ${sigma}`).toBeLessThan(1e-5);
     }
     y.dispose();
+  });
+
+  it('takes each pixel\'s four quadrant means as a plain loop does, and a soft Kuwahara keeps a step sharp while it smooths noise', () => {
+    const [h, w, r] = [13, 17, 2];
+    const y = tf.randomUniform([1, h, w, 1], 0, 1, 'float32', 11) as tf.Tensor4D;
+    const v = y.dataSync();
+    const at = (i: number, j: number) => v[Math.abs(i >= h ? 2 * h - 2 - i : i) * w + Math.abs(j >= w ? 2 * w - 2 - j : j)];
+    const ops = planeOps();
+    // Up-left, up-right, down-left, down-right: the (r+1)² window whose corner is the pixel, mirrored borders.
+    [[-r, -r], [-r, 0], [0, -r], [0, 0]].forEach(([oy, ox], q) => {
+      const got = ops.quadrant(y, r, q).dataSync();
+      for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
+        let sum = 0;
+        for (let a = 0; a <= r; a++) for (let b = 0; b <= r; b++) sum += at(i + oy + a, j + ox + b);
+        expect(got[i * w + j]).toBeCloseTo(sum / (r + 1) ** 2, 5);
+      }
+    });
+    // A noisy step from 0.3 to 0.7: the filtered step stays within 2 pixels, the noise on each side halves or better.
+    const step = tf.tidy(() => tf.add(tf.where(tf.greater(tf.range(0, 64).reshape([1, 1, 64, 1]).tile([1, 48, 1, 1]), 31.5), 0.7, 0.3), tf.randomNormal([1, 48, 64, 1], 0, 0.02, 'float32', 5))) as tf.Tensor4D;
+    const k = softKuwahara(step, step, 2, planeOps());
+    const row = Array.from(tf.mean(k, [0, 1, 3]).dataSync());
+    expect(row.filter((m) => m > 0.35 && m < 0.65).length).toBeLessThanOrEqual(2);
+    const noise = (t: tf.Tensor4D) => tf.tidy(() => tf.moments(tf.slice(t, [0, 4, 4, 0], [1, 40, 20, 1])).variance.dataSync()[0]);
+    expect(noise(k)).toBeLessThan(noise(step) / 2);
+    tf.dispose([y, step, k]);
+  });
+
+  it('paints the frame\'s small dark features back (FilterEntry.paint) where the working size smears them, and leaves flat areas be', async () => {
+    const { entry, model } = await loadFilterFromDisk(repoRoot, 'style-painting');
+    expect(entry.paint).toBeDefined();
+    const run = (t: tf.Tensor4D) => executeFilter(model, entry, t);
+    // Eyes: dark 10-pixel discs on a light face-like gradient (at 3/16 each is under 2 working pixels).
+    const [W, H] = [640, 480];
+    const eyes = [[200, 180], [260, 180], [420, 300], [480, 300]];
+    const d = new Float32Array(W * H * 3), isEye = new Uint8Array(W * H), isFlat = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      const near = Math.min(...eyes.map(([ex, ey]) => Math.hypot(x - ex, y - ey)));
+      isEye[y * W + x] = near < 4 ? 1 : 0;
+      isFlat[y * W + x] = near > 60 ? 1 : 0;
+      for (let c = 0; c < 3; c++) d[(y * W + x) * 3 + c] = near < 5 ? 0.12 : 0.75 - 0.1 * c + (0.1 * x) / W;
+    }
+    const x = tf.tensor4d(d, [1, H, W, 3]);
+    const [painted, bare] = [guidedWork(run, x, 0.1875, { paint: entry.paint }), guidedWork(run, x, 0.1875)];
+    const mask = (m: Uint8Array) => tf.tensor4d(Float32Array.from(m), [1, H, W, 1]);
+    const { eyeDepth, flatChange } = tf.tidy(() => {
+      const l = (t: tf.Tensor4D) => tf.mean(t, 3, true);
+      const meanOn = (t: tf.Tensor, m: tf.Tensor) => tf.div(tf.sum(tf.mul(t, m)), tf.sum(m)).dataSync()[0];
+      const depth = (t: tf.Tensor4D) => meanOn(l(t), mask(isFlat)) - meanOn(l(t), mask(isEye));
+      return { eyeDepth: [depth(painted), depth(bare)], flatChange: meanOn(tf.abs(tf.sub(l(painted), l(bare))), mask(isFlat)) };
+    });
+    console.log(`style-painting at 3/16: eyes ${(255 * eyeDepth[0]).toFixed(1)} levels below the face painted, ${(255 * eyeDepth[1]).toFixed(1)} without; flat areas ${(255 * flatChange).toFixed(2)} levels apart`);
+    expect(eyeDepth[0]).toBeGreaterThan(2 * eyeDepth[1]);
+    expect(flatChange).toBeLessThan(2 / 255);
+    tf.dispose([x, painted, bare]);
+    model.dispose();
   });
 
   it('draws a style\'s outlines again at the frame\'s size: dark along edges, barely on flat areas', async () => {

@@ -201,8 +201,11 @@ export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl'
   const regPath = join(repoRoot, 'models/registry.json');
   let registry: Registry = { version: 1, filters: [] };
   try { registry = JSON.parse(readFileSync(regPath, 'utf8')) as Registry; } catch { /* first filter */ }
-  // Replaced in place, so retraining a filter keeps the registry's order.
+  // Replaced in place, so retraining a filter keeps the registry's order, and the stages only the
+  // worker draws (bands and brushwork at the frame's size, set in the registry) with it.
   const at = registry.filters.findIndex((f) => f.id === full.id);
+  const { bands, paint } = at >= 0 ? registry.filters[at] : {};
+  Object.assign(full, bands ? { bands } : {}, paint ? { paint } : {});
   registry.filters = at >= 0 ? registry.filters.map((f, i) => (i === at ? full : f)) : [...registry.filters, full];
   writeFileSync(regPath, JSON.stringify(registry, null, 2) + '\n');
   return full;

@@ -13,7 +13,7 @@
 // on every backend. Shift-equivariant by construction: it adds no shimmer to a pan.
 import * as tf from '@tensorflow/tfjs';
 import { guidedFormula } from './guided.js';
-import { gaussianTaps, lineMap, type LineParams } from '../../../workers/outlines.js';
+import { KUWAHARA_WEIGHTS, gaussianTaps, lineMap, softKuwahara, type LineParams } from '../../../workers/outlines.js';
 
 export const LOOKS = ['cartoon', 'anime', 'painting'] as const;
 export type Look = (typeof LOOKS)[number];
@@ -55,9 +55,8 @@ const SATURATION = { cartoon: 1.3, anime: 1.4 };
 const FLATTEN = { cartoon: [{ r: 2, eps: 0.02 }, { r: 2, eps: 0.02 }], anime: [{ r: 2, eps: 0.01 }, { r: 2, eps: 0.01 }] };
 
 /**
- * Soft Kuwahara: radius; each quadrant weighs (eps / (variance + eps))^2 (luma variance in
- * [0,1] units squared), so the flattest quadrant mostly wins, as in the hard filter, but
- * smoothly (trainable) and without underflow (the ratio of weights is what counts). On the pan
+ * Soft Kuwahara (outlines.ts softKuwahara, whose weights are KUWAHARA_WEIGHTS): radius; each
+ * quadrant weighs (eps / (variance + eps))^2, so the flattest quadrant mostly wins. On the pan
  * clip after a radius-4 guided stage, the power 4 flickered 0.71 and the power 2 0.63 (1 = the
  * clip), with the same patches to the eye. Then
  * saturation, and relief: the luma's detail above a Gaussian blur, added back; relief 2 made the
@@ -68,7 +67,7 @@ const FLATTEN = { cartoon: [{ r: 2, eps: 0.02 }, { r: 2, eps: 0.02 }], anime: [{
  * faces past reading at 256x256; exp(-variance / 0.002) weights averaged the four quadrants
  * wherever the photo had texture, a 7x7 blur the trained network then made worse.
  */
-const KUWAHARA = { r: 3, eps: 1e-4, saturation: 1.15, relief: 0.9, reliefSigma: 1, weightSigma: 1 };
+const KUWAHARA = { r: 3, saturation: 1.15, relief: 0.9, reliefSigma: 1 };
 
 /**
  * The luma put in k soft bands, the top one white: (0.5 + sum of k-1 sigmoid steps) / (k - 0.5).
@@ -83,16 +82,7 @@ function bands<T>(l: T, o: LookOps<T>, p: { k: number; sharpness: number }): T {
 
 export function lookFormula<T>(look: Look, y: T, o: LookOps<T>): T {
   if (look === 'painting') {
-    const l = o.luma(y), l2 = o.mul(l, l);
-    let num = o.constant(0), den = o.constant(1e-12);
-    for (let q = 0; q < 4; q++) {
-      const m = o.quadrant(l, KUWAHARA.r, q);
-      const w1 = o.div(o.constant(KUWAHARA.eps), o.add(o.sub(o.quadrant(l2, KUWAHARA.r, q), o.mul(m, m)), o.constant(KUWAHARA.eps)));
-      const w = o.blur(o.mul(w1, w1), KUWAHARA.weightSigma);
-      num = o.add(num, o.mul(o.quadrant(y, KUWAHARA.r, q), w));
-      den = o.add(den, w);
-    }
-    const paint = o.div(num, den), pl = o.luma(paint);
+    const paint = softKuwahara(o.luma(y), y, KUWAHARA.r, o), pl = o.luma(paint);
     const vivid = o.add(pl, o.mul(o.sub(paint, pl), o.constant(KUWAHARA.saturation)));
     return o.add(vivid, o.mul(o.sub(pl, o.blur(pl, KUWAHARA.reliefSigma)), o.constant(KUWAHARA.relief)));
   }
@@ -119,7 +109,7 @@ export function lookFormula<T>(look: Look, y: T, o: LookOps<T>): T {
 /** Adds and multiplies per pixel of a look (for the registry's cost figure). */
 export function lookOpsPerPixel(look: Look): number {
   const taps = (sigma: number) => 2 * (2 * Math.ceil(3 * sigma) + 1);
-  if (look === 'painting') return 3 + 4 * (3 * 2 * (KUWAHARA.r + 1) + 2 * 2 * (KUWAHARA.r + 1) + 12 + taps(KUWAHARA.weightSigma)) + 3 + 9 + taps(KUWAHARA.reliefSigma) + 6;
+  if (look === 'painting') return 3 + 4 * (3 * 2 * (KUWAHARA.r + 1) + 2 * 2 * (KUWAHARA.r + 1) + 12 + taps(KUWAHARA_WEIGHTS.weightSigma)) + 3 + 9 + taps(KUWAHARA.reliefSigma) + 6;
   const p = LINES[look];
   const flatten = FLATTEN[look].reduce((n, { r }) => n + 3 * (4 * 2 * (2 * r + 1) + 9), 0);
   return flatten + 3 + taps(p.sigma) + taps(1.6 * p.sigma) + 4 * BANDS[look].k + 18 + (look === 'anime' ? 12 : 0);

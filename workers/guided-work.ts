@@ -63,9 +63,7 @@ export const guidedLuma: GuidedLuma = (fit, xs) => lumaOfPicture(applyGuide({ a:
 export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, look: GuideLook = {}, lumaOf = guidedLuma): GuideParts {
   const [, H, W] = x.shape;
   const { width: w, height: h } = scaledSize(W, H, scale);
-  const k = Math.floor(Math.min(H / h, W / w));
-  const pre = k >= 2 ? tf.avgPool(x, k, k, 'valid') : x;
-  const low = tf.image.resizeBilinear(pre, [h, w], false, true);
+  const low = shrink(x, h, w);
   const y = run(low);
   const box = (t: tf.Tensor4D) => tf.avgPool(t, 2 * GUIDE_RADIUS + 1, 1, 'same');
   const mx = box(low), my = box(y);
@@ -78,9 +76,10 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   if (!lines && !bands && !paint) return { ...fit, keep: null };
   // Drawn at no more than LINE_SIDE rows (a larger frame's lines from its downsized picture, the
   // map enlarged back): the same outlines for the same face whatever the camera's size, and a
-  // 1280x720 frame's in 25 ms instead of 42 on one thread (Node, tfjs-wasm).
-  const f = Math.min(H, W) / LINE_SIDE;
-  const xs = f > 1 ? tf.image.resizeBilinear(x, [Math.round(H / f), Math.round(W / f)], false, true) : x;
+  // 1280x720 frame's in 25 ms instead of 42 on one thread (Node, tfjs-wasm). Brushwork alone at
+  // PAINT_SIDE rows.
+  const f = Math.min(H, W) / (lines || bands ? LINE_SIDE : PAINT_SIDE);
+  const xs = f > 1 ? shrink(x, Math.round(H / f), Math.round(W / f)) : x;
   const luma = lumaOf(fit, xs);
   const ops = planeOps();
   // Each stage a factor like the outlines', so the full-size pass costs nothing more (banding
@@ -110,29 +109,30 @@ function bandFactors(luma: tf.Tensor4D, p: BandParams): tf.Tensor4D {
   return tf.add(tf.div(tf.mul(q, p.strength / p.levels), l), 1 - p.strength) as tf.Tensor4D;
 }
 
-/** Most rows the brushwork is drawn at (the outlines' halved): its soft Kuwahara at 480 rows took 26 ms a frame on one thread (Node). */
+/** Most rows a look with brushwork alone draws it at (the outlines' halved): its soft Kuwahara at 480 rows took 26 ms a 640x480 frame on one thread (Node), at 240 rows 11. */
 const PAINT_SIDE = 240;
 
 /** The smallest luma the brushwork's ratio divides by: near black it adds, not multiplies (hair stays dark, not tinted). */
 const BRUSH_FLOOR = 0.02;
 
 /**
- * Each pixel's brushwork factor (outlines.ts PaintParams) at the outlines' size: the guided
- * picture's luma `guided` moved by the soft Kuwahara of the frame's own luma `frame` (its detail
- * above the working-size frame's luma `low`, enlarged, and its relief), as a ratio; drawn at no
- * more than PAINT_SIDE rows and enlarged.
+ * Each pixel's brushwork factor (outlines.ts PaintParams): the guided picture's luma `guided`
+ * moved by the soft Kuwahara of the frame's own luma `frame` (its detail above the working-size
+ * frame's luma `low`, enlarged, and its relief), as a ratio, at the size of `frame`.
  */
 function brushFactors(guided: tf.Tensor4D, frame: tf.Tensor4D, low: tf.Tensor4D, p: PaintParams, ops: ReturnType<typeof planeOps>): tf.Tensor4D {
-  const [, H, W] = frame.shape;
-  const k = Math.max(1, Math.floor(Math.min(H, W) / PAINT_SIDE));
-  const down = (t: tf.Tensor4D) => (k > 1 ? tf.avgPool(t, k, k, 'valid') as tf.Tensor4D : t);
-  const l = down(frame), g = down(guided);
-  const paint = softKuwahara(l, l, p.radius, ops);
-  const detail = tf.sub(paint, tf.image.resizeBilinear(low, [l.shape[1], l.shape[2]], false, true));
+  const paint = softKuwahara(frame, frame, p.radius, ops);
+  const detail = tf.sub(paint, tf.image.resizeBilinear(low, [frame.shape[1], frame.shape[2]], false, true));
   const relief = tf.sub(paint, ops.blur(paint, 1));
-  const target = tf.add(g, tf.add(tf.mul(detail, p.detail), tf.mul(relief, p.relief)));
-  const factor = tf.div(tf.add(tf.relu(target), BRUSH_FLOOR), tf.add(g, BRUSH_FLOOR)) as tf.Tensor4D;
-  return k > 1 ? tf.image.resizeBilinear(factor, [H, W], false, true) : factor;
+  const target = tf.add(guided, tf.add(tf.mul(detail, p.detail), tf.mul(relief, p.relief)));
+  return tf.div(tf.add(tf.relu(target), BRUSH_FLOOR), tf.add(guided, BRUSH_FLOOR)) as tf.Tensor4D;
+}
+
+/** x [1,H,W,C] at h x w: a box prefilter by the whole factor (no aliasing from skipped pixels), then bilinear. */
+function shrink(x: tf.Tensor4D, h: number, w: number): tf.Tensor4D {
+  const [, H, W] = x.shape, k = Math.floor(Math.min(H / h, W / w));
+  const pre = k >= 2 ? tf.avgPool(x, k, k, 'valid') : x;
+  return pre.shape[1] === h && pre.shape[2] === w ? pre : tf.image.resizeBilinear(pre, [h, w], false, true);
 }
 
 /**

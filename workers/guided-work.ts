@@ -87,9 +87,10 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   // outlined luma, the brushwork from the frame's.
   const dark = lines ? tf.sub(1, tf.mul(lineMap(luma, ops, lines), lines.strength)) as tf.Tensor4D : null;
   const band = bands ? bandFactors(dark ? tf.mul(luma, dark) as tf.Tensor4D : luma, bands) : null;
-  const brush = paint ? brushFactors(luma, lumaOfPicture(xs), lumaOfPicture(low), paint, ops) : null;
+  // A strip too thin for the Kuwahara's windows (never a camera's frame) keeps its guided picture.
+  const brush = paint && Math.min(xs.shape[1], xs.shape[2]) > paint.radius ? brushFactors(luma, lumaOfPicture(xs), lumaOfPicture(low), paint, ops) : null;
   const keep = [dark, band, brush].filter((t): t is tf.Tensor4D => t !== null);
-  return { ...fit, keep: keep.reduce((a, b) => tf.mul(a, b)) };
+  return { ...fit, keep: keep.length ? keep.reduce((a, b) => tf.mul(a, b)) : null };
 }
 
 /** The fit applied to the frame x at its own size: a·x + b, times the keep factor (outlines, bands, brushwork). */

@@ -165,6 +165,13 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
     console.log(`style-painting at 3/16: eyes ${(255 * eyeDepth[0]).toFixed(1)} levels below the face painted, ${(255 * eyeDepth[1]).toFixed(1)} without; flat areas ${(255 * flatChange).toFixed(2)} levels apart`);
     expect(eyeDepth[0]).toBeGreaterThan(2 * eyeDepth[1]);
     expect(flatChange).toBeLessThan(2 / 255);
+    // Odd frames keep a picture of their own size: strips too thin to paint go unpainted.
+    for (const [h, w] of [[1, 1], [2, 600], [90, 2], [3, 50]]) {
+      const odd = tf.tidy(() => guidedWork(run, tf.fill([1, h, w, 3], 0.5) as tf.Tensor4D, 0.5, { paint: entry.paint }));
+      expect(odd.shape, `${h}x${w}`).toEqual([1, h, w, 3]);
+      expect(Array.from(odd.dataSync()).every(Number.isFinite), `${h}x${w}`).toBe(true);
+      odd.dispose();
+    }
     tf.dispose([x, painted, bare]);
     model.dispose();
   });

@@ -115,6 +115,8 @@ const PAINT_SIDE = 240;
 
 /** The smallest luma the brushwork's ratio divides by: near black it adds, not multiplies (hair stays dark, not tinted). */
 const BRUSH_FLOOR = 0.02;
+/** The most the brushwork brightens a pixel: a dark pixel's colour scaled further turned a speck of its hue. */
+const BRUSH_MAX = 4;
 
 /**
  * Each pixel's brushwork factor (outlines.ts PaintParams): the guided picture's luma `guided`
@@ -125,8 +127,11 @@ function brushFactors(guided: tf.Tensor4D, frame: tf.Tensor4D, low: tf.Tensor4D,
   const paint = softKuwahara(frame, frame, p.radius, ops);
   const detail = tf.sub(paint, tf.image.resizeBilinear(low, [frame.shape[1], frame.shape[2]], false, true));
   const relief = tf.sub(paint, ops.blur(paint, 1));
-  const target = tf.add(guided, tf.add(tf.mul(detail, p.detail), tf.mul(relief, p.relief)));
-  return tf.div(tf.add(tf.relu(target), BRUSH_FLOOR), tf.add(guided, BRUSH_FLOOR)) as tf.Tensor4D;
+  // The guided luma below 0 (a·x + b overshoots at a dark edge) would divide by about nothing: a
+  // 640x480 face had 376 values off by over 10 levels, white specks in dark hair.
+  const g = tf.relu(guided);
+  const target = tf.relu(tf.add(g, tf.add(tf.mul(detail, p.detail), tf.mul(relief, p.relief))));
+  return tf.minimum(tf.div(tf.add(target, BRUSH_FLOOR), tf.add(g, BRUSH_FLOOR)), BRUSH_MAX) as tf.Tensor4D;
 }
 
 /** x [1,H,W,C] at h x w: a box prefilter by the whole factor (no aliasing from skipped pixels), then bilinear. */

@@ -42,9 +42,9 @@ export interface GuideLook { lines?: LineParams; bands?: BandParams; paint?: Pai
  * What a guided frame needs besides the frame itself: the fit, and the keep factor (one
  * channel) at the size the outlines are drawn at: 1 - strength x line map for the outlines,
  * times each pixel's band factor for the bands (outlines.ts BandParams) and brushwork factor for
- * the paint (PaintParams), or null for a look with none of them. The output at the frame's full size is made only by applyGuide (or by its
- * WASM SIMD twin in one pass, wasm-guide.ts: a 1280x720 frame's guided stage took 56 ms on one
- * thread as separate tfjs ops).
+ * the paint (PaintParams), or null for a look with none of them. The output at the frame's full
+ * size is made only by applyGuide (or by its WASM SIMD twin in one pass, wasm-guide.ts: a
+ * 1280x720 frame's guided stage took 56 ms on one thread as separate tfjs ops).
  */
 export interface GuideParts extends GuideFit { keep: tf.Tensor4D | null }
 
@@ -110,7 +110,7 @@ function bandFactors(luma: tf.Tensor4D, p: BandParams): tf.Tensor4D {
   return tf.add(tf.div(tf.mul(q, p.strength / p.levels), l), 1 - p.strength) as tf.Tensor4D;
 }
 
-/** Most rows a look with brushwork alone draws it at (the outlines' halved): its soft Kuwahara at 480 rows took 26 ms a 640x480 frame on one thread (Node), at 240 rows 11. */
+/** Most rows a look with brushwork alone draws it at (the outlines' halved): drawn at 480 rows it added 26 ms to a 640x480 frame on one thread (Node), at 240 rows 8. */
 const PAINT_SIDE = 240;
 
 /** The smallest luma the brushwork's ratio divides by: near black it adds, not multiplies (hair stays dark, not tinted). */
@@ -127,8 +127,8 @@ function brushFactors(guided: tf.Tensor4D, frame: tf.Tensor4D, low: tf.Tensor4D,
   const paint = softKuwahara(frame, frame, p.radius, ops);
   const detail = tf.sub(paint, tf.image.resizeBilinear(low, [frame.shape[1], frame.shape[2]], false, true));
   const relief = tf.sub(paint, ops.blur(paint, 1));
-  // The guided luma below 0 (a·x + b overshoots at a dark edge) would divide by about nothing: a
-  // 640x480 face had 376 values off by over 10 levels, white specks in dark hair.
+  // The guided luma below 0 (a·x + b overshoots at a dark edge) divided by about nothing: 120
+  // bright specks in dark hair over 18 live frames at 3/16, 6 with the clamp and the cap.
   const g = tf.relu(guided);
   const target = tf.relu(tf.add(g, tf.add(tf.mul(detail, p.detail), tf.mul(relief, p.relief))));
   return tf.minimum(tf.div(tf.add(target, BRUSH_FLOOR), tf.add(g, BRUSH_FLOOR)), BRUSH_MAX) as tf.Tensor4D;

@@ -7,7 +7,7 @@
 // has the photo's full-resolution edge; where the look is flat (a ≈ 0) photo texture stays out.
 // Enlarging y alone (the old path) gave a 640x480 camera a 240x180 picture, 2.7x blurred.
 import * as tf from '@tensorflow/tfjs';
-import { gcd } from './tile-plan.js';
+import { gcd, lcm } from './tile-plan.js';
 import { scaledSize } from './pixels.js';
 import { BAND_FLOOR, lineMap, softKuwahara, type BandParams, type LineParams, type PaintParams } from './outlines.js';
 import { planeOps } from './plane-ops.js';
@@ -22,15 +22,26 @@ export const GUIDE_EPS = 1e-4;
 /**
  * Rows on which a band of a frame run at `scale` must start (and end) to sample the whole
  * frame's working grid: its prefilter's blocks whole, and the row a whole working-size row
- * (3/8 of a 640x480 camera: 8). 1 when no row up to 64 is: bands then differ at the seams by
- * the grid's phase (style-anime on two bands: 27 levels at most, at a seam).
+ * (3/8 of a 640x480 camera: 8), and the brushwork's blocks whole (paintBlock). Without the
+ * working grid (no row up to 64 has it), the brushwork's blocks alone: bands then differ at the
+ * seams by the grid's phase (style-anime on two bands: 27 levels at most, at a seam).
  */
 export function guideAlign(scale: number): number {
   const d = Array.from({ length: 64 }, (_, i) => i + 1).find((n) => Math.abs(n * scale - Math.round(n * scale)) < 1e-6);
-  if (!d) return 1;
   const k = Math.max(1, Math.floor(1 / scale));
-  return (d * k) / gcd(d, k);
+  return lcm(d ? (d * k) / gcd(d, k) : 1, paintBlock(scale));
 }
+
+/**
+ * The brushwork is drawn at about 8/3 of the working size: 240 rows for a 640x480 camera at
+ * 3/16 and for a 1280x720 one at 1/8 (drawn at 480 rows it added 26 ms to a 640x480 frame on one
+ * thread, Node; at 240, 8). A whole block of the frame's pixels, the same for a frame and for
+ * each band of it (a band's own size had joined two bands 33 levels apart).
+ */
+const PAINT_PER_WORK = 8 / 3;
+
+/** The side of the frame's pixel blocks the brushwork is drawn from at working scale `scale`. */
+export const paintBlock = (scale: number): number => Math.max(1, Math.floor(1 / (scale * PAINT_PER_WORK) + 1e-6));
 
 /** The fit's a and b at the working size, already averaged over each window. */
 export interface GuideFit { a: tf.Tensor4D; b: tf.Tensor4D }
@@ -74,21 +85,20 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   const fit = { a: box(a), b: box(b) };
   const { lines, bands, paint } = look;
   if (!lines && !bands && !paint) return { ...fit, keep: null };
+  const ops = planeOps();
   // Drawn at no more than LINE_SIDE rows (a larger frame's lines from its downsized picture, the
   // map enlarged back): the same outlines for the same face whatever the camera's size, and a
-  // 1280x720 frame's in 25 ms instead of 42 on one thread (Node, tfjs-wasm). Brushwork alone at
-  // PAINT_SIDE rows.
-  const f = Math.min(H, W) / (lines || bands ? LINE_SIDE : PAINT_SIDE);
-  const xs = f > 1 ? shrink(x, Math.round(H / f), Math.round(W / f)) : x;
-  const luma = lumaOf(fit, xs);
-  const ops = planeOps();
-  // Each stage a factor like the outlines', so the full-size pass costs nothing more (banding
-  // each pixel there added 35 ms to a 1280x720 frame's SIMD pass): the bands taken from the
-  // outlined luma, the brushwork from the frame's.
-  const dark = lines ? tf.sub(1, tf.mul(lineMap(luma, ops, lines), lines.strength)) as tf.Tensor4D : null;
-  const band = bands ? bandFactors(dark ? tf.mul(luma, dark) as tf.Tensor4D : luma, bands) : null;
-  // A strip too thin for the Kuwahara's windows (never a camera's frame) keeps its guided picture.
-  const brush = paint && Math.min(xs.shape[1], xs.shape[2]) > paint.radius ? brushFactors(luma, lumaOfPicture(xs), lumaOfPicture(low), paint, ops) : null;
+  // 1280x720 frame's in 25 ms instead of 42 on one thread (Node, tfjs-wasm). Each stage a factor,
+  // so the full-size pass costs nothing more (banding each pixel there added 35 ms to a 1280x720
+  // frame's SIMD pass): the bands taken from the outlined luma, the brushwork from the frame's.
+  const f = Math.min(H, W) / LINE_SIDE;
+  const xs = lines || bands ? (f > 1 ? shrink(x, Math.round(H / f), Math.round(W / f)) : x) : null;
+  const luma = xs ? lumaOf(fit, xs) : null;
+  const dark = lines ? tf.sub(1, tf.mul(lineMap(luma!, ops, lines), lines.strength)) as tf.Tensor4D : null;
+  const band = bands ? bandFactors(dark ? tf.mul(luma!, dark) as tf.Tensor4D : luma!, bands) : null;
+  const k = paintBlock(scale), px = k > 1 ? tf.avgPool(x, k, k, 'valid') as tf.Tensor4D : x;
+  let brush = paint ? brushFactors(px, px === xs ? luma! : lumaOf(fit, px), lumaOfPicture(low), paint, ops) : null;
+  if (brush && xs && (brush.shape[1] !== xs.shape[1] || brush.shape[2] !== xs.shape[2])) brush = tf.image.resizeBilinear(brush, [xs.shape[1], xs.shape[2]], false, true);
   const keep = [dark, band, brush].filter((t): t is tf.Tensor4D => t !== null);
   return { ...fit, keep: keep.length ? keep.reduce((a, b) => tf.mul(a, b)) : null };
 }
@@ -110,22 +120,23 @@ function bandFactors(luma: tf.Tensor4D, p: BandParams): tf.Tensor4D {
   return tf.add(tf.div(tf.mul(q, p.strength / p.levels), l), 1 - p.strength) as tf.Tensor4D;
 }
 
-/** Most rows a look with brushwork alone draws it at (the outlines' halved): drawn at 480 rows it added 26 ms to a 640x480 frame on one thread (Node), at 240 rows 8. */
-const PAINT_SIDE = 240;
-
 /** The smallest luma the brushwork's ratio divides by: near black it adds, not multiplies (hair stays dark, not tinted). */
 const BRUSH_FLOOR = 0.02;
 /** The most the brushwork brightens a pixel: a dark pixel's colour scaled further turned a speck of its hue. */
 const BRUSH_MAX = 4;
 
 /**
- * Each pixel's brushwork factor (outlines.ts PaintParams): the guided picture's luma `guided`
- * moved by the soft Kuwahara of the frame's own luma `frame` (its detail above the working-size
- * frame's luma `low`, enlarged, and its relief), as a ratio, at the size of `frame`.
+ * Each pixel's brushwork factor (outlines.ts PaintParams) at the size of px (the frame in
+ * paintBlock blocks): the guided picture's luma there (`guided`) moved by the soft Kuwahara of
+ * the frame's own luma (its detail above the working-size frame's luma `low`, enlarged, and its
+ * relief), as a ratio. Null for a strip too thin for the Kuwahara's windows (never a camera's frame).
  */
-function brushFactors(guided: tf.Tensor4D, frame: tf.Tensor4D, low: tf.Tensor4D, p: PaintParams, ops: ReturnType<typeof planeOps>): tf.Tensor4D {
+function brushFactors(px: tf.Tensor4D, guided: tf.Tensor4D, low: tf.Tensor4D, p: PaintParams, ops: ReturnType<typeof planeOps>): tf.Tensor4D | null {
+  const [, h, w] = px.shape;
+  if (Math.min(h, w) <= p.radius) return null;
+  const frame = lumaOfPicture(px);
   const paint = softKuwahara(frame, frame, p.radius, ops);
-  const detail = tf.sub(paint, tf.image.resizeBilinear(low, [frame.shape[1], frame.shape[2]], false, true));
+  const detail = tf.sub(paint, tf.image.resizeBilinear(low, [h, w], false, true));
   const relief = tf.sub(paint, ops.blur(paint, 1));
   // The guided luma below 0 (a·x + b overshoots at a dark edge) divided by about nothing: 120
   // bright specks in dark hair over 18 live frames at 3/16, 6 with the clamp and the cap.

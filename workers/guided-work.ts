@@ -96,9 +96,13 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   const luma = xs ? lumaOf(fit, xs) : null;
   const dark = lines ? tf.sub(1, tf.mul(lineMap(luma!, ops, lines), lines.strength)) as tf.Tensor4D : null;
   const band = bands ? bandFactors(dark ? tf.mul(luma!, dark) as tf.Tensor4D : luma!, bands) : null;
-  const k = paintBlock(scale), px = k > 1 ? tf.avgPool(x, k, k, 'valid') as tf.Tensor4D : x;
-  let brush = paint ? brushFactors(px, px === xs ? luma! : lumaOf(fit, px), lumaOfPicture(low), paint, ops) : null;
-  if (brush && xs && (brush.shape[1] !== xs.shape[1] || brush.shape[2] !== xs.shape[2])) brush = tf.image.resizeBilinear(brush, [xs.shape[1], xs.shape[2]], false, true);
+  let brush: tf.Tensor4D | null = null;
+  if (paint) {
+    // From the frame in paintBlock blocks; brought to the outlines' size when there are outlines or bands, so the factors multiply.
+    const k = paintBlock(scale), px = k > 1 ? tf.avgPool(x, k, k, 'valid') as tf.Tensor4D : x;
+    brush = brushFactors(px, px === xs ? luma! : lumaOf(fit, px), lumaOfPicture(low), paint, ops);
+    if (brush && xs && (brush.shape[1] !== xs.shape[1] || brush.shape[2] !== xs.shape[2])) brush = tf.image.resizeBilinear(brush, [xs.shape[1], xs.shape[2]], false, true);
+  }
   const keep = [dark, band, brush].filter((t): t is tf.Tensor4D => t !== null);
   return { ...fit, keep: keep.length ? keep.reduce((a, b) => tf.mul(a, b)) : null };
 }

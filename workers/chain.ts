@@ -5,6 +5,7 @@ import { executeFilter } from './execute.js';
 import { CHAIN_SEPARATOR, type FilterEntry } from './types.js';
 import { lcm } from './tile-plan.js';
 import type { BandParams, LineParams, PaintParams } from './outlines.js';
+import type { ToneParams } from './cel-tone.js';
 
 /** How the frame pipeline runs a model: its scale, padding need, and tile alignment. */
 export interface RunSpec {
@@ -19,6 +20,8 @@ export interface RunSpec {
   bands?: BandParams;
   /** A painting's brushwork (a single stage's; FilterEntry.paint). */
   paint?: PaintParams;
+  /** The anime's cel palette (a single stage's, FilterEntry.tone; a chain's stages each draw their own in executeFilter). */
+  tone?: ToneParams;
 }
 
 /** One model and spec for the stages in order; each stage pads for itself. */

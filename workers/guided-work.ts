@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { gcd, lcm } from './tile-plan.js';
 import { scaledSize } from './pixels.js';
 import { BAND_FLOOR, lineMap, softKuwahara, type BandParams, type LineParams, type PaintParams } from './outlines.js';
-import { planeOps } from './plane-ops.js';
+import { lumaOfPicture, planeOps } from './plane-ops.js';
 
 /** Radius of the fitting windows, in working-size pixels: 3x3 windows keep eyes and glasses (a few pixels at 240x180). */
 export const GUIDE_RADIUS = 1;
@@ -62,9 +62,6 @@ export interface GuideParts extends GuideFit { keep: tf.Tensor4D | null }
 /** The luma [1,h,w,1] of the fit applied to a frame xs [1,h,w,3]: what the outlines are drawn from. */
 export type GuidedLuma = (fit: GuideFit, xs: tf.Tensor4D) => tf.Tensor4D;
 
-/** BT.601 luma as a 1x1 convolution: 2 ms for 640x480 on tfjs-wasm, a multiply and channel sum 18. */
-const lumaOfPicture = (y: tf.Tensor4D): tf.Tensor4D => tf.conv2d(y, tf.tensor4d([0.299, 0.587, 0.114], [1, 1, 3, 1]), 1, 'valid');
-
 export const guidedLuma: GuidedLuma = (fit, xs) => lumaOfPicture(applyGuide({ a: fit.a, b: fit.b, keep: null }, xs));
 
 /**
@@ -90,18 +87,25 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   // map enlarged back): the same outlines for the same face whatever the camera's size, and a
   // 1280x720 frame's in 25 ms instead of 42 on one thread (Node, tfjs-wasm). Each stage a factor,
   // so the full-size pass costs nothing more (banding each pixel there added 35 ms to a 1280x720
-  // frame's SIMD pass): the bands taken from the outlined luma, the brushwork from the frame's.
+  // frame's SIMD pass): the bands taken from the outlined luma, the brushwork (and ink lines) from the frame's.
   const f = Math.min(H, W) / LINE_SIDE;
   const xs = lines || bands ? (f > 1 ? shrink(x, Math.round(H / f), Math.round(W / f)) : x) : null;
-  const luma = xs ? lumaOf(fit, xs) : null;
-  const dark = lines ? tf.sub(1, tf.mul(lineMap(luma!, ops, lines), lines.strength)) as tf.Tensor4D : null;
+  // The frame in paintBlock blocks, its luma flattened by the soft Kuwahara: what the brushwork,
+  // and ink lines (LineParams.flatten), are drawn from.
+  const k = paintBlock(scale), px = paint || lines?.flatten ? (k > 1 ? tf.avgPool(x, k, k, 'valid') as tf.Tensor4D : x) : null;
+  const pl = px ? lumaOfPicture(px) : null;
+  // A strip too thin for the Kuwahara's windows (never a camera's frame) keeps the guided picture's lines and no brushwork.
+  const fits = (r: number) => Math.min(pl!.shape[1], pl!.shape[2]) > r;
+  const flat = (r: number) => softKuwahara(pl!, pl!, r, ops);
+  const ink = lines?.flatten && fits(lines.flatten) ? flat(lines.flatten) : null;
+  const luma = xs && (bands || (lines && !ink)) ? lumaOf(fit, xs) : null;
+  const dark = lines ? tf.sub(1, tf.mul(lineMap(ink ? tf.image.resizeBilinear(ink, [xs!.shape[1], xs!.shape[2]], false, true) : luma!, ops, lines), lines.strength)) as tf.Tensor4D : null;
   const band = bands ? bandFactors(dark ? tf.mul(luma!, dark) as tf.Tensor4D : luma!, bands) : null;
   let brush: tf.Tensor4D | null = null;
-  if (paint) {
-    // From the frame in paintBlock blocks; brought to the outlines' size when there are outlines or bands, so the factors multiply.
-    const k = paintBlock(scale), px = k > 1 ? tf.avgPool(x, k, k, 'valid') as tf.Tensor4D : x;
-    brush = brushFactors(px, px === xs ? luma! : lumaOf(fit, px), lumaOfPicture(low), paint, ops);
-    if (brush && xs && (brush.shape[1] !== xs.shape[1] || brush.shape[2] !== xs.shape[2])) brush = tf.image.resizeBilinear(brush, [xs.shape[1], xs.shape[2]], false, true);
+  if (paint && fits(paint.radius)) {
+    // Brought to the outlines' size when there are outlines or bands, so the factors multiply.
+    brush = brushFactors(px!, flat(paint.radius), px === xs && luma ? luma : lumaOf(fit, px!), lumaOfPicture(low), paint, ops);
+    if (xs && (brush.shape[1] !== xs.shape[1] || brush.shape[2] !== xs.shape[2])) brush = tf.image.resizeBilinear(brush, [xs.shape[1], xs.shape[2]], false, true);
   }
   const keep = [dark, band, brush].filter((t): t is tf.Tensor4D => t !== null);
   return { ...fit, keep: keep.length ? keep.reduce((a, b) => tf.mul(a, b)) : null };
@@ -131,15 +135,12 @@ const BRUSH_MAX = 4;
 
 /**
  * Each pixel's brushwork factor (outlines.ts PaintParams) at the size of px (the frame in
- * paintBlock blocks): the guided picture's luma there (`guided`) moved by the soft Kuwahara of
- * the frame's own luma (its detail above the working-size frame's luma `low`, enlarged, and its
- * relief), as a ratio. Null for a strip too thin for the Kuwahara's windows (never a camera's frame).
+ * paintBlock blocks): the guided picture's luma there (`guided`) moved by `paint`, the soft
+ * Kuwahara of the frame's own luma (its detail above the working-size frame's luma `low`,
+ * enlarged, and its relief), as a ratio.
  */
-function brushFactors(px: tf.Tensor4D, guided: tf.Tensor4D, low: tf.Tensor4D, p: PaintParams, ops: ReturnType<typeof planeOps>): tf.Tensor4D | null {
+function brushFactors(px: tf.Tensor4D, paint: tf.Tensor4D, guided: tf.Tensor4D, low: tf.Tensor4D, p: PaintParams, ops: ReturnType<typeof planeOps>): tf.Tensor4D {
   const [, h, w] = px.shape;
-  if (Math.min(h, w) <= p.radius) return null;
-  const frame = lumaOfPicture(px);
-  const paint = softKuwahara(frame, frame, p.radius, ops);
   const detail = tf.sub(paint, tf.image.resizeBilinear(low, [h, w], false, true));
   const relief = tf.sub(paint, ops.blur(paint, 1));
   // The guided luma below 0 (a·x + b overshoots at a dark edge) divided by about nothing: 120

@@ -5,8 +5,14 @@
 // softened: a 640x480 camera's cartoon at 3/8 lost its outlines (blind raters called it a
 // painting), and at 3/16 the painting smeared a face's eyes and mouth into its patches.
 
-/** Blur sigma, the dip of the luma's difference of Gaussians where a line starts, its steepness, and how dark a line is. */
-export interface LineParams { sigma: number; dip: number; phi: number; strength: number }
+/**
+ * Blur sigma, the dip of the luma's difference of Gaussians where a line starts, its steepness,
+ * and how dark a line is. `flatten` (the worker's, at a working size): ink lines, drawn from the
+ * frame's own luma flattened by a soft Kuwahara of that radius (skin texture and freckles gone,
+ * eyes, brows, nose and mouth kept) instead of from the guided picture, which is flat where the
+ * network smears a soft webcam face's eyes.
+ */
+export interface LineParams { sigma: number; dip: number; phi: number; strength: number; flatten?: number }
 
 /**
  * Flat bands of luma (a cartoon's cel fills): each pixel scaled by l' / l, where l is its luma

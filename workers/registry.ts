@@ -19,8 +19,9 @@ export function parseRegistry(text: string): Registry {
       && Number.isInteger(f.scale) && (f.scale as number) >= 1;
     if (!ok) fail(`filters[${i}] needs string id, title and modelUrl and an integer scale >= 1`);
     const l = f.lines;
-    if (l !== undefined && !(l && [l.sigma, l.dip, l.phi, l.strength].every((v) => Number.isFinite(v)) && l.sigma > 0 && l.sigma <= 8 && l.strength >= 0 && l.strength <= 1)) {
-      fail(`filters[${i}].lines needs finite sigma (0-8], dip, phi and strength [0, 1]`);
+    if (l !== undefined && !(l && [l.sigma, l.dip, l.phi, l.strength].every((v) => Number.isFinite(v)) && l.sigma > 0 && l.sigma <= 8 && l.strength >= 0 && l.strength <= 1
+      && (l.flatten === undefined || (Number.isInteger(l.flatten) && l.flatten >= 1 && l.flatten <= 8)))) {
+      fail(`filters[${i}].lines needs finite sigma (0-8], dip, phi and strength [0, 1], and flatten an integer 1-8 if any`);
     }
     const b = f.bands;
     if (b !== undefined && !(b && Number.isInteger(b.levels) && b.levels >= 2 && b.levels <= 16 && b.width > 0 && b.width <= 1 && b.strength >= 0 && b.strength <= 1)) {
@@ -29,6 +30,14 @@ export function parseRegistry(text: string): Registry {
     const p = f.paint;
     if (p !== undefined && !(p && Number.isInteger(p.radius) && p.radius >= 1 && p.radius <= 8 && [p.detail, p.relief].every((v) => Number.isFinite(v) && v >= 0 && v <= 2))) {
       fail(`filters[${i}].paint needs integer radius 1-8 and detail and relief in [0, 2]`);
+    }
+    const t = f.tone;
+    const unit = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 1;
+    const trio = (v: unknown, ok: (n: unknown) => boolean) => Array.isArray(v) && v.length === 3 && v.every(ok);
+    if (t !== undefined && !(t && Array.isArray(t.steps) && t.steps.length === 2 && t.steps.every(unit) && t.steps[0] < t.steps[1]
+      && typeof t.width === 'number' && t.width > 0 && t.width <= 1 && trio(t.levels, unit) && unit(t.strength)
+      && trio(t.shade, (v) => typeof v === 'number' && v >= 0 && v <= 2) && typeof t.saturation === 'number' && t.saturation >= 0 && t.saturation <= 2)) {
+      fail(`filters[${i}].tone needs two rising steps and three levels in [0, 1], width (0, 1], strength [0, 1], three shade factors and saturation in [0, 2]`);
     }
   });
   return reg as Registry;

@@ -1,5 +1,6 @@
 // Types at the boundaries between the registry, the filter worker and its hosts (PWA, extension).
 import type { BandParams, LineParams, PaintParams } from './outlines.js';
+import type { ToneParams } from './cel-tone.js';
 
 export type FilterKind = 'super-resolution' | 'style';
 
@@ -40,6 +41,11 @@ export interface FilterEntry {
    * when it runs at a smaller working size (guided-work.ts). Absent: none.
    */
   paint?: PaintParams;
+  /**
+   * The anime's cel palette (cel-tone.ts), drawn on the network's picture at the size it runs at
+   * (execute.ts executeFilter), so a live style's guided stage carries it to the frame. Absent: none.
+   */
+  tone?: ToneParams;
   /**
    * The source it was trained for: "compressed" (low-bitrate H.264, VP9 and AV1; Auto takes it
    * in place of the clean filter of its tier when the source is compressed, host/source-quality.ts).

@@ -91,8 +91,8 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
     expect(guideAlign(0.5)).toBe(2);
     expect(guideAlign(0.1875)).toBe(80);
     const x = card(640, 480);
-    // The anime's outlines at 3/8; the painting's brushwork at 3/16, drawn from 2x2 blocks of the frame.
-    for (const [id, scale] of [['style-anime', 0.375], ['style-painting', 0.1875]] as const) {
+    // The anime's ink at 3/8 and 3/16, the painting's brushwork at 3/16: drawn from 2x2 blocks of the frame at 3/16.
+    for (const [id, scale] of [['style-anime', 0.375], ['style-anime', 0.1875], ['style-painting', 0.1875]] as const) {
       const { entry, model } = await loadFilterFromDisk(repoRoot, id);
       const run = frameRun(model, entry, true, scale);
       const whole = tf.tidy(() => run.execute(x));
@@ -179,6 +179,40 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
     }
     tf.dispose([x, painted, bare]);
     model.dispose();
+  });
+
+  it('draws ink lines (LineParams.flatten) from the frame where the working size flattens small eyes, and none on skin texture', async () => {
+    const { entry } = await loadFilterFromDisk(repoRoot, 'style-anime');
+    expect(entry.lines?.flatten).toBeDefined();
+    // A network that draws a flat colour: the guided picture has no eyes to outline (as a soft webcam face's at 3/16).
+    const run = (t: tf.Tensor4D) => tf.mul(tf.onesLike(t), tf.tensor1d([0.8, 0.7, 0.6])) as tf.Tensor4D;
+    // Eyes: dark 12-pixel discs on a pale face with 1-level pixel noise (skin texture).
+    const [W, H] = [640, 480];
+    const eyes = [[200, 180], [280, 180]];
+    const d = new Float32Array(W * H * 3), nearEye = new Uint8Array(W * H), isSkin = new Uint8Array(W * H);
+    let seed = 9;
+    const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) / 255;
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      const near = Math.min(...eyes.map(([ex, ey]) => Math.hypot(x - ex, y - ey)));
+      nearEye[y * W + x] = near > 4 && near < 9 ? 1 : 0;
+      isSkin[y * W + x] = near > 40 ? 1 : 0;
+      const n = noise();
+      for (let c = 0; c < 3; c++) d[(y * W + x) * 3 + c] = near < 6 ? 0.1 : 0.75 - 0.1 * c + n;
+    }
+    const x = tf.tensor4d(d, [1, H, W, 3]);
+    const lines = entry.lines!;
+    const [inked, plain] = [guidedWork(run, x, 0.1875, { lines }), guidedWork(run, x, 0.1875, { lines: { ...lines, flatten: undefined } })];
+    const { ring, skin } = tf.tidy(() => {
+      const l = (t: tf.Tensor4D) => tf.mean(t, 3, true);
+      const meanOn = (t: tf.Tensor, m: Uint8Array) => { const k = tf.tensor4d(Float32Array.from(m), [1, H, W, 1]); return tf.div(tf.sum(tf.mul(t, k)), tf.sum(k)).dataSync()[0]; };
+      const darker = (t: tf.Tensor4D) => tf.sub(0.7, l(t));
+      return { ring: [meanOn(darker(inked), nearEye), meanOn(darker(plain), nearEye)], skin: meanOn(tf.abs(tf.sub(l(inked), l(plain))), isSkin) };
+    });
+    console.log(`style-anime's ink at 3/16: around the eyes ${(255 * ring[0]).toFixed(1)} levels below the flat picture, ${(255 * ring[1]).toFixed(1)} from the guided picture; skin ${(255 * skin).toFixed(2)} levels apart`);
+    expect(ring[0]).toBeGreaterThan(15 / 255);
+    expect(ring[0]).toBeGreaterThan(3 * Math.max(ring[1], 1 / 255));
+    expect(skin).toBeLessThan(1 / 255);
+    tf.dispose([x, inked, plain]);
   });
 
   it('draws a style\'s outlines again at the frame\'s size: dark along edges, barely on flat areas', async () => {

@@ -194,7 +194,7 @@ export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl'
   writeFileSync(join(dirname(path), 'weights.bin'), weights);
   const multiple = inputMultiple(g.config);
   const macs = macsPerInputPixel(g);
-  // A look that draws outlines: the worker draws them again at the frame's size (workers/guided-work.ts).
+  // A look that draws outlines: the worker draws them again at the frame's size (workers/guided-work.ts); a new entry's, an existing one keeps its tuned ones.
   const look = g.config.look;
   const lines = look === 'cartoon' || look === 'anime' ? { lines: LINES[look] } : {};
   const full: FilterEntry = { ...entry, modelUrl, macsPerInputPixel: macs, macsPerOutputPixel: Math.round(macs / entry.scale ** 2), quantization, ...(multiple > 1 ? { inputMultiple: multiple } : {}), ...lines };
@@ -202,10 +202,10 @@ export function saveFilter(repoRoot: string, entry: Omit<FilterEntry, 'modelUrl'
   let registry: Registry = { version: 1, filters: [] };
   try { registry = JSON.parse(readFileSync(regPath, 'utf8')) as Registry; } catch { /* first filter */ }
   // Replaced in place, so retraining a filter keeps the registry's order, and the stages only the
-  // worker draws (bands and brushwork at the frame's size, set in the registry) with it.
+  // worker draws (its outlines, bands, brushwork and cel palette, tuned in the registry) with it.
   const at = registry.filters.findIndex((f) => f.id === full.id);
-  const { bands, paint } = at >= 0 ? registry.filters[at] : {};
-  Object.assign(full, bands ? { bands } : {}, paint ? { paint } : {});
+  const { lines: tuned, bands, paint, tone } = at >= 0 ? registry.filters[at] : {};
+  Object.assign(full, tuned ? { lines: tuned } : {}, bands ? { bands } : {}, paint ? { paint } : {}, tone ? { tone } : {});
   registry.filters = at >= 0 ? registry.filters.map((f, i) => (i === at ? full : f)) : [...registry.filters, full];
   writeFileSync(regPath, JSON.stringify(registry, null, 2) + '\n');
   return full;

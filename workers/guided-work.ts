@@ -11,7 +11,6 @@ import { gcd, lcm } from './tile-plan.js';
 import { scaledSize } from './pixels.js';
 import { BAND_FLOOR, lineMap, softKuwahara, type BandParams, type LineParams, type PaintParams } from './outlines.js';
 import { lumaOfPicture, planeOps } from './plane-ops.js';
-import { crispFactors, type ToneParams } from './cel-tone.js';
 
 /** Radius of the fitting windows, in working-size pixels: 3x3 windows keep eyes and glasses (a few pixels at 240x180). */
 export const GUIDE_RADIUS = 1;
@@ -48,7 +47,7 @@ export const paintBlock = (scale: number): number => Math.max(1, Math.floor(1 / 
 export interface GuideFit { a: tf.Tensor4D; b: tf.Tensor4D }
 
 /** What of a style's look the guided stage draws itself at the frame's size (FilterEntry.lines, bands and paint). */
-export interface GuideLook { lines?: LineParams; bands?: BandParams; paint?: PaintParams; tone?: ToneParams }
+export interface GuideLook { lines?: LineParams; bands?: BandParams; paint?: PaintParams }
 
 /**
  * What a guided frame needs besides the frame itself: the fit, and the keep factor (one
@@ -82,8 +81,7 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   const b = tf.sub(my, tf.mul(a, mx)) as tf.Tensor4D;
   const fit = { a: box(a), b: box(b) };
   const { lines, bands, paint } = look;
-  const crisp = look.tone?.crisp ? { ...look.tone, crisp: look.tone.crisp } : null;
-  if (!lines && !bands && !paint && !crisp) return { ...fit, keep: null };
+  if (!lines && !bands && !paint) return { ...fit, keep: null };
   const ops = planeOps();
   // Drawn at no more than LINE_SIDE rows (a larger frame's lines from its downsized picture, the
   // map enlarged back): the same outlines for the same face whatever the camera's size, and a
@@ -91,7 +89,7 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   // so the full-size pass costs nothing more (banding each pixel there added 35 ms to a 1280x720
   // frame's SIMD pass): the bands taken from the outlined luma, the brushwork (and ink lines) from the frame's.
   const f = Math.min(H, W) / LINE_SIDE;
-  const xs = lines || bands || crisp ? (f > 1 ? shrink(x, Math.round(H / f), Math.round(W / f)) : x) : null;
+  const xs = lines || bands ? (f > 1 ? shrink(x, Math.round(H / f), Math.round(W / f)) : x) : null;
   // The frame in paintBlock blocks, its luma flattened by the soft Kuwahara: what the brushwork,
   // and ink lines (LineParams.flatten), are drawn from.
   const k = paintBlock(scale), px = paint || lines?.flatten ? (k > 1 ? tf.avgPool(x, k, k, 'valid') as tf.Tensor4D : x) : null;
@@ -100,9 +98,9 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   const fits = (r: number) => Math.min(pl!.shape[1], pl!.shape[2]) > r;
   const flat = (r: number) => softKuwahara(pl!, pl!, r, ops);
   const ink = lines?.flatten && fits(lines.flatten) ? flat(lines.flatten) : null;
-  const luma = xs && (bands || crisp || (lines && !ink)) ? lumaOf(fit, xs) : null;
+  const luma = xs && (bands || (lines && !ink)) ? lumaOf(fit, xs) : null;
   const dark = lines ? tf.sub(1, tf.mul(lineMap(ink ? tf.image.resizeBilinear(ink, [xs!.shape[1], xs!.shape[2]], false, true) : luma!, ops, lines), lines.strength)) as tf.Tensor4D : null;
-  const band = bands ? bandFactors(dark ? tf.mul(luma!, dark) as tf.Tensor4D : luma!, bands) : crisp ? crispFactors(luma!, crisp) : null;
+  const band = bands ? bandFactors(dark ? tf.mul(luma!, dark) as tf.Tensor4D : luma!, bands) : null;
   let brush: tf.Tensor4D | null = null;
   if (paint && fits(paint.radius)) {
     // Brought to the outlines' size when there are outlines or bands, so the factors multiply.

@@ -1,9 +1,10 @@
 // The anime's cel palette, drawn on the network's picture at the size it runs at (the working
 // size, live), so the guided stage carries it to the frame's size for nothing. Luma is pulled
 // toward three tones (dark hair and eyes, one shadow, a pale lit skin) with smooth steps, the
-// shadow tone tinted pink-mauve rather than darkened brown, and colour a little muted: pale,
-// clean cel skin is what raters named anime (blind/2026-12-07-anime-tone: anime 31 of 54 where
-// the network alone with its outlines and brushwork was named painting 50, anime 0).
+// shadow tone tinted pink-mauve rather than darkened brown, and colour a little muted: the
+// outlined features on flat pale cel skin that the anime teacher draws. Two of twelve blind
+// raters named it anime on every face; the rest painting, as the network alone (which drew the
+// painting's picture), and crisp steps made it a cartoon (models/README.md).
 import * as tf from '@tensorflow/tfjs';
 import { lumaOfPicture } from './plane-ops.js';
 

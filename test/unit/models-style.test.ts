@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { executeFilter } from '../../workers/execute';
-import { buildGraphModel } from '../../models/train/core/export';
+import { buildGraphModel, saveFilter } from '../../models/train/core/export';
+import { LINES } from '../../models/train/imaging/looks';
 import { readPng, writePng, type Image } from '../../models/train/imaging/image';
 import { guidedFilter } from '../../models/train/imaging/guided';
 import { chromaL2, flatten, l1, multiScaleGradientL1, shiftL2 } from '../../models/train/core/losses';
@@ -171,6 +172,21 @@ describe('style generator', () => {
       expect(macsPerInputPixel(g)).toBeLessThan(20_000);
       tf.dispose([x, y, ref]);
     }
+  });
+
+  it('a retrained filter keeps the stages only the worker draws (its tuned outlines, bands, brushwork, cel palette); a new one gets its look\'s outlines', () => {
+    const root = mkdtempSync(join(tmpdir(), 'save-'));
+    mkdirSync(join(root, 'models'));
+    const tuned = { lines: { sigma: 1.4, dip: 0.015, phi: 300, strength: 0.7, flatten: 2 }, bands: { levels: 4, width: 0.36, strength: 0.85 }, paint: { radius: 2, detail: 0.5, relief: 0.3 },
+      tone: { steps: [0.22, 0.5], width: 0.3, levels: [0.12, 0.6, 0.9], strength: 0.6, shade: [1, 0.86, 0.88], saturation: 0.9 } };
+    writeFileSync(join(root, 'models/registry.json'), JSON.stringify({ version: 1, filters: [{ id: 'style-x', kind: 'style', scale: 1, title: 'X', modelUrl: 'old', ...tuned }] }));
+    const g = createGenerator({ arch: 'style', scale: 1, channels: 8, blocks: 1, look: 'anime' }, 1);
+    const kept = saveFilter(root, { id: 'style-x', kind: 'style', scale: 1, title: 'X' }, g, 'float16');
+    expect({ lines: kept.lines, bands: kept.bands, paint: kept.paint, tone: kept.tone }).toEqual(tuned);
+    const fresh = saveFilter(root, { id: 'style-y', kind: 'style', scale: 1, title: 'Y' }, g, 'float16');
+    expect(fresh.lines).toEqual(LINES.anime);
+    expect(fresh.tone).toBeUndefined();
+    tf.dispose(variablesOf(g.layers));
   });
 
   it('the shift loss is zero for the identity and not for a strided network', () => {

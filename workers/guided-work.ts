@@ -99,7 +99,8 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   const flat = (r: number) => softKuwahara(pl!, pl!, r, ops);
   const ink = lines?.flatten && fits(lines.flatten) ? flat(lines.flatten) : null;
   const luma = xs && (bands || (lines && !ink)) ? lumaOf(fit, xs) : null;
-  const dark = lines ? tf.sub(1, tf.mul(lineMap(ink ? tf.image.resizeBilinear(ink, [xs!.shape[1], xs!.shape[2]], false, true) : luma!, ops, lines), lines.strength)) as tf.Tensor4D : null;
+  const lineLuma = ink ? tf.image.resizeBilinear(ink, [xs!.shape[1], xs!.shape[2]], false, true) as tf.Tensor4D : luma;
+  const dark = lines ? tf.sub(1, tf.mul(lineMap(lineLuma!, ops, lines), lines.strength)) as tf.Tensor4D : null;
   const band = bands ? bandFactors(dark ? tf.mul(luma!, dark) as tf.Tensor4D : luma!, bands) : null;
   let brush: tf.Tensor4D | null = null;
   if (paint && fits(paint.radius)) {

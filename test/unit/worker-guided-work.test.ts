@@ -212,6 +212,13 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
     expect(ring[0]).toBeGreaterThan(15 / 255);
     expect(ring[0]).toBeGreaterThan(3 * Math.max(ring[1], 1 / 255));
     expect(skin).toBeLessThan(1 / 255);
+    // Odd frames keep a picture of their own size: strips too thin to flatten keep the guided picture's lines.
+    for (const [h, w] of [[1, 1], [2, 600], [90, 2], [3, 50]]) {
+      const odd = tf.tidy(() => guidedWork(run, tf.fill([1, h, w, 3], 0.5) as tf.Tensor4D, 0.5, { lines }));
+      expect(odd.shape, `${h}x${w}`).toEqual([1, h, w, 3]);
+      expect(Array.from(odd.dataSync()).every(Number.isFinite), `${h}x${w}`).toBe(true);
+      odd.dispose();
+    }
     tf.dispose([x, inked, plain]);
   });
 

@@ -209,7 +209,7 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
       return { ring: [meanOn(darker(inked), nearEye), meanOn(darker(plain), nearEye)], skin: meanOn(tf.abs(tf.sub(l(inked), l(plain))), isSkin) };
     });
     console.log(`style-anime's ink at 3/16: around the eyes ${(255 * ring[0]).toFixed(1)} levels below the flat picture, ${(255 * ring[1]).toFixed(1)} from the guided picture; skin ${(255 * skin).toFixed(2)} levels apart`);
-    expect(ring[0]).toBeGreaterThan(15 / 255);
+    expect(ring[0]).toBeGreaterThan(10 / 255);
     expect(ring[0]).toBeGreaterThan(3 * Math.max(ring[1], 1 / 255));
     expect(skin).toBeLessThan(1 / 255);
     // Odd frames keep a picture of their own size: strips too thin to flatten keep the guided picture's lines.

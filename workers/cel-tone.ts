@@ -2,9 +2,10 @@
 // size, live), so the guided stage carries it to the frame's size for nothing. Luma is pulled
 // toward three tones (dark hair and eyes, one shadow, a pale lit skin) with smooth steps, the
 // shadow tone tinted pink-mauve rather than darkened brown, and colour a little muted: the
-// outlined features on flat pale cel skin that the anime teacher draws. On the shipped build
-// three of six blind raters named every face anime and three painting (the network alone, which
-// drew the painting's picture, painting); crisp steps made it a cartoon (models/README.md).
+// outlined features on flat pale cel skin that the anime teacher draws. With the ink lines
+// (guided-work.ts) twelve blind raters named it anime 160 of 216 times, every face; the network
+// alone, which drew the painting's picture, was named painting, and crisp steps made it a cartoon
+// (models/README.md).
 import * as tf from '@tensorflow/tfjs';
 import { lumaOfPicture } from './plane-ops.js';
 

@@ -47,7 +47,7 @@ export const paintBlock = (scale: number): number => Math.max(1, Math.floor(1 / 
  * Ink lines (LineParams.flatten) are drawn from 2x2 blocks of the picture the outlines are drawn
  * at (LINE_SIDE): 240 rows for any camera and working size. From the brushwork's blocks of the
  * frame (paintBlock: 160 rows for a 640x480 camera at 1/8, the extension's working size) the anime
- * drew fewer, softer lines, and 6 blind raters named it painting 86 of 108.
+ * drew fewer, softer lines, and 6 blind raters named it painting 86 of 108; from these, anime 88.
  */
 const INK_BLOCK = 2;
 

@@ -4,25 +4,13 @@ import type { FrameModel } from './execute.js';
 import { executeFilter } from './execute.js';
 import { CHAIN_SEPARATOR, type FilterEntry } from './types.js';
 import { lcm } from './tile-plan.js';
-import type { BandParams, LineParams, PaintParams } from './outlines.js';
-import type { ToneParams } from './cel-tone.js';
-
-/** How the frame pipeline runs a model: its scale, padding need, and tile alignment. */
-export interface RunSpec {
-  scale: number;
-  /** Frame sides must be a multiple of this (executeFilter pads). */
-  inputMultiple?: number;
-  /** Tile origins must be a multiple of this (defaults to inputMultiple). */
-  tileAlign?: number;
-  /** A style's outlines, drawn again at the frame's size when it runs at a working size (a single stage's; FilterEntry.lines). */
-  lines?: LineParams;
-  /** A style's flat bands of luma (a single stage's; FilterEntry.bands). */
-  bands?: BandParams;
-  /** A painting's brushwork (a single stage's; FilterEntry.paint). */
-  paint?: PaintParams;
-  /** The anime's cel palette (a single stage's, FilterEntry.tone; a chain's stages each draw their own in executeFilter). */
-  tone?: ToneParams;
-}
+/**
+ * How the frame pipeline runs a model: its scale, padding need (executeFilter pads to
+ * inputMultiple), and tile alignment (tileAlign, defaults to inputMultiple). A single stage's spec
+ * is its entry, with the stages its worker draws (outlines, bands, brushwork, cel palette); a
+ * chain's stages each draw their own in executeFilter.
+ */
+export type RunSpec = Pick<FilterEntry, 'scale' | 'inputMultiple' | 'lines' | 'bands' | 'paint' | 'tone'> & { tileAlign?: number };
 
 /** One model and spec for the stages in order; each stage pads for itself. */
 export function chainStages(stages: { entry: FilterEntry; model: FrameModel }[]): { entry: FilterEntry; spec: RunSpec; model: FrameModel } {

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { PACKED_BLOCKS } from './wasm-pixels.js';
 import { guideParts, guidedWork, type GuideLook, type GuidedLuma, type GuideParts } from './guided-work.js';
-import { celTone, type ToneParams } from './cel-tone.js';
+import { celTone } from './cel-tone.js';
+import type { FilterEntry } from './types.js';
 
 /** What a filter model must offer: a graph model, or an adapter around another model (bench peers). */
 export interface FrameModel {
@@ -21,7 +22,7 @@ export interface FrameModel {
 export const edgeMargin = (multiple: number): number => (multiple > 1 ? 2 * multiple : 0);
 
 /** The network's picture of x, in the filter's cel palette when it has one (at the size it runs at: a live style's working size). */
-export function executeFilter(model: FrameModel, entry: { scale: number; inputMultiple?: number; tone?: ToneParams }, x: tf.Tensor4D): tf.Tensor4D {
+export function executeFilter(model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple' | 'tone'>, x: tf.Tensor4D): tf.Tensor4D {
   const y = executePadded(model, entry, x);
   if (!entry.tone) return y;
   const toned = celTone(y, entry.tone);
@@ -29,7 +30,7 @@ export function executeFilter(model: FrameModel, entry: { scale: number; inputMu
   return toned;
 }
 
-function executePadded(model: FrameModel, entry: { scale: number; inputMultiple?: number }, x: tf.Tensor4D): tf.Tensor4D {
+function executePadded(model: FrameModel, entry: Pick<FilterEntry, 'scale' | 'inputMultiple'>, x: tf.Tensor4D): tf.Tensor4D {
   const m = entry.inputMultiple ?? 1;
   if (m === 1) return model.execute(x) as tf.Tensor4D;
   const [, h, w] = x.shape;
@@ -60,7 +61,7 @@ export const guidesUp = (spec: { scale: number }, workScale = 1): boolean => spe
  * guidesUp) or, where the pixel packing can rearrange (`packsShuffle`: WASM SIMD), stopped
  * before its final DepthToSpace.
  */
-export function frameRun(model: FrameModel, spec: { scale: number; inputMultiple?: number; tone?: ToneParams } & GuideLook, packsShuffle: boolean, workScale = 1): FrameRun {
+export function frameRun(model: FrameModel, spec: Pick<FilterEntry, 'scale' | 'inputMultiple' | 'tone'> & GuideLook, packsShuffle: boolean, workScale = 1): FrameRun {
   if (guidesUp(spec, workScale)) {
     const run = (t: tf.Tensor4D) => executeFilter(model, spec, t);
     return { block: 1, execute: (x) => guidedWork(run, x, workScale, spec), parts: (x, lumaOf) => guideParts(run, x, workScale, spec, lumaOf) };

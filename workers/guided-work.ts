@@ -9,8 +9,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { gcd, lcm } from './tile-plan.js';
 import { scaledSize } from './pixels.js';
-import { BAND_FLOOR, lineMap, softKuwahara, type BandParams, type LineParams, type PaintParams } from './outlines.js';
+import { BAND_FLOOR, lineMap, softKuwahara, type BandParams, type PaintParams } from './outlines.js';
 import { lumaOfPicture, planeOps } from './plane-ops.js';
+import type { FilterEntry } from './types.js';
 
 /** Radius of the fitting windows, in working-size pixels: 3x3 windows keep eyes and glasses (a few pixels at 240x180). */
 export const GUIDE_RADIUS = 1;
@@ -55,7 +56,7 @@ const INK_BLOCK = 2;
 export interface GuideFit { a: tf.Tensor4D; b: tf.Tensor4D }
 
 /** What of a style's look the guided stage draws itself at the frame's size (FilterEntry.lines, bands and paint). */
-export interface GuideLook { lines?: LineParams; bands?: BandParams; paint?: PaintParams }
+export type GuideLook = Pick<FilterEntry, 'lines' | 'bands' | 'paint'>;
 
 /**
  * What a guided frame needs besides the frame itself: the fit, and the keep factor (one

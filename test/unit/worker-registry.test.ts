@@ -28,7 +28,7 @@ describe('parseRegistry', () => {
     }
     const tone = { steps: [0.22, 0.5], width: 0.25, levels: [0.12, 0.6, 0.9], strength: 0.85, shade: [1, 0.86, 0.88], saturation: 0.9 };
     expect(parseRegistry(JSON.stringify({ version: 1, filters: [{ ...entry, tone }] })).filters[0].tone).toEqual(tone);
-    for (const bad of [{ ...tone, steps: [0.5, 0.22] }, { ...tone, steps: [0.2] }, { ...tone, width: 0 }, { ...tone, levels: [0.1, 0.6, 1.5] }, { ...tone, shade: [1, 1] }, { ...tone, saturation: -1 }, { ...tone, strength: 'x' }, null]) {
+    for (const bad of [{ ...tone, steps: [0.5, 0.22] }, { ...tone, steps: [0.2] }, { ...tone, width: 0 }, { ...tone, levels: [0.1, 0.6, 1.5] }, { ...tone, shade: [1, 1] }, { ...tone, saturation: -1 }, { ...tone, strength: 'x' }, 'x', 5, null]) {
       expect(() => parseRegistry(JSON.stringify({ version: 1, filters: [{ ...entry, tone: bad }] }))).toThrow('models/registry.json: filters[0].tone needs');
     }
   });

@@ -13,7 +13,8 @@
 // while it keeps as many in flight (the PWA's styles: at a small working size a second thread
 // mostly waits, so two one-thread workers beat one two-thread worker).
 import { TILE_OVERLAP, lcm, planBands, type Band } from '../workers/tile-plan.js';
-import { guideAlign } from '../workers/guided-work.js';
+import { guideAlign, lineAlign } from '../workers/guided-work.js';
+import { frameSize } from '../workers/pixels.js';
 import type { BackendChoice, BackendName, FilterEntry, FrameImage, LoadedFilter, InputFrame, ProcessOptions, ProcessedFrame, RgbaPixels, WorkerDeath } from '../workers/types.js';
 import { createFilterWorker, processFrame, releaseImage, type FilterWorkerHandle } from './bridge.js';
 
@@ -232,11 +233,11 @@ export class FilterSession {
       if (!isRgba(frame)) frame.close();
       return Promise.reject(new WorkerGoneError('the filter worker is restarting'));
     }
-    const height = isRgba(frame) ? frame.height : 'displayHeight' in frame ? frame.displayHeight : frame.height;
+    const { width, height } = frameSize(frame);
     // A frame run at a working size needs its context in working-size rows (the overlap grows by
-    // 1/workScale), and its bands on the whole frame's working grid (guideAlign).
+    // 1/workScale), and its bands on the whole frame's working grid (guideAlign) and outlines' picture (lineAlign).
     const guide = opts?.workScale ?? 1;
-    const align = this.loaded ? lcm(this.loaded.tileAlign, guide < 1 ? guideAlign(guide) : 1) : 1;
+    const align = this.loaded ? lcm(this.loaded.tileAlign, guide < 1 ? lcm(guideAlign(guide), lineAlign(height, width)) : 1) : 1;
     const overlap = Math.ceil(TILE_OVERLAP / guide);
     // Bands only where their context costs little: at 3/16 of a 480-row frame each band would
     // need 171 rows around its 240, 1.7 frames of work for two workers. Such frames go whole to
@@ -260,13 +261,11 @@ export class FilterSession {
   /** Each band's window to its own worker at once, then the cores joined into one frame. */
   private async processBands(frame: HostFrame, bands: Band[], opts?: ProcessOptions): Promise<ProcessedFrame> {
     const t0 = performance.now();
-    let width: number;
+    const { width } = frameSize(frame);
     let windows: InputFrame[];
     if (isRgba(frame)) {
-      width = frame.width;
       windows = bands.map((b) => rgbaFrame(frame, b.wy, b.wh));
     } else {
-      width = 'displayWidth' in frame ? frame.displayWidth : frame.width;
       try {
         windows = await Promise.all(bands.map((b) => createImageBitmap(frame, 0, b.wy, width, b.wh)));
       } finally {
@@ -274,7 +273,8 @@ export class FilterSession {
       }
     }
     const crew = this.crew;
-    const outs = await Promise.all(windows.map((w, i) => this.call(crew[i], processFrame(crew[i].handle, w, opts))));
+    const whole = { ...opts, wholeRows: bands[bands.length - 1].y + bands[bands.length - 1].h };
+    const outs = await Promise.all(windows.map((w, i) => this.call(crew[i], processFrame(crew[i].handle, w, whole))));
     const s = this.loaded!.entry.scale;
     const height = bands[bands.length - 1].y + bands[bands.length - 1].h;
     const image = this.takeJoined(width * s, height * s);

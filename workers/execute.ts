@@ -61,10 +61,10 @@ export const guidesUp = (spec: { scale: number }, workScale = 1): boolean => spe
  * guidesUp) or, where the pixel packing can rearrange (`packsShuffle`: WASM SIMD), stopped
  * before its final DepthToSpace.
  */
-export function frameRun(model: FrameModel, spec: Pick<FilterEntry, 'scale' | 'inputMultiple' | 'tone'> & GuideLook, packsShuffle: boolean, workScale = 1): FrameRun {
+export function frameRun(model: FrameModel, spec: Pick<FilterEntry, 'scale' | 'inputMultiple' | 'tone'> & GuideLook, packsShuffle: boolean, workScale = 1, wholeRows?: number): FrameRun {
   if (guidesUp(spec, workScale)) {
     const run = (t: tf.Tensor4D) => executeFilter(model, spec, t);
-    return { block: 1, execute: (x) => guidedWork(run, x, workScale, spec), parts: (x, lumaOf) => guideParts(run, x, workScale, spec, lumaOf) };
+    return { block: 1, execute: (x) => guidedWork(run, x, workScale, spec, wholeRows), parts: (x, lumaOf) => guideParts(run, x, workScale, spec, lumaOf, wholeRows) };
   }
   const pre = model.beforeShuffle;
   if (packsShuffle && pre && pre.block === spec.scale && (spec.inputMultiple ?? 1) === 1 && PACKED_BLOCKS.includes(pre.block)) return pre;

@@ -7,13 +7,10 @@ import { frameRun, guidesUp, type FrameModel, type FrameRun } from './execute.js
 import { TILE_ABOVE_PIXELS } from './tile-plan.js';
 import { executeTiled } from './tiling.js';
 import { GpuFramePath } from './gpu-frame.js';
-import { checkFrameSize, rgbaToRgbFloats, type ByteOrder } from './pixels.js';
+import { checkFrameSize, frameSize, rgbaToRgbFloats, type ByteOrder } from './pixels.js';
 import { readRgba } from './read-rgba.js';
 import { WasmPixels } from './wasm-pixels.js';
 import { nv12ToRgba } from './yuv.js';
-
-const frameSize = (f: InputFrame): { width: number; height: number } =>
-  'displayWidth' in f ? { width: f.displayWidth, height: f.displayHeight } : { width: f.width, height: f.height };
 
 /**
  * The pixels the network itself sees: a style run at a working size sees that size (its guided
@@ -177,7 +174,7 @@ export class ReadbackPath {
     }
     const w = width * spec.scale, h = height * spec.scale;
     const simd = WasmPixels.current();
-    const run = frameRun(model, spec, simd !== null, opts.workScale);
+    const run = frameRun(model, spec, simd !== null, opts.workScale, opts.wholeRows);
     const tiled = modelPixels(width, height, spec, opts.workScale) > TILE_ABOVE_PIXELS;
     // A guided run's full-size pass works on the frame's bytes in place (WasmPixels.guide).
     const guidesInPlace = simd?.guides === true && run.parts !== undefined && !tiled;
@@ -224,6 +221,6 @@ export class FramePipeline {
   filter(model: FrameModel, spec: RunSpec, frame: InputFrame, opts: ProcessOptions = {}): Promise<ProcessedFrame> {
     const { width, height } = frameSize(frame);
     const onGpu = tf.getBackend() === 'webgpu' && !opts.returnInputPixels && modelPixels(width, height, spec, opts.workScale) <= TILE_ABOVE_PIXELS;
-    return onGpu ? this.gpu.filter(model, spec, frame, opts.workScale) : this.readback.filter(model, spec, frame, opts);
+    return onGpu ? this.gpu.filter(model, spec, frame, opts) : this.readback.filter(model, spec, frame, opts);
   }
 }

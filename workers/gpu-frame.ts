@@ -7,12 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from './chain.js';
 import { frameRun, type FrameModel } from './execute.js';
 import { checkFrameSize } from './pixels.js';
-import type { FilteredFrame, InputFrame } from './types.js';
+import type { FilteredFrame, InputFrame, ProcessOptions } from './types.js';
 
 export class GpuFramePath {
   private canvas = new OffscreenCanvas(1, 1);
 
-  async filter(model: FrameModel, spec: RunSpec, frame: InputFrame, workScale = 1): Promise<FilteredFrame> {
+  async filter(model: FrameModel, spec: RunSpec, frame: InputFrame, opts: ProcessOptions = {}): Promise<FilteredFrame> {
     const t0 = performance.now();
     let bitmap: ImageBitmap;
     try {
@@ -26,7 +26,7 @@ export class GpuFramePath {
       out = tf.tidy(() => {
         // fromPixels is int32 on WebGPU; make it float at once (int32 transposes are broken in 4.22).
         const x = tf.expandDims(tf.div(tf.cast(tf.browser.fromPixels(bitmap), 'float32'), 255), 0) as tf.Tensor4D;
-        return tf.squeeze(tf.clipByValue(frameRun(model, spec, false, workScale).execute(x), 0, 1), [0]) as tf.Tensor3D;
+        return tf.squeeze(tf.clipByValue(frameRun(model, spec, false, opts.workScale, opts.wholeRows).execute(x), 0, 1), [0]) as tf.Tensor3D;
       });
     } finally {
       bitmap.close();

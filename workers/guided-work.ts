@@ -52,6 +52,45 @@ export const paintBlock = (scale: number): number => Math.max(1, Math.floor(1 / 
  */
 const INK_BLOCK = 2;
 
+/**
+ * The picture a frame of rows x cols has its outlines drawn at when larger than LINE_SIDE (null:
+ * at its own size): rows x cols shrunk by the box prefilter k (pooledRows left), then bilinear.
+ * A band of the frame is shrunk by the same factors (its rows in proportion), so it samples the
+ * whole frame's grid: from its own size, two bands of a 1920x1080 anime frame met 87-96 levels
+ * apart at the seam.
+ */
+function linePicture(rows: number, cols: number): { rows: number; cols: number; k: number; pooledRows: number } | null {
+  const f = Math.min(rows, cols) / LINE_SIDE;
+  if (f <= 1) return null;
+  const w = Math.round(cols / f);
+  const at = (h: number) => {
+    const k = Math.max(1, Math.floor(Math.min(rows / h, cols / w))), pooledRows = Math.floor(rows / k);
+    return { rows: h, cols: w, k, pooledRows, period: (k * pooledRows) / gcd(pooledRows, h) };
+  };
+  // Of the row counts within 2% of rows / f, the one whose sampling grid repeats soonest, so that
+  // bands can split the frame: 853 rows for a 1080x1920 portrait frame repeat only every 1920
+  // rows, 840 every 16. 1920x1080 and 1280x720 keep 480 (every 18 and 3 rows).
+  const near = Array.from({ length: 2 * Math.floor(0.02 * rows / f) + 1 }, (_, i) => at(Math.round(rows / f) + (i % 2 ? (i + 1) / 2 : -i / 2)));
+  const { period, ...best } = near.reduce((a, b) => (b.period < a.period ? b : a));
+  return best;
+}
+
+/**
+ * Rows on which a band of a frame of rows x cols must start for its outlines' picture to be the
+ * whole frame's rows (linePicture): whole prefilter blocks, on a whole and even (INK_BLOCK) row
+ * of the picture. `rows` (no bands) where none up to it is (a height the prefilter leaves rows of).
+ */
+export function lineAlign(rows: number, cols: number): number {
+  const p = linePicture(rows, cols);
+  if (!p) return 1;
+  if (rows % p.k) return rows;
+  for (let a = p.k; a < rows; a += p.k) {
+    const at = (a / p.k) * p.rows / p.pooledRows;
+    if (Number.isInteger(at) && at % INK_BLOCK === 0) return a;
+  }
+  return rows;
+}
+
 /** The fit's a and b at the working size, already averaged over each window. */
 export interface GuideFit { a: tf.Tensor4D; b: tf.Tensor4D }
 
@@ -75,9 +114,10 @@ export const guidedLuma: GuidedLuma = (fit, xs) => lumaOfPicture(applyGuide({ a:
 
 /**
  * The frame x [1,H,W,3] downsized to `scale` (a box prefilter by the whole factor, then bilinear:
- * no aliasing from skipped pixels), filtered by `run`, and fitted: GuideParts.
+ * no aliasing from skipped pixels), filtered by `run`, and fitted: GuideParts. `wholeRows`: the
+ * whole frame's rows when x is a band of it (host/filter-session.ts), for its outlines' picture.
  */
-export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, look: GuideLook = {}, lumaOf = guidedLuma): GuideParts {
+export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, look: GuideLook = {}, lumaOf = guidedLuma, wholeRows?: number): GuideParts {
   const [, H, W] = x.shape;
   const { width: w, height: h } = scaledSize(W, H, scale);
   const low = shrink(x, h, w);
@@ -97,8 +137,8 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   // 1280x720 frame's in 25 ms instead of 42 on one thread (Node, tfjs-wasm). Each stage a factor,
   // so the full-size pass costs nothing more (banding each pixel there added 35 ms to a 1280x720
   // frame's SIMD pass): the bands taken from the outlined luma, the brushwork (and ink lines) from the frame's.
-  const f = Math.min(H, W) / LINE_SIDE;
-  const xs = lines || bands ? (f > 1 ? shrink(x, Math.round(H / f), Math.round(W / f)) : x) : null;
+  const pic = linePicture(wholeRows ?? H, W);
+  const xs = lines || bands ? (pic ? shrink(x, Math.round((Math.floor(H / pic.k) * pic.rows) / pic.pooledRows), pic.cols, pic.k) : x) : null;
   // The frame (for the brushwork) or the outlines' picture (for ink lines) in whole blocks, its luma
   // flattened by the soft Kuwahara: what the brushwork and ink lines are drawn from. A strip too
   // thin for the Kuwahara's windows (never a camera's frame) keeps the guided picture's lines and no brushwork.
@@ -164,9 +204,8 @@ function brushFactors(px: tf.Tensor4D, paint: tf.Tensor4D, guided: tf.Tensor4D, 
   return tf.minimum(tf.div(tf.add(target, BRUSH_FLOOR), tf.add(g, BRUSH_FLOOR)), BRUSH_MAX) as tf.Tensor4D;
 }
 
-/** x [1,H,W,C] at h x w: a box prefilter by the whole factor (no aliasing from skipped pixels), then bilinear. */
-function shrink(x: tf.Tensor4D, h: number, w: number): tf.Tensor4D {
-  const [, H, W] = x.shape, k = Math.floor(Math.min(H / h, W / w));
+/** x [1,H,W,C] at h x w: a box prefilter by the whole factor k (no aliasing from skipped pixels), then bilinear. */
+function shrink(x: tf.Tensor4D, h: number, w: number, k = Math.floor(Math.min(x.shape[1] / h, x.shape[2] / w))): tf.Tensor4D {
   const pre = k >= 2 ? tf.avgPool(x, k, k, 'valid') : x;
   return pre.shape[1] === h && pre.shape[2] === w ? pre : tf.image.resizeBilinear(pre, [h, w], false, true);
 }
@@ -177,7 +216,7 @@ function shrink(x: tf.Tensor4D, h: number, w: number): tf.Tensor4D {
  * guided picture's own luma: the frame's luma drew every freckle and hair as a dot; the guided
  * picture's is flat where the look is), and its brushwork (from the frame's luma, through paint).
  */
-export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, look: GuideLook = {}): tf.Tensor4D {
+export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, scale: number, look: GuideLook = {}, wholeRows?: number): tf.Tensor4D {
   return tf.tidy(() => {
     // A frame of 480 rows or fewer has its outlines drawn from the guided picture at its own
     // size, which is the output before the keep factor: made once, not again by applyGuide.
@@ -186,7 +225,7 @@ export function guidedWork(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
       if (xs !== x) return guidedLuma(fit, xs);
       seen.guided = applyGuide({ a: fit.a, b: fit.b, keep: null }, x);
       return lumaOfPicture(seen.guided);
-    });
+    }, wholeRows);
     return seen.guided && p.keep ? tf.mul(seen.guided, p.keep) as tf.Tensor4D : applyGuide(p, x);
   });
 }

@@ -5,6 +5,10 @@
 /** The channel order of 4-byte pixels as a frame is copied out. */
 export type ByteOrder = 'rgba' | 'bgra';
 
+/** A frame's displayed size (a VideoFrame's coded size may be larger), or a bitmap's or pixel buffer's. */
+export const frameSize = (f: { width: number; height: number } | VideoFrame): { width: number; height: number } =>
+  'displayWidth' in f ? { width: f.displayWidth, height: f.displayHeight } : { width: f.width, height: f.height };
+
 const BYTE_TO_FLOAT = Float32Array.from({ length: 256 }, (_, i) => i / 255);
 
 /** RGBA bytes -> packed RGB floats in [0,1] (alpha dropped). A lookup table: no division per byte. */

@@ -124,6 +124,8 @@ export interface ProcessOptions {
    * frame's own size with its own edges (guided-work.ts). Absent or 1: at the frame's size.
    */
   workScale?: number;
+  /** The whole frame's rows when this frame is a band of it: its outlines are drawn at the whole frame's scale (guided-work.ts lineAlign). */
+  wholeRows?: number;
 }
 
 /** A filtered frame plus, when asked for, the input pixels the worker read from the frame. */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFilterFromDisk, readRegistry } from '../../models/train/core/disk-model';
 import { executeFilter, frameRun } from '../../workers/execute';
-import { guideAlign, guidedWork } from '../../workers/guided-work';
+import { guideAlign, guidedWork, lineAlign } from '../../workers/guided-work';
 import { boxCascade, planeOps } from '../../workers/plane-ops';
 import { BAND_FLOOR, softKuwahara, type BandParams } from '../../workers/outlines';
 import { scaledSize } from '../../workers/pixels';
@@ -105,6 +105,25 @@ describe('a style filter at a working size, guided back up (workers/guided-work.
       model.dispose();
     }
     x.dispose();
+  });
+
+  it('two bands of a frame larger than the outlines\' picture draw its outlines at the whole frame\'s scale', async () => {
+    expect([lineAlign(480, 640), lineAlign(720, 1280), lineAlign(1080, 1920), lineAlign(1920, 1080), lineAlign(1081, 1921)]).toEqual([1, 3, 18, 32, 1081]);
+    const scale = 0.125;
+    const { entry, model } = await loadFilterFromDisk(repoRoot, 'style-anime');
+    for (const [W, H] of [[1920, 1080], [1080, 1920]]) {
+      const x = card(W, H);
+      const whole = tf.tidy(() => frameRun(model, entry, true, scale).execute(x));
+      const bands = planBands(H, 2, Math.ceil(TILE_OVERLAP / scale), lcm(guideAlign(scale), lineAlign(H, W)));
+      const run = frameRun(model, entry, true, scale, H);
+      const joined = tf.tidy(() => tf.concat(bands.map((b) => tf.slice(run.execute(tf.slice(x, [0, b.wy, 0, 0], [1, b.wh, -1, -1])), [0, b.y - b.wy, 0, 0], [1, b.h, -1, -1])), 1));
+      const maxDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(whole, joined))).dataSync()[0] * 255);
+      // Each band's outlines from its own size: 87-96 levels apart at a 1920x1080 seam.
+      console.log(`style-anime ${W}x${H} at ${scale} on two bands vs whole: max ${maxDiff.toFixed(2)} levels`);
+      expect(maxDiff).toBeLessThan(2);
+      tf.dispose([x, whole, joined]);
+    }
+    model.dispose();
   });
 
   it('blurs the outlines\' luma as the plain box cascades do, by separable boxes and a shared first part', () => {

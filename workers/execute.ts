@@ -7,6 +7,8 @@ import { PACKED_BLOCKS } from './wasm-pixels.js';
 import { guideParts, guidedWork, type GuideLook, type GuidedLuma, type GuideParts } from './guided-work.js';
 import { celTone } from './cel-tone.js';
 import type { FilterEntry } from './types.js';
+import { TILE_ABOVE_PIXELS } from './tile-plan.js';
+import { tiledTensor } from './tiling.js';
 
 /** What a filter model must offer: a graph model, or an adapter around another model (bench peers). */
 export interface FrameModel {
@@ -63,7 +65,8 @@ export const guidesUp = (spec: { scale: number }, workScale = 1): boolean => spe
  */
 export function frameRun(model: FrameModel, spec: Pick<FilterEntry, 'scale' | 'inputMultiple' | 'tone'> & GuideLook, packsShuffle: boolean, workScale = 1, wholeRows?: number): FrameRun {
   if (guidesUp(spec, workScale)) {
-    const run = (t: tf.Tensor4D) => executeFilter(model, spec, t);
+    const net = (t: tf.Tensor4D) => executeFilter(model, spec, t);
+    const run = (t: tf.Tensor4D) => (t.shape[1] * t.shape[2] > TILE_ABOVE_PIXELS ? tiledTensor(net, t, spec.inputMultiple ?? 1) : net(t));
     return { block: 1, execute: (x) => guidedWork(run, x, workScale, spec, wholeRows), parts: (x, lumaOf) => guideParts(run, x, workScale, spec, lumaOf, wholeRows) };
   }
   const pre = model.beforeShuffle;

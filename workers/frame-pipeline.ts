@@ -5,7 +5,7 @@ import type { InputFrame, ProcessOptions, ProcessedFrame, RgbaPixels } from './t
 import type { RunSpec } from './chain.js';
 import { frameRun, guidesUp, type FrameModel, type FrameRun } from './execute.js';
 import { TILE_ABOVE_PIXELS } from './tile-plan.js';
-import { executeTiled } from './tiling.js';
+import { executeTiled, tilesFrame } from './tiling.js';
 import { GpuFramePath } from './gpu-frame.js';
 import { checkFrameSize, frameSize, rgbaToRgbFloats, type ByteOrder } from './pixels.js';
 import { readRgba } from './read-rgba.js';
@@ -175,7 +175,7 @@ export class ReadbackPath {
     const w = width * spec.scale, h = height * spec.scale;
     const simd = WasmPixels.current();
     const run = frameRun(model, spec, simd !== null, opts.workScale, opts.wholeRows);
-    const tiled = modelPixels(width, height, spec, opts.workScale) > TILE_ABOVE_PIXELS;
+    const tiled = tilesFrame(run, width * height);
     // A guided run's full-size pass works on the frame's bytes in place (WasmPixels.guide).
     const guidesInPlace = simd?.guides === true && run.parts !== undefined && !tiled;
     let inputPixels: Uint8ClampedArray<ArrayBuffer> | undefined;

@@ -8,7 +8,8 @@ import { chainStages } from '../../workers/chain';
 import { executeFilter, frameRun } from '../../workers/execute';
 import { rgbFloatsToRgba } from '../../workers/pixels';
 import { planTiles } from '../../workers/tile-plan';
-import { executeTiled } from '../../workers/tiling';
+import { executeTiled, tilesFrame } from '../../workers/tiling';
+import { guidedWork } from '../../workers/guided-work';
 
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -35,6 +36,24 @@ describe('tiling', () => {
       for (let y = t.y; y < t.y + t.h; y++) for (let x = t.x; x < t.x + t.w; x++) covered[y * 130 + x]++;
     }
     expect(covered.every((v) => v === 1)).toBe(true);
+  });
+
+  it('a guided style over TILE_ABOVE_PIXELS at its working size tiles only its network, and guides the whole frame', async () => {
+    const { entry, model } = await loadFilterFromDisk(repoRoot, 'style-anime');
+    const x = frame(2570, 1446); // 1285x723 at 1/2: over 1280x720
+    const untiled = guidedWork((t) => executeFilter(model, entry, t), x, 0.5, entry);
+    const run = frameRun(model, entry, true, 0.5);
+    expect(tilesFrame(run, 2570 * 1446)).toBe(false);
+    expect(tilesFrame(frameRun(model, entry, true), 1281 * 720)).toBe(true);
+    const before = tf.memory().numTensors;
+    const tiled = run.execute(x);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    // Tiled at the frame's size (executeTiled), each tile drew its own working grid and outlines: 133 levels apart at a seam.
+    const max = tf.tidy(() => tf.max(tf.abs(tf.sub(tiled, untiled))).dataSync()[0] * 255);
+    expect(max).toBeLessThan(0.5);
+    expect(tf.tidy(() => tf.mean(tf.abs(tf.sub(tiled, x))).dataSync()[0] * 255)).toBeGreaterThan(5);
+    tf.dispose([x, untiled, tiled]);
+    model.dispose();
   });
 
   // Every shipped filter: the tiled output (small tiles, so a 150x94 frame has 12 of them and

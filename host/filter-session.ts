@@ -273,10 +273,10 @@ export class FilterSession {
       }
     }
     const crew = this.crew;
-    const whole = { ...opts, wholeRows: bands[bands.length - 1].y + bands[bands.length - 1].h };
+    const height = bands[bands.length - 1].y + bands[bands.length - 1].h;
+    const whole = { ...opts, wholeRows: height };
     const outs = await Promise.all(windows.map((w, i) => this.call(crew[i], processFrame(crew[i].handle, w, whole))));
     const s = this.loaded!.entry.scale;
-    const height = bands[bands.length - 1].y + bands[bands.length - 1].h;
     const image = this.takeJoined(width * s, height * s);
     let inputPixels: Uint8ClampedArray | undefined = opts?.returnInputPixels ? new Uint8ClampedArray(width * height * 4) : undefined;
     bands.forEach((b, i) => {

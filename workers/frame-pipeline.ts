@@ -14,8 +14,8 @@ import { nv12ToRgba } from './yuv.js';
 
 /**
  * The pixels the network itself sees: a style run at a working size sees that size (its guided
- * stage back up is elementwise), so a large frame guided up is not tiled, whose tiles' context
- * would shrink with the working size.
+ * stage back up is elementwise), so a large frame guided up stays on the GPU path while its
+ * working size does.
  */
 const modelPixels = (w: number, h: number, spec: RunSpec, workScale = 1): number => (guidesUp(spec, workScale) ? w * h * workScale * workScale : w * h);
 

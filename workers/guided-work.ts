@@ -150,7 +150,7 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   };
   const ink = lines?.flatten ? flat(inBlocks(xs!, INK_BLOCK), lines.flatten) : null;
   const luma = xs && (bands || (lines && !ink)) ? lumaOf(fit, xs) : null;
-  const lineLuma = ink ? tf.image.resizeBilinear(ink, [xs!.shape[1], xs!.shape[2]], false, true) as tf.Tensor4D : luma;
+  const lineLuma = ink ? sized(ink, xs!.shape[1], xs!.shape[2]) : luma;
   const dark = lines ? tf.sub(1, tf.mul(lineMap(lineLuma!, ops, lines), lines.strength)) as tf.Tensor4D : null;
   const band = bands ? bandFactors(dark ? tf.mul(luma!, dark) as tf.Tensor4D : luma!, bands) : null;
   let brush: tf.Tensor4D | null = null;
@@ -159,7 +159,7 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
   if (painted) {
     // Brought to the outlines' size when there are outlines or bands, so the factors multiply.
     brush = brushFactors(px!, painted, px === xs && luma ? luma : lumaOf(fit, px!), lumaOfPicture(low), paint!, ops);
-    if (xs && (brush.shape[1] !== xs.shape[1] || brush.shape[2] !== xs.shape[2])) brush = tf.image.resizeBilinear(brush, [xs.shape[1], xs.shape[2]], false, true);
+    if (xs) brush = sized(brush, xs.shape[1], xs.shape[2]);
   }
   const keep = [dark, band, brush].filter((t): t is tf.Tensor4D => t !== null);
   return { ...fit, keep: keep.length ? keep.reduce((a, b) => tf.mul(a, b)) : null };
@@ -168,7 +168,7 @@ export function guideParts(run: (x: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D,
 /** The fit applied to the frame x at its own size: a·x + b, times the keep factor (outlines, bands, brushwork). */
 export function applyGuide(p: GuideParts, x: tf.Tensor4D): tf.Tensor4D {
   const [, H, W] = x.shape;
-  const up = (t: tf.Tensor4D) => (t.shape[1] === H && t.shape[2] === W ? t : tf.image.resizeBilinear(t, [H, W], false, true));
+  const up = (t: tf.Tensor4D) => sized(t, H, W);
   const out = tf.add(tf.mul(up(p.a), x), up(p.b)) as tf.Tensor4D;
   return p.keep ? tf.mul(out, up(p.keep)) as tf.Tensor4D : out;
 }
@@ -195,7 +195,7 @@ const BRUSH_MAX = 4;
  */
 function brushFactors(px: tf.Tensor4D, paint: tf.Tensor4D, guided: tf.Tensor4D, low: tf.Tensor4D, p: PaintParams, ops: ReturnType<typeof planeOps>): tf.Tensor4D {
   const [, h, w] = px.shape;
-  const detail = tf.sub(paint, tf.image.resizeBilinear(low, [h, w], false, true));
+  const detail = tf.sub(paint, sized(low, h, w));
   const relief = tf.sub(paint, ops.blur(paint, 1));
   // The guided luma below 0 (a·x + b overshoots at a dark edge) divided by about nothing: 120
   // bright specks in dark hair over 18 live frames at 3/16, 6 with the clamp and the cap.
@@ -207,7 +207,12 @@ function brushFactors(px: tf.Tensor4D, paint: tf.Tensor4D, guided: tf.Tensor4D, 
 /** x [1,H,W,C] at h x w: a box prefilter by the whole factor k (no aliasing from skipped pixels), then bilinear. */
 function shrink(x: tf.Tensor4D, h: number, w: number, k = Math.floor(Math.min(x.shape[1] / h, x.shape[2] / w))): tf.Tensor4D {
   const pre = k >= 2 ? tf.avgPool(x, k, k, 'valid') : x;
-  return pre.shape[1] === h && pre.shape[2] === w ? pre : tf.image.resizeBilinear(pre, [h, w], false, true);
+  return sized(pre, h, w);
+}
+
+/** t [1,h',w',C] at h x w (bilinear, half-pixel centres: the grid every stage here samples), or t itself at that size. */
+function sized(t: tf.Tensor4D, h: number, w: number): tf.Tensor4D {
+  return t.shape[1] === h && t.shape[2] === w ? t : tf.image.resizeBilinear(t, [h, w], false, true);
 }
 
 /**
